@@ -1,0 +1,91 @@
+/* db: one MariaDB connection per process, a prepared-statement cache, transactions, reconnects. */
+#ifndef DB_DB_H
+#define DB_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <mysql.h>
+
+struct arena;
+
+#define DB_STMT_CACHE 256
+
+struct db_config {
+	const char *host;   /* NULL or "localhost" with socket: unix socket */
+	unsigned port;
+	const char *socket;
+	const char *user;
+	const char *password;
+	const char *name;
+};
+
+struct db {
+	struct db_config cfg;
+	MYSQL *conn; /* NULL while disconnected */
+	bool in_tx;
+	unsigned last_errno;
+	struct {
+		char *sql; /* a copy of the text, the cache key */
+		unsigned long long hash;
+		MYSQL_STMT *stmt;
+	} cache[DB_STMT_CACHE];
+	int ncache;
+	unsigned long long queries; /* statements run, for metrics and benchmarks */
+};
+
+/* Rows of a result, every cell as text (NULL for SQL NULL), owned by the arena. */
+struct db_rows {
+	size_t nrows, ncols;
+	const char **cells; /* cells[row * ncols + col] */
+	size_t *lens;
+};
+
+/* Reads PORTAL_DB_* from the environment into cfg (strings point into the environment). */
+void db_config_from_env(struct db_config *cfg);
+/* Connects (utf8mb4, UTC session time zone, timeouts). Returns 0, or -1 and logs. */
+int db_open(struct db *db, const struct db_config *cfg);
+void db_close(struct db *db);
+/* Connects again if the connection was lost; 0 when connected. */
+int db_ensure(struct db *db);
+/* True when the last failure means the server is unreachable (answer 503, not 500). */
+bool db_gone(const struct db *db);
+
+/* Runs a prepared statement. fmt names each parameter: 'i' long long, 'u' long long id where
+ * a value <= 0 binds NULL, 's' const char * (NULL binds NULL). The SQL text keys the statement
+ * cache, so statements built from fixed fragments are prepared once each too. Results (for
+ * db_query) go to rows.
+ * Outside a transaction a read that finds the connection gone reconnects and runs once more.
+ * Return 0 or -1 (logged once here). */
+int db_query(struct db *db, struct arena *a, const char *sql, struct db_rows *rows, const char *fmt, ...);
+int db_exec(struct db *db, const char *sql, unsigned long long *affected, long long *insert_id,
+	    const char *fmt, ...);
+/* A parameter for statements whose parameter list is built at run time. */
+struct db_param {
+	char type; /* as in db_query's fmt: 'i', 'u' or 's' */
+	long long i;
+	const char *s;
+};
+
+/* db_query with the parameters in an array. */
+int db_query_params(struct db *db, struct arena *a, const char *sql, struct db_rows *rows,
+		    const struct db_param *params, size_t n);
+
+/* Runs a statement that needs no parameters and returns no rows, through the text protocol. */
+int db_simple(struct db *db, const char *sql);
+
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+/* Never fails from the caller's point of view; a lost connection is noted for the next ensure. */
+void db_rollback(struct db *db);
+
+/* Cell access helpers: NULL-safe conversions of rows->cells. */
+const char *db_cell(const struct db_rows *r, size_t row, size_t col);
+long long db_cell_ll(const struct db_rows *r, size_t row, size_t col);
+
+/* MariaDB error numbers callers branch on. */
+#define DB_ER_DUP_ENTRY 1062
+#define DB_ER_LOCK_DEADLOCK 1213
+#define DB_ER_LOCK_WAIT_TIMEOUT 1205
+
+#endif

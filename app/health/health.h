@@ -1,0 +1,10 @@
+/* health: liveness and readiness for nginx, load balancers and operators. */
+#ifndef HEALTH_HEALTH_H
+#define HEALTH_HEALTH_H
+
+struct request;
+
+/* GET /healthz: 200 when the database answers, 503 when it does not. Needs no tenant. */
+int health_get(struct request *r);
+
+#endif

@@ -1,0 +1,179 @@
+/* note: reads filter internal notes out for customers in SQL, so no code path can hand one out. */
+#include "note.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../core/arena.h"
+#include "../core/json.h"
+#include "../db/db.h"
+#include "../http/request.h"
+#include "../pipeline/pipeline.h"
+#include "../tenant/tenant.h"
+#include "../ticket/ticket.h"
+#include "../timeline/timeline.h"
+
+#define NOTE_PAGE_MAX 100
+
+const char *const note_visibility_names[NOTE__MAX + 1] = {
+	"internal", /* NOTE_INTERNAL */
+	"public",   /* NOTE_PUBLIC */
+	NULL,
+};
+
+enum note_stmt {
+	NOTE_LIST_ALL,     /* staff: every note */
+	NOTE_LIST_PUBLIC,  /* customers: public notes only */
+	NOTE_INSERT,       /* a new note */
+	NOTE_GET,          /* one note, to answer a create */
+	NOTE_STMT__MAX
+};
+
+#define NOTE_COLUMNS                                                                                           \
+	"SELECT n.id, n.visibility, n.body, n.author_id, u.name, u.role, "                                     \
+	"DATE_FORMAT(n.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM notes n "                                        \
+	"JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id "
+
+static const char *const note_sql[NOTE_STMT__MAX] = {
+	/* NOTE_LIST_ALL */
+	NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.id > ? ORDER BY n.id LIMIT ?",
+	/* NOTE_LIST_PUBLIC */
+	NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.visibility = 'public' AND n.id > ? "
+		     "ORDER BY n.id LIMIT ?",
+	/* NOTE_INSERT */
+	"INSERT INTO notes (tenant_id, ticket_id, author_id, visibility, body, created_at) "
+	"VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+	/* NOTE_GET */
+	NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.id = ?",
+};
+
+static struct json_object *note_json(const struct db_rows *rows, size_t i)
+{
+	struct json_object *o = json_object_new_object(), *author = json_object_new_object();
+
+	json_add_int(o, "id", db_cell_ll(rows, i, 0));
+	json_add_str(o, "visibility", db_cell(rows, i, 1));
+	json_add_str(o, "body", db_cell(rows, i, 2));
+	json_add_int(author, "id", db_cell_ll(rows, i, 3));
+	json_add_str(author, "name", db_cell(rows, i, 4));
+	json_add_str(author, "role", db_cell(rows, i, 5));
+	json_object_object_add(o, "author", author);
+	json_add_str(o, "created_at", db_cell(rows, i, 6));
+	return o;
+}
+
+static int not_found(struct request *r)
+{
+	return problem(r, 404, "not_found", "There is no ticket with this number.");
+}
+
+int note_list(struct request *r)
+{
+	bool bad = false;
+	const char *cursor_s = request_query(r, "cursor", &bad);
+	const char *limit_s = request_query(r, "limit", &bad);
+	long long after = 0, limit = NOTE_PAGE_MAX;
+	struct ticket *tk;
+	struct db_rows rows;
+	struct json_object *out, *data;
+	size_t shown;
+
+	if (bad)
+		return problem(r, 400, "invalid_parameter", "A query parameter is malformed or given twice.");
+	if (cursor_s != NULL) {
+		size_t n = strlen(cursor_s);
+
+		if (n == 0 || n > 15 || strspn(cursor_s, "0123456789") != n)
+			return problem(r, 400, "invalid_parameter", "cursor is not one this API gave out.");
+		after = atoll(cursor_s);
+	}
+	if (limit_s != NULL) {
+		size_t n = strlen(limit_s);
+
+		if (n == 0 || n > 18 || strspn(limit_s, "0123456789") != n || strspn(limit_s, "0") == n)
+			return problem(r, 400, "invalid_parameter", "limit must be a whole number from 1 to 100.");
+		limit = n > 6 ? NOTE_PAGE_MAX : atoll(limit_s);
+		if (limit > NOTE_PAGE_MAX)
+			limit = NOTE_PAGE_MAX;
+	}
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+		return 500;
+	if (tk == NULL)
+		return not_found(r);
+	if (db_query(r->db, r->a, note_sql[role_is_staff(r->user->role) ? NOTE_LIST_ALL : NOTE_LIST_PUBLIC], &rows,
+		     "iiii", r->tenant->id, tk->id, after, limit + 1) == -1)
+		return 500;
+	out = json_object_new_object();
+	data = json_object_new_array();
+	shown = rows.nrows > (size_t)limit ? (size_t)limit : rows.nrows;
+	for (size_t i = 0; i < shown; i++)
+		json_object_array_add(data, note_json(&rows, i));
+	json_object_object_add(out, "data", data);
+	if (rows.nrows > (size_t)limit)
+		json_add_str(out, "next_cursor", arena_printf(r->a, "%lld", db_cell_ll(&rows, shown - 1, 0)));
+	else
+		json_add_null(out, "next_cursor");
+	return response_json(r, 200, out);
+}
+
+int note_create(struct request *r)
+{
+	const struct field_value *in = r->input;
+	bool customer = r->user->role == ROLE_CUSTOMER;
+	enum note_visibility vis;
+	struct ticket *tk;
+	long long note_id;
+	struct db_rows rows;
+
+	if (in[NOTE_CREATE_VISIBILITY].present)
+		vis = (enum note_visibility)in[NOTE_CREATE_VISIBILITY].choice;
+	else
+		vis = customer ? NOTE_PUBLIC : NOTE_INTERNAL;
+	if (customer && vis != NOTE_PUBLIC) {
+		validation_add(&r->invalid, r->a, "visibility", "invalid_value", "customers can only add public replies");
+		return problem_invalid(r);
+	}
+	if (db_begin(r->db) == -1)
+		return 500;
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
+		goto fail;
+	if (tk == NULL) {
+		db_rollback(r->db);
+		return not_found(r);
+	}
+	if (db_exec(r->db, note_sql[NOTE_INSERT], NULL, &note_id, "iiiss", r->tenant->id, tk->id, r->user->user_id,
+		    note_visibility_names[vis], in[NOTE_CREATE_BODY].str) == -1)
+		goto fail;
+	{
+		struct json_object *data = json_object_new_object();
+
+		json_add_int(data, "note_id", note_id);
+		json_add_str(data, "visibility", note_visibility_names[vis]);
+		if (timeline_record(r->db, r->tenant->id, tk->id, r->user->user_id, EVENT_NOTE_ADDED, data) == -1)
+			goto fail;
+	}
+	/* A customer's reply hands a ticket that waited on them back to the team. */
+	{
+		const struct pipeline *p = tenant_pipeline_by_id(r->tenant, tk->pipeline_id);
+		const struct pipeline_status *now = p ? pipeline_status_by_id(p, tk->status_id) : NULL;
+		const struct pipeline_status *active = p ? pipeline_first_in(p, CATEGORY_ACTIVE) : NULL;
+
+		if (customer && now != NULL && now->category == CATEGORY_WAITING_CUSTOMER && active != NULL) {
+			if (ticket_set_status(r->db, r->tenant, tk, r->user->user_id, active->id) == -1)
+				goto fail;
+		} else if (ticket_touch(r->db, r->tenant, tk->id) == -1) {
+			goto fail;
+		}
+	}
+	if (db_query(r->db, r->a, note_sql[NOTE_GET], &rows, "ii", r->tenant->id, note_id) == -1 || rows.nrows != 1)
+		goto fail;
+	if (db_commit(r->db) == -1)
+		return 500;
+	response_headerf(r, "Location", "/api/v1/tickets/%lld/notes/%lld", r->number, note_id);
+	return response_json(r, 201, note_json(&rows, 0));
+fail:
+	db_rollback(r->db);
+	return 500;
+}

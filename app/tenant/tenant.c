@@ -1,0 +1,212 @@
+/* tenant: host parsing, the configuration cache and its loading. */
+#include "tenant.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/log.h"
+#include "../db/db.h"
+#include "../pipeline/pipeline.h"
+
+enum tenant_stmt {
+	TENANT_BY_SLUG,    /* the small row checked on every request */
+	TENANT_BY_DOMAIN,  /* same, by custom domain */
+	TENANT_FULL,       /* the configuration, loaded when the version changed */
+	TENANT_KEYS,       /* signing key ids, newest first */
+	TENANT_STMT__MAX
+};
+
+static const char *const tenant_sql[TENANT_STMT__MAX] = {
+	/* TENANT_BY_SLUG */
+	"SELECT id, status, config_version FROM tenants WHERE slug = ?",
+	/* TENANT_BY_DOMAIN */
+	"SELECT t.id, t.status, t.config_version FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id "
+	"WHERE d.domain = ?",
+	/* TENANT_FULL */
+	"SELECT slug, name, time_zone, branding, "
+	"COALESCE(JSON_VALUE(settings, '$.customers_see_company'), 'false') FROM tenants WHERE id = ?",
+	/* TENANT_KEYS */
+	"SELECT kid, retired_at IS NOT NULL FROM signing_keys WHERE tenant_id = ? "
+	"AND (retired_at IS NULL OR retired_at > UTC_TIMESTAMP(6) - INTERVAL 1 DAY) ORDER BY created_at DESC, kid",
+};
+
+void tenant_cache_init(struct tenant_cache *c, const char *base_domain)
+{
+	memset(c, 0, sizeof(*c));
+	c->base_domain = base_domain;
+}
+
+static void tenant_free(struct tenant *t)
+{
+	arena_release(&t->mem);
+	free(t);
+}
+
+void tenant_cache_release(struct tenant_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		tenant_free(c->items[i]);
+	c->n = 0;
+}
+
+bool tenant_slug_from_host(const char *host, const char *base_domain, char *out, size_t cap)
+{
+	size_t hl, bl = strlen(base_domain), sl;
+	const char *colon;
+
+	if (host == NULL)
+		return false;
+	colon = strrchr(host, ':');
+	hl = colon ? (size_t)(colon - host) : strlen(host);
+	if (hl > 0 && host[hl - 1] == '.') /* a fully qualified name's trailing dot */
+		hl--;
+	if (hl <= bl + 1 || host[hl - bl - 1] != '.' || strncasecmp(host + hl - bl, base_domain, bl) != 0)
+		return false;
+	sl = hl - bl - 1;
+	if (sl == 0 || sl >= cap)
+		return false;
+	for (size_t i = 0; i < sl; i++) {
+		char ch = (char)tolower((unsigned char)host[i]);
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
+			return false;
+		out[i] = ch;
+	}
+	out[sl] = '\0';
+	return true;
+}
+
+/* Lower-cases host without its port into out; false when it is too long or odd. */
+static bool host_name(const char *host, char *out, size_t cap)
+{
+	const char *colon = strrchr(host, ':');
+	size_t n = colon ? (size_t)(colon - host) : strlen(host);
+
+	if (n == 0 || n >= cap)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = (char)tolower((unsigned char)host[i]);
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
+			return false;
+		out[i] = ch;
+	}
+	out[n] = '\0';
+	return true;
+}
+
+static struct tenant *tenant_load(struct db *db, long long id, unsigned long long version, bool suspended)
+{
+	struct tenant *t = calloc(1, sizeof(*t));
+	struct db_rows r, k;
+
+	if (t == NULL)
+		BUG("out of memory");
+	arena_init(&t->mem);
+	if (db_query(db, &t->mem, tenant_sql[TENANT_FULL], &r, "i", id) == -1 || r.nrows != 1 ||
+	    db_query(db, &t->mem, tenant_sql[TENANT_KEYS], &k, "i", id) == -1 ||
+	    pipeline_db_load(db, &t->mem, id, &t->pipelines, &t->npipelines) == -1) {
+		tenant_free(t);
+		return NULL;
+	}
+	t->id = id;
+	t->config_version = version;
+	t->suspended = suspended;
+	t->slug = db_cell(&r, 0, 0);
+	t->name = db_cell(&r, 0, 1);
+	t->time_zone = db_cell(&r, 0, 2);
+	t->branding_json = db_cell(&r, 0, 3);
+	t->customers_see_company = strcmp(db_cell(&r, 0, 4), "true") == 0;
+	t->keys = arena_alloc(&t->mem, (k.nrows ? k.nrows : 1) * sizeof(*t->keys));
+	for (size_t i = 0; i < k.nrows; i++) {
+		const char *kid = db_cell(&k, i, 0);
+
+		if (strlen(kid) != TENANT_KID_LEN)
+			continue;
+		memcpy(t->keys[t->nkeys].kid, kid, TENANT_KID_LEN + 1);
+		t->keys[t->nkeys].retired = db_cell_ll(&k, i, 1) != 0;
+		t->nkeys++;
+	}
+	return t;
+}
+
+enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
+				  struct tenant **out)
+{
+	char name[256];
+	struct db_rows r;
+	long long id;
+	unsigned long long version;
+	bool suspended;
+	size_t slot;
+
+	*out = NULL;
+	if (host == NULL || !host_name(host, name, sizeof(name)))
+		return TENANT_UNKNOWN;
+	{
+		char slug[64];
+
+		if (tenant_slug_from_host(name, c->base_domain, slug, sizeof(slug))) {
+			if (db_query(db, a, tenant_sql[TENANT_BY_SLUG], &r, "s", slug) == -1)
+				return TENANT_ERROR;
+		} else if (db_query(db, a, tenant_sql[TENANT_BY_DOMAIN], &r, "s", name) == -1)
+			return TENANT_ERROR;
+	}
+	if (r.nrows == 0)
+		return TENANT_UNKNOWN;
+	id = db_cell_ll(&r, 0, 0);
+	suspended = strcmp(db_cell(&r, 0, 1), "active") != 0;
+	version = (unsigned long long)db_cell_ll(&r, 0, 2);
+	if (suspended)
+		return TENANT_SUSPENDED;
+	for (slot = 0; slot < c->n; slot++)
+		if (c->items[slot]->id == id)
+			break;
+	if (slot < c->n && c->items[slot]->config_version == version) {
+		*out = c->items[slot];
+		return TENANT_FOUND;
+	}
+	{
+		struct tenant *t = tenant_load(db, id, version, suspended);
+
+		if (t == NULL)
+			return TENANT_ERROR;
+		if (t->npipelines == 0) {
+			log_error("tenant %lld has no pipeline", id);
+			tenant_free(t);
+			return TENANT_ERROR;
+		}
+		if (slot < c->n) {
+			tenant_free(c->items[slot]);
+		} else if (c->n == TENANT_CACHE_MAX) {
+			/* Full: drop the oldest entry; it reloads on its next request. */
+			tenant_free(c->items[0]);
+			memmove(c->items, c->items + 1, sizeof(c->items[0]) * (TENANT_CACHE_MAX - 1));
+			slot = TENANT_CACHE_MAX - 1;
+		} else {
+			c->n++;
+		}
+		c->items[slot] = t;
+		*out = t;
+	}
+	return TENANT_FOUND;
+}
+
+const struct pipeline *tenant_default_pipeline(const struct tenant *t)
+{
+	for (size_t i = 0; i < t->npipelines; i++)
+		if (t->pipelines[i].is_default)
+			return &t->pipelines[i];
+	if (t->npipelines == 0)
+		BUG("tenant %lld has no pipeline", t->id);
+	return &t->pipelines[0];
+}
+
+const struct pipeline *tenant_pipeline_by_id(const struct tenant *t, long long id)
+{
+	for (size_t i = 0; i < t->npipelines; i++)
+		if (t->pipelines[i].id == id)
+			return &t->pipelines[i];
+	return NULL;
+}

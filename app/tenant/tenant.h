@@ -1,0 +1,68 @@
+/* tenant: resolving the tenant of a request from its Host, and the per-worker cache of each
+ * tenant's configuration, checked against tenants.config_version on every request so a change
+ * made through any host is seen by every worker at its next request. */
+#ifndef TENANT_TENANT_H
+#define TENANT_TENANT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/arena.h"
+
+struct db;
+struct pipeline;
+
+#define TENANT_CACHE_MAX 128
+#define TENANT_KID_LEN 16
+
+struct tenant_key {
+	char kid[TENANT_KID_LEN + 1];
+	bool retired; /* still verifies tokens issued before the rotation; signs nothing new */
+};
+
+struct tenant {
+	long long id;
+	const char *slug;
+	const char *name;
+	const char *time_zone;
+	const char *branding_json; /* JSON object text */
+	bool suspended;
+	bool customers_see_company;
+	unsigned long long config_version;
+	struct pipeline *pipelines;
+	size_t npipelines;
+	struct tenant_key *keys; /* newest first; keys[0] signs */
+	size_t nkeys;
+	struct arena mem; /* owns everything above */
+};
+
+struct tenant_cache {
+	struct tenant *items[TENANT_CACHE_MAX];
+	size_t n;
+	const char *base_domain; /* e.g. "localhost": <slug>.<base_domain> names a tenant */
+};
+
+void tenant_cache_init(struct tenant_cache *c, const char *base_domain);
+void tenant_cache_release(struct tenant_cache *c);
+
+enum tenant_lookup {
+	TENANT_FOUND,
+	TENANT_UNKNOWN,   /* no tenant for this host */
+	TENANT_SUSPENDED, /* exists but suspended */
+	TENANT_ERROR,     /* database failure */
+};
+
+/* Resolves the tenant for a Host header value (port and case ignored). Costs one indexed
+ * query; reloads the cached configuration when its version changed. The tenant stays valid
+ * until the next call. */
+enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
+				  struct tenant **out);
+
+/* The slug part of host if it is <slug>.<base_domain>, copied into out; false otherwise. */
+bool tenant_slug_from_host(const char *host, const char *base_domain, char *out, size_t cap);
+
+/* The tenant's default pipeline (BUG if it has none: tenants are created with one). */
+const struct pipeline *tenant_default_pipeline(const struct tenant *t);
+const struct pipeline *tenant_pipeline_by_id(const struct tenant *t, long long id);
+
+#endif

@@ -1,0 +1,128 @@
+/* ticket_db: every statement on tickets; each one is scoped by tenant_id. */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../core/arena.h"
+#include "../core/json.h"
+#include "../db/db.h"
+#include "../http/request.h"
+#include "../tenant/tenant.h"
+#include "../timeline/timeline.h"
+#include "../pipeline/pipeline.h"
+#include "ticket.h"
+#include "ticket_db.h"
+
+static const char *const ticket_sql[TICKET_STMT__MAX] = {
+	/* TICKET_GET */
+	"SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ?",
+	/* TICKET_GET_FOR_UPDATE */
+	"SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ? FOR UPDATE",
+	/* TICKET_NEXT_NUMBER */
+	"UPDATE ticket_counters SET last_number = LAST_INSERT_ID(last_number + 1) WHERE tenant_id = ?",
+	/* TICKET_INSERT */
+	"INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
+	"customer_id, company_id, assignee_id, created_by, version, created_at, updated_at) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+	/* TICKET_SET_STATUS */
+	"UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
+	"WHERE tenant_id = ? AND id = ?",
+	/* TICKET_UPDATE */
+	"UPDATE tickets SET subject = ?, priority = ?, assignee_id = ?, version = version + 1, "
+	"updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ? AND version = ?",
+	/* TICKET_TOUCH */
+	"UPDATE tickets SET updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+	/* TICKET_CUSTOMER_GET */
+	"SELECT u.name, u.email, COALESCE(u.company_id, 0), co.name FROM users u "
+	"LEFT JOIN companies co ON co.id = u.company_id AND co.tenant_id = u.tenant_id "
+	"WHERE u.tenant_id = ? AND u.id = ? AND u.role = 'customer' AND u.disabled = 0",
+	/* TICKET_STAFF_GET */
+	"SELECT name FROM users WHERE tenant_id = ? AND id = ? AND role IN ('admin','manager','agent') "
+	"AND disabled = 0",
+	/* TICKET_IDEMPOTENCY_GET */
+	"SELECT request_hash, status, response, location FROM idempotency_keys "
+	"WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ? FOR UPDATE",
+	/* TICKET_IDEMPOTENCY_PUT */
+	"INSERT INTO idempotency_keys (tenant_id, user_id, route, idem_key, request_hash, status, response, "
+	"location) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+const char *ticket_db_sql(enum ticket_stmt s)
+{
+	return ticket_sql[s];
+}
+
+void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, struct ticket *t, bool with_description)
+{
+	(void)a;
+	memset(t, 0, sizeof(*t));
+	t->id = db_cell_ll(rows, i, 0);
+	t->number = db_cell_ll(rows, i, 1);
+	t->subject = db_cell(rows, i, 2);
+	t->priority = db_cell(rows, i, 3);
+	t->status_id = db_cell_ll(rows, i, 4);
+	t->pipeline_id = db_cell_ll(rows, i, 5);
+	t->customer_id = db_cell_ll(rows, i, 6);
+	t->customer_name = db_cell(rows, i, 7);
+	t->customer_email = db_cell(rows, i, 8);
+	t->company_id = db_cell_ll(rows, i, 9);
+	t->company_name = db_cell(rows, i, 10);
+	t->assignee_id = db_cell_ll(rows, i, 11);
+	t->assignee_name = db_cell(rows, i, 12);
+	t->version = db_cell_ll(rows, i, 13);
+	t->created_at = db_cell(rows, i, 14);
+	t->updated_at = db_cell(rows, i, 15);
+	if (with_description)
+		t->description = db_cell(rows, i, 16);
+}
+
+/* Customers see their own tickets, and their company's where the tenant allows it. */
+static bool may_see(const struct tenant *t, const struct principal *user, const struct ticket *tk)
+{
+	if (role_is_staff(user->role))
+		return true;
+	if (tk->customer_id == user->user_id)
+		return true;
+	return t->customers_see_company && user->company_id > 0 && tk->company_id == user->company_id;
+}
+
+int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, const struct principal *user,
+		       long long number, bool lock, struct ticket **out)
+{
+	struct db_rows rows;
+	struct ticket *tk;
+
+	*out = NULL;
+	if (db_query(db, a, ticket_sql[lock ? TICKET_GET_FOR_UPDATE : TICKET_GET], &rows, "ii", t->id, number) == -1)
+		return -1;
+	if (rows.nrows == 0)
+		return 0;
+	tk = arena_alloc(a, sizeof(*tk));
+	ticket_from_row(a, &rows, 0, tk, true);
+	if (may_see(t, user, tk))
+		*out = tk;
+	return 0;
+}
+
+int ticket_set_status(struct db *db, const struct tenant *t, const struct ticket *tk, long long actor_id,
+		      long long to_status_id)
+{
+	const struct pipeline *p = tenant_pipeline_by_id(t, tk->pipeline_id);
+	const struct pipeline_status *from = p ? pipeline_status_by_id(p, tk->status_id) : NULL;
+	const struct pipeline_status *to = p ? pipeline_status_by_id(p, to_status_id) : NULL;
+	struct json_object *data;
+
+	if (from == NULL || to == NULL)
+		return -1;
+	if (db_exec(db, ticket_sql[TICKET_SET_STATUS], NULL, NULL, "iii", to_status_id, t->id, tk->id) == -1)
+		return -1;
+	data = json_object_new_object();
+	json_add_str(data, "from", from->key);
+	json_add_str(data, "to", to->key);
+	return timeline_record(db, t->id, tk->id, actor_id, EVENT_STATUS_CHANGED, data);
+}
+
+int ticket_touch(struct db *db, const struct tenant *t, long long ticket_id)
+{
+	return db_exec(db, ticket_sql[TICKET_TOUCH], NULL, NULL, "ii", t->id, ticket_id);
+}

@@ -1,0 +1,648 @@
+/* ticket_http: the ticket endpoints. Inputs arrive validated by the route table's specs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <sodium.h>
+
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/json.h"
+#include "../core/log.h"
+#include "../db/db.h"
+#include "../http/request.h"
+#include "../pipeline/pipeline.h"
+#include "../tenant/tenant.h"
+#include "../timeline/timeline.h"
+#include "ticket.h"
+#include "ticket_db.h"
+
+const char *const ticket_priority_names[PRIORITY__MAX + 1] = {
+	"low",    /* PRIORITY_LOW */
+	"normal", /* PRIORITY_NORMAL */
+	"high",   /* PRIORITY_HIGH */
+	"urgent", /* PRIORITY_URGENT */
+	NULL,
+};
+
+struct json_object *ticket_json(const struct tenant *t, const struct principal *user, const struct ticket *tk)
+{
+	struct json_object *o = json_object_new_object(), *st = json_object_new_object(), *c;
+	const struct pipeline *p = tenant_pipeline_by_id(t, tk->pipeline_id);
+	const struct pipeline_status *s = p ? pipeline_status_by_id(p, tk->status_id) : NULL;
+	bool staff = role_is_staff(user->role);
+
+	json_add_int(o, "number", tk->number);
+	json_add_str(o, "subject", tk->subject);
+	if (tk->description != NULL)
+		json_add_str(o, "description", tk->description);
+	json_add_str(o, "priority", tk->priority);
+	json_add_str(st, "key", s ? s->key : "unknown");
+	json_add_str(st, "name", s ? (staff ? s->staff_name : s->customer_name) : "Unknown");
+	json_add_str(st, "category", s ? status_category_name(s->category) : "unknown");
+	if (staff)
+		json_add_str(st, "color", s ? s->color : "#64748b");
+	json_object_object_add(o, "status", st);
+	if (staff)
+		json_add_str(o, "pipeline", p ? p->key : NULL);
+	c = json_object_new_object();
+	json_add_int(c, "id", tk->customer_id);
+	json_add_str(c, "name", tk->customer_name);
+	json_add_str(c, "email", tk->customer_email);
+	json_object_object_add(o, "customer", c);
+	if (tk->company_id > 0) {
+		c = json_object_new_object();
+		json_add_int(c, "id", tk->company_id);
+		json_add_str(c, "name", tk->company_name);
+		json_object_object_add(o, "company", c);
+	} else {
+		json_add_null(o, "company");
+	}
+	if (staff) {
+		if (tk->assignee_id > 0) {
+			c = json_object_new_object();
+			json_add_int(c, "id", tk->assignee_id);
+			json_add_str(c, "name", tk->assignee_name);
+			json_object_object_add(o, "assignee", c);
+		} else {
+			json_add_null(o, "assignee");
+		}
+	}
+	json_add_int(o, "version", tk->version);
+	json_add_str(o, "created_at", tk->created_at);
+	json_add_str(o, "updated_at", tk->updated_at);
+	return o;
+}
+
+static int answer_ticket(struct request *r, int status, const struct ticket *tk)
+{
+	response_headerf(r, "ETag", "\"%lld\"", tk->version);
+	return response_json(r, status, ticket_json(r->tenant, r->user, tk));
+}
+
+/* Parses a positive decimal of at most 15 digits; -1 when it is anything else. */
+static long long parse_id(const char *s)
+{
+	long long v = 0;
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 15 || s[0] == '0')
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Appends a LIKE pattern matching text anywhere, with LIKE's metacharacters escaped. */
+static char *like_pattern(struct arena *a, const char *text)
+{
+	size_t n = strlen(text);
+	char *out = arena_alloc(a, 2 * n + 3), *o = out;
+
+	*o++ = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '%' || text[i] == '_' || text[i] == '\\')
+			*o++ = '\\';
+		*o++ = text[i];
+	}
+	*o++ = '%';
+	*o = '\0';
+	return out;
+}
+
+#define LIST_MAX_PARAMS 24
+
+struct list_query {
+	struct buf sql;
+	struct db_param params[LIST_MAX_PARAMS];
+	size_t n;
+};
+
+static void list_add_int(struct list_query *lq, const char *fragment, long long v)
+{
+	buf_puts(&lq->sql, fragment);
+	lq->params[lq->n].type = 'i';
+	lq->params[lq->n].i = v;
+	lq->n++;
+}
+
+static void list_add_str(struct list_query *lq, const char *fragment, const char *v)
+{
+	buf_puts(&lq->sql, fragment);
+	lq->params[lq->n].type = 's';
+	lq->params[lq->n].s = v;
+	lq->n++;
+}
+
+/* The request's query string without its cursor parameter, ending in '&' when not empty. */
+static const char *query_without_cursor(struct request *r)
+{
+	struct buf b;
+	const char *q = r->query, *out;
+
+	buf_init(&b);
+	while (q != NULL && *q != '\0') {
+		size_t len = strcspn(q, "&");
+
+		if (len > 0 && strncmp(q, "cursor=", 7) != 0 && len < 400 && b.len < 1000) {
+			buf_append(&b, q, len);
+			buf_putc(&b, '&');
+		}
+		q += len;
+		if (*q == '&')
+			q++;
+	}
+	/* A header value must not break the response: keep only URL-safe bytes. */
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.data[i] < 0x21 || (unsigned char)b.data[i] > 0x7e || b.data[i] == '>')
+			b.data[i] = '_';
+	out = arena_strdup(r->a, b.data);
+	buf_release(&b);
+	return out;
+}
+
+static int bad_param(struct request *r, const char *detail)
+{
+	return problem(r, 400, "invalid_parameter", "%s", detail);
+}
+
+int ticket_list(struct request *r)
+{
+	bool bad = false;
+	const char *limit_s = request_query(r, "limit", &bad);
+	const char *cursor_s = request_query(r, "cursor", &bad);
+	const char *status_s = request_query(r, "status", &bad);
+	const char *assignee_s = request_query(r, "assignee", &bad);
+	const char *customer_s = request_query(r, "customer", &bad);
+	const char *priority_s = request_query(r, "priority", &bad);
+	const char *q = request_query(r, "q", &bad);
+	long long limit = TICKET_LIST_DEFAULT, cursor = 0, customer = 0, assignee = 0, status_ids[8];
+	size_t nstatus = 0;
+	bool assignee_none = false;
+	struct list_query lq;
+	struct db_rows rows;
+	struct json_object *out, *data;
+	size_t shown;
+	int rc;
+
+	if (bad)
+		return bad_param(r, "A query parameter is malformed or given twice.");
+	if (limit_s != NULL) {
+		size_t n = strlen(limit_s);
+
+		if (n == 0 || n > 18 || strspn(limit_s, "0123456789") != n || strspn(limit_s, "0") == n)
+			return bad_param(r, "limit must be a whole number from 1 to 100 (larger values are capped).");
+		limit = n > 6 ? TICKET_LIST_MAX : atoll(limit_s);
+		if (limit > TICKET_LIST_MAX)
+			limit = TICKET_LIST_MAX;
+	}
+	if (cursor_s != NULL && (cursor = parse_id(cursor_s)) < 0)
+		return bad_param(r, "cursor is not one this API gave out.");
+	if (status_s != NULL) {
+		for (size_t p = 0; p < r->tenant->npipelines; p++) {
+			const struct pipeline_status *st = pipeline_status_by_key(&r->tenant->pipelines[p], status_s);
+
+			if (st != NULL && nstatus < sizeof(status_ids) / sizeof(status_ids[0]))
+				status_ids[nstatus++] = st->id;
+		}
+		if (nstatus == 0)
+			return bad_param(r, "status is not a status of this tenant.");
+	}
+	if (assignee_s != NULL) {
+		if (strcmp(assignee_s, "none") == 0)
+			assignee_none = true;
+		else if (strcmp(assignee_s, "me") == 0)
+			assignee = r->user->user_id;
+		else if ((assignee = parse_id(assignee_s)) < 0)
+			return bad_param(r, "assignee must be me, none or a user id.");
+	}
+	if (customer_s != NULL && (customer = parse_id(customer_s)) < 0)
+		return bad_param(r, "customer must be a user id.");
+	if (priority_s != NULL) {
+		bool known = false;
+
+		for (int i = 0; i < PRIORITY__MAX && !known; i++)
+			known = strcmp(priority_s, ticket_priority_names[i]) == 0;
+		if (!known)
+			return bad_param(r, "priority must be one of: low, normal, high, urgent.");
+	}
+	if (q != NULL && strlen(q) > 4 * TICKET_SUBJECT_MAX)
+		return bad_param(r, "q is longer than a subject can be.");
+
+	/* The filter fragments are fixed text; every value is a bound parameter. */
+	memset(&lq, 0, sizeof(lq));
+	buf_init(&lq.sql);
+	buf_puts(&lq.sql, TICKET_LIST_SELECT);
+	lq.params[lq.n].type = 'i';
+	lq.params[lq.n++].i = r->tenant->id;
+	if (r->user->role == ROLE_CUSTOMER) {
+		if (r->tenant->customers_see_company && r->user->company_id > 0)
+			list_add_int(&lq, " AND t.company_id = ?", r->user->company_id);
+		else
+			list_add_int(&lq, " AND t.customer_id = ?", r->user->user_id);
+	}
+	for (size_t i = 0; i < nstatus; i++)
+		list_add_int(&lq, i == 0 ? " AND t.status_id IN (?" : ", ?", status_ids[i]);
+	if (nstatus > 0)
+		buf_puts(&lq.sql, ")");
+	if (assignee_none)
+		buf_puts(&lq.sql, " AND t.assignee_id IS NULL");
+	else if (assignee > 0)
+		list_add_int(&lq, " AND t.assignee_id = ?", assignee);
+	if (customer > 0)
+		list_add_int(&lq, " AND t.customer_id = ?", customer);
+	if (priority_s != NULL)
+		list_add_str(&lq, " AND t.priority = ?", priority_s);
+	if (q != NULL && q[0] != '\0')
+		list_add_str(&lq, " AND t.subject LIKE ?", like_pattern(r->a, q));
+	if (cursor > 0)
+		list_add_int(&lq, " AND t.number < ?", cursor);
+	/* One row more than asked tells whether there is a next page. */
+	list_add_int(&lq, " ORDER BY t.number DESC LIMIT ?", limit + 1);
+	rc = db_query_params(r->db, r->a, lq.sql.data, &rows, lq.params, lq.n);
+	buf_release(&lq.sql);
+	if (rc == -1)
+		return 500;
+
+	out = json_object_new_object();
+	data = json_object_new_array();
+	shown = rows.nrows > (size_t)limit ? (size_t)limit : rows.nrows;
+	for (size_t i = 0; i < shown; i++) {
+		struct ticket tk;
+
+		ticket_from_row(r->a, &rows, i, &tk, false);
+		json_object_array_add(data, ticket_json(r->tenant, r->user, &tk));
+	}
+	json_object_object_add(out, "data", data);
+	if (rows.nrows > (size_t)limit) {
+		const char *next = arena_printf(r->a, "%lld", db_cell_ll(&rows, shown - 1, 1));
+
+		json_add_str(out, "next_cursor", next);
+		response_headerf(r, "Link", "<%s?%scursor=%s>; rel=\"next\"", r->path, query_without_cursor(r), next);
+	} else {
+		json_add_null(out, "next_cursor");
+	}
+	return response_json(r, 200, out);
+}
+
+/* The SHA-256 of the body as hex, to tell a retry from a different request with the same key. */
+static const char *body_hash(struct request *r)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char *hex = arena_alloc(r->a, 2 * sizeof(h) + 1);
+
+	crypto_hash_sha256(h, (const unsigned char *)r->body, r->body_len);
+	sodium_bin2hex(hex, 2 * sizeof(h) + 1, h, sizeof(h));
+	return hex;
+}
+
+static bool idempotency_key_ok(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n == 0 || n > IDEMPOTENCY_KEY_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)k[i] < 0x21 || (unsigned char)k[i] > 0x7e)
+			return false;
+	return true;
+}
+
+int ticket_create(struct request *r)
+{
+	const struct field_value *in = r->input;
+	const struct pipeline *p = tenant_default_pipeline(r->tenant);
+	const struct pipeline_status *entry = pipeline_entry(p);
+	const char *idem = r->idempotency_key, *hash = NULL, *priority;
+	long long customer_id, number, ticket_id;
+	struct ticket tk;
+	struct db_rows rows;
+	struct json_object *body;
+	const char *text, *location;
+	size_t text_len;
+
+	if (idem != NULL) {
+		if (!idempotency_key_ok(idem))
+			return problem(r, 400, "invalid_parameter",
+				       "Idempotency-Key must be 1 to 100 printable ASCII characters.");
+		hash = body_hash(r);
+	}
+	if (r->user->role == ROLE_CUSTOMER) {
+		if (in[TICKET_CREATE_CUSTOMER_ID].present) {
+			validation_add(&r->invalid, r->a, "customer_id", "invalid_value",
+				       "customers raise tickets for themselves; leave customer_id out");
+			return problem_invalid(r);
+		}
+		customer_id = r->user->user_id;
+	} else {
+		if (!in[TICKET_CREATE_CUSTOMER_ID].present) {
+			validation_add(&r->invalid, r->a, "customer_id", "required",
+				       "customer_id is required: the customer this ticket is raised for");
+			return problem_invalid(r);
+		}
+		customer_id = in[TICKET_CREATE_CUSTOMER_ID].id;
+	}
+	priority = in[TICKET_CREATE_PRIORITY].present ? ticket_priority_names[in[TICKET_CREATE_PRIORITY].choice]
+						      : "normal";
+
+	if (db_begin(r->db) == -1)
+		return 500;
+	if (idem != NULL) {
+		if (db_query(r->db, r->a, ticket_db_sql(TICKET_IDEMPOTENCY_GET), &rows, "iiss", r->tenant->id,
+			     r->user->user_id, "tickets.create", idem) == -1)
+			goto fail;
+		if (rows.nrows == 1) {
+			db_rollback(r->db);
+			if (strcmp(db_cell(&rows, 0, 0), hash) != 0)
+				return problem(r, 422, "idempotency_key_reused",
+					       "This Idempotency-Key was used for a different request.");
+			response_header(r, "Idempotency-Replayed", "true");
+			if (db_cell(&rows, 0, 3) != NULL)
+				response_header(r, "Location", db_cell(&rows, 0, 3));
+			buf_reset(&r->out_body);
+			buf_append(&r->out_body, db_cell(&rows, 0, 2), rows.lens[2]);
+			return (int)db_cell_ll(&rows, 0, 1);
+		}
+	}
+	if (db_query(r->db, r->a, ticket_db_sql(TICKET_CUSTOMER_GET), &rows, "ii", r->tenant->id, customer_id) == -1)
+		goto fail;
+	if (rows.nrows == 0) {
+		db_rollback(r->db);
+		validation_add(&r->invalid, r->a, "customer_id", "not_found", "customer_id is not a customer of this tenant");
+		return problem_invalid(r);
+	}
+	memset(&tk, 0, sizeof(tk));
+	tk.customer_id = customer_id;
+	tk.customer_name = db_cell(&rows, 0, 0);
+	tk.customer_email = db_cell(&rows, 0, 1);
+	tk.company_id = db_cell_ll(&rows, 0, 2);
+	tk.company_name = db_cell(&rows, 0, 3);
+	if (db_exec(r->db, ticket_db_sql(TICKET_NEXT_NUMBER), NULL, &number, "i", r->tenant->id) == -1)
+		goto fail;
+	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiui", r->tenant->id, number, p->id,
+		    entry->id, in[TICKET_CREATE_SUBJECT].str,
+		    in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority, customer_id,
+		    tk.company_id, r->user->user_id) == -1)
+		goto fail;
+	{
+		struct json_object *data = json_object_new_object();
+
+		json_add_str(data, "status", entry->key);
+		json_add_str(data, "priority", priority);
+		if (timeline_record(r->db, r->tenant->id, ticket_id, r->user->user_id, EVENT_CREATED, data) == -1)
+			goto fail;
+	}
+	/* Read back what was stored, so the answer shows the server's own times and values. */
+	{
+		struct ticket *stored;
+
+		if (ticket_get_visible(r->db, r->a, r->tenant, r->user, number, false, &stored) == -1 || stored == NULL)
+			goto fail;
+		tk = *stored;
+	}
+	body = ticket_json(r->tenant, r->user, &tk);
+	text = json_to_arena(r->a, body, &text_len);
+	json_object_put(body);
+	location = arena_printf(r->a, "/api/v1/tickets/%lld", number);
+	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_PUT), NULL, NULL, "iisssiss", r->tenant->id,
+				    r->user->user_id, "tickets.create", idem, hash, 201LL, text, location) == -1) {
+		if (r->db->last_errno == DB_ER_DUP_ENTRY) {
+			db_rollback(r->db);
+			return problem(r, 409, "conflict",
+				       "A request with this Idempotency-Key is in progress; retry to get its answer.");
+		}
+		goto fail;
+	}
+	if (db_commit(r->db) == -1)
+		return 500;
+	response_header(r, "Location", location);
+	response_headerf(r, "ETag", "\"%lld\"", tk.version);
+	buf_reset(&r->out_body);
+	buf_append(&r->out_body, text, text_len);
+	return 201;
+fail:
+	db_rollback(r->db);
+	return 500;
+}
+
+int ticket_get(struct request *r)
+{
+	struct ticket *tk;
+
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+		return 500;
+	if (tk == NULL)
+		return problem(r, 404, "not_found", "There is no ticket with this number.");
+	return answer_ticket(r, 200, tk);
+}
+
+/* Reads an If-Match of the form "N"; returns N, or -1 when it is missing or another form. */
+static long long if_match_version(const char *h)
+{
+	size_t n;
+	long long v = 0;
+
+	if (h == NULL)
+		return -1;
+	n = strlen(h);
+	if (n < 3 || n > 17 || h[0] != '"' || h[n - 1] != '"')
+		return -2;
+	for (size_t i = 1; i < n - 1; i++) {
+		if (h[i] < '0' || h[i] > '9')
+			return -2;
+		v = v * 10 + (h[i] - '0');
+	}
+	return v;
+}
+
+static int not_found(struct request *r)
+{
+	return problem(r, 404, "not_found", "There is no ticket with this number.");
+}
+
+static int stale(struct request *r, const struct ticket *tk)
+{
+	response_headerf(r, "ETag", "\"%lld\"", tk->version);
+	return problem(r, 412, "precondition_failed",
+		       "The ticket was changed by someone else since you loaded it (now at version %lld); "
+		       "reload it and try again.",
+		       tk->version);
+}
+
+int ticket_patch(struct request *r)
+{
+	const struct field_value *in = r->input;
+	long long want = if_match_version(r->if_match), assignee;
+	struct ticket *tk;
+	const char *subject, *priority;
+	unsigned long long affected;
+	struct json_object *fields;
+	size_t nfields;
+
+	if (want == -1)
+		return problem(r, 428, "precondition_required",
+			       "Send If-Match with the ticket's ETag so a concurrent change is not overwritten.");
+	if (want < 0)
+		return problem(r, 412, "precondition_failed", "If-Match must be an ETag this API gave out, like \"3\".");
+	if (db_begin(r->db) == -1)
+		return 500;
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
+		goto fail;
+	if (tk == NULL) {
+		db_rollback(r->db);
+		return not_found(r);
+	}
+	if (tk->version != want) {
+		db_rollback(r->db);
+		return stale(r, tk);
+	}
+	subject = in[TICKET_PATCH_SUBJECT].present ? in[TICKET_PATCH_SUBJECT].str : tk->subject;
+	priority = in[TICKET_PATCH_PRIORITY].present ? ticket_priority_names[in[TICKET_PATCH_PRIORITY].choice]
+						     : tk->priority;
+	assignee = tk->assignee_id;
+	if (in[TICKET_PATCH_ASSIGNEE_ID].present) {
+		assignee = in[TICKET_PATCH_ASSIGNEE_ID].is_null ? 0 : in[TICKET_PATCH_ASSIGNEE_ID].id;
+		if (assignee > 0) {
+			struct db_rows rows;
+
+			if (db_query(r->db, r->a, ticket_db_sql(TICKET_STAFF_GET), &rows, "ii", r->tenant->id, assignee) == -1)
+				goto fail;
+			if (rows.nrows == 0) {
+				db_rollback(r->db);
+				validation_add(&r->invalid, r->a, "assignee_id", "invalid_value",
+					       "assignee_id must be an active staff member of this tenant");
+				return problem_invalid(r);
+			}
+			tk->assignee_name = db_cell(&rows, 0, 0);
+		}
+	}
+	if (db_exec(r->db, ticket_db_sql(TICKET_UPDATE), &affected, NULL, "ssuiii", subject, priority, assignee,
+		    r->tenant->id, tk->id, want) == -1)
+		goto fail;
+	if (affected != 1)
+		goto fail; /* the row is locked and its version checked: this cannot happen */
+	fields = json_object_new_array();
+	if (strcmp(subject, tk->subject) != 0)
+		json_object_array_add(fields, json_object_new_string("subject"));
+	if (strcmp(priority, tk->priority) != 0)
+		json_object_array_add(fields, json_object_new_string("priority"));
+	nfields = json_object_array_length(fields);
+	if (nfields > 0) {
+		struct json_object *data = json_object_new_object();
+
+		json_object_object_add(data, "fields", fields);
+		if (timeline_record(r->db, r->tenant->id, tk->id, r->user->user_id, EVENT_UPDATED, data) == -1)
+			goto fail;
+	} else {
+		json_object_put(fields);
+	}
+	if (assignee != tk->assignee_id) {
+		struct json_object *data = json_object_new_object();
+
+		if (tk->assignee_id > 0)
+			json_add_int(data, "from", tk->assignee_id);
+		else
+			json_add_null(data, "from");
+		if (assignee > 0) {
+			json_add_int(data, "to", assignee);
+			json_add_str(data, "to_name", tk->assignee_name);
+		} else {
+			json_add_null(data, "to");
+			json_add_null(data, "to_name");
+		}
+		if (timeline_record(r->db, r->tenant->id, tk->id, r->user->user_id, EVENT_ASSIGNED, data) == -1)
+			goto fail;
+	}
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1 || tk == NULL)
+		goto fail;
+	if (db_commit(r->db) == -1)
+		return 500;
+	return answer_ticket(r, 200, tk);
+fail:
+	db_rollback(r->db);
+	return 500;
+}
+
+int ticket_transition(struct request *r)
+{
+	const char *to_key = r->input[TICKET_TRANSITION_TO].str;
+	long long want = if_match_version(r->if_match);
+	const struct pipeline *p;
+	const struct pipeline_status *from, *to;
+	struct ticket *tk;
+
+	if (want < -1)
+		return problem(r, 412, "precondition_failed", "If-Match must be an ETag this API gave out, like \"3\".");
+	if (db_begin(r->db) == -1)
+		return 500;
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
+		goto fail;
+	if (tk == NULL) {
+		db_rollback(r->db);
+		return not_found(r);
+	}
+	if (want >= 0 && tk->version != want) {
+		db_rollback(r->db);
+		return stale(r, tk);
+	}
+	p = tenant_pipeline_by_id(r->tenant, tk->pipeline_id);
+	from = p ? pipeline_status_by_id(p, tk->status_id) : NULL;
+	to = p ? pipeline_status_by_key(p, to_key) : NULL;
+	if (from == NULL)
+		goto fail;
+	if (to == NULL) {
+		db_rollback(r->db);
+		validation_add(&r->invalid, r->a, "to", "invalid_value", "'%.40s' is not a status of the %s pipeline",
+			       to_key, p->name);
+		return problem_invalid(r);
+	}
+	if (!pipeline_can_move(from, to)) {
+		struct buf allowed;
+		int rc;
+
+		db_rollback(r->db);
+		buf_init(&allowed);
+		for (size_t i = 0; i < from->nnext; i++) {
+			const struct pipeline_status *n = pipeline_status_by_id(p, from->next_ids[i]);
+
+			if (n != NULL)
+				buf_printf(&allowed, "%s%s", allowed.len ? ", " : "", n->key);
+		}
+		rc = problem(r, 422, "invalid_transition", "A ticket cannot move from %s to %s; allowed: %s.", from->key,
+			     to->key, allowed.len ? allowed.data : "none");
+		buf_release(&allowed);
+		return rc;
+	}
+	if (ticket_set_status(r->db, r->tenant, tk, r->user->user_id, to->id) == -1)
+		goto fail;
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1 || tk == NULL)
+		goto fail;
+	if (db_commit(r->db) == -1)
+		return 500;
+	return answer_ticket(r, 200, tk);
+fail:
+	db_rollback(r->db);
+	return 500;
+}
+
+int ticket_timeline(struct request *r)
+{
+	struct ticket *tk;
+	struct json_object *events, *out;
+
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+		return 500;
+	if (tk == NULL)
+		return not_found(r);
+	events = timeline_list(r->db, r->a, r->tenant->id, tk->id);
+	if (events == NULL)
+		return 500;
+	out = json_object_new_object();
+	json_object_object_add(out, "data", events);
+	json_add_null(out, "next_cursor");
+	return response_json(r, 200, out);
+}

@@ -1,0 +1,529 @@
+// The agent desk: the queue, raising a ticket for a customer, and the
+// ticket view with worknotes, status moves, assignment and the timeline.
+
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import * as api from './api.js';
+import {
+	html, useRoute, navigate, replaceQuery, Time, StatusBadge, PriorityBadge,
+	ErrorBox, FieldError, Loading, Logo, PRIORITIES, capitalize,
+} from './ui.js';
+import { NoteList, ticketNumberFrom, useFlash, FlashBar, getAll } from './shared.js';
+
+const PAGE_SIZE = 25;
+
+export function Desk({ user, tenant, onSignOut }) {
+	const route = useRoute();
+	const [statuses, setStatuses] = useState(null);
+	const [staff, setStaff] = useState([]);
+	const [refError, setRefError] = useState(null);
+	const flash = useFlash(route);
+
+	useEffect(() => {
+		let live = true;
+		Promise.all([api.get('/statuses'), getAll('/users' + api.query({ role: 'staff' }))])
+			.then(([s, people]) => {
+				if (!live) return;
+				setStatuses(s.data.data || []);
+				setStaff(people);
+			})
+			.catch((e) => live && setRefError(e));
+		return () => { live = false; };
+	}, []);
+
+	let view;
+	const number = ticketNumberFrom(route.path);
+	if (refError) view = html`<${ErrorBox} error=${refError} testid="page-error" />`;
+	else if (!statuses) view = html`<${Loading} />`;
+	else if (route.path === '/') view = html`<${Queue} key="queue" params=${route.params} statuses=${statuses} staff=${staff} user=${user} />`;
+	else if (route.path === '/new') view = html`<${NewTicket} flash=${flash.show} />`;
+	else if (number) view = html`<${TicketView} key=${number} number=${number} statuses=${statuses} staff=${staff} user=${user} flash=${flash.show} />`;
+	else view = html`<${NotFound} />`;
+
+	const branding = tenant.branding || {};
+	return html`<div class="desk">
+		<header class="topbar desk-topbar">
+			<a class="topbar-brand" href="#/" data-testid="brand-home">
+				<${Logo} branding=${branding} className="topbar-logo" />
+				<span class="topbar-title" data-testid="tenant-name">${tenant.name}</span>
+				<span class="topbar-sub">Agent desk</span>
+			</a>
+			<nav class="topbar-nav">
+				<a href="#/" class=${route.path === '/' ? 'active' : ''} data-testid="nav-queue">Queue</a>
+			</nav>
+			<div class="topbar-user">
+				<span class="user-name" data-testid="user-name">${user.name}</span>
+				<span class="user-role" data-testid="user-role">${capitalize(user.role)}</span>
+				<button class="btn btn-ghost" onClick=${onSignOut} data-testid="sign-out">Sign out</button>
+			</div>
+		</header>
+		<main class="page">
+			<${FlashBar} flash=${flash} />
+			${view}
+		</main>
+	</div>`;
+}
+
+function NotFound() {
+	return html`<section class="panel"><h1>Page not found</h1><p><a href="#/">Back to the queue</a></p></section>`;
+}
+
+/* ---------------- queue ---------------- */
+
+function filtersFrom(params) {
+	return {
+		status: params.get('status') || '',
+		priority: params.get('priority') || '',
+		assignee: params.get('assignee') || '',
+		q: params.get('q') || '',
+	};
+}
+
+function Queue({ params, statuses, staff, user }) {
+	const [filters, setFilters] = useState(() => filtersFrom(params));
+	const [search, setSearch] = useState(filters.q);
+	const [rows, setRows] = useState(null);
+	const [cursor, setCursor] = useState(null);
+	const [error, setError] = useState(null);
+	const [loadingMore, setLoadingMore] = useState(false);
+	const generation = useRef(0);
+
+	const load = useCallback(async (f) => {
+		const gen = ++generation.current;
+		setError(null);
+		setRows(null);
+		try {
+			const r = await api.get('/tickets' + api.query({ limit: PAGE_SIZE, ...f }));
+			if (gen !== generation.current) return;
+			setRows(r.data.data || []);
+			setCursor(r.data.next_cursor || null);
+		} catch (e) {
+			if (gen === generation.current) { setError(e); setRows([]); setCursor(null); }
+		}
+	}, []);
+
+	useEffect(() => {
+		replaceQuery('/', filters);
+		load(filters);
+	}, [filters, load]);
+
+	const setQuery = (text) => setFilters((f) => (f.q === text.trim() ? f : { ...f, q: text.trim() }));
+
+	// Typing in the search box applies after a short pause.
+	useEffect(() => {
+		if (search === filters.q) return undefined;
+		const t = setTimeout(() => setQuery(search), 350);
+		return () => clearTimeout(t);
+	}, [search, filters.q]);
+
+	async function loadMore() {
+		if (!cursor || loadingMore) return;
+		const gen = generation.current;
+		setLoadingMore(true);
+		try {
+			const r = await api.get('/tickets' + api.query({ limit: PAGE_SIZE, ...filters, cursor }));
+			if (gen === generation.current) {
+				setRows((old) => (old || []).concat(r.data.data || []));
+				setCursor(r.data.next_cursor || null);
+			}
+		} catch (e) {
+			setError(e);
+		} finally {
+			setLoadingMore(false);
+		}
+	}
+
+	const set = (name) => (e) => setFilters((f) => ({ ...f, [name]: e.currentTarget.value }));
+	const onSearchSubmit = (e) => {
+		e.preventDefault();
+		setQuery(search);
+	};
+
+	const otherStaff = staff.filter((s) => s.id !== user.id);
+	return html`<section class="queue">
+		<div class="page-head">
+			<h1>Queue</h1>
+			<button class="btn btn-primary" onClick=${() => navigate('/new')} data-testid="new-ticket-button">New ticket</button>
+		</div>
+		<form class="filters" onSubmit=${onSearchSubmit} role="search">
+			<label class="field field-inline">
+				<span>Status</span>
+				<select data-testid="filter-status" value=${filters.status} onChange=${set('status')}>
+					<option value="">All statuses</option>
+					${statuses.map((s) => html`<option key=${s.key} value=${s.key}>${s.name}</option>`)}
+				</select>
+			</label>
+			<label class="field field-inline">
+				<span>Priority</span>
+				<select data-testid="filter-priority" value=${filters.priority} onChange=${set('priority')}>
+					<option value="">Any priority</option>
+					${PRIORITIES.map((p) => html`<option key=${p} value=${p}>${capitalize(p)}</option>`)}
+				</select>
+			</label>
+			<label class="field field-inline">
+				<span>Assignee</span>
+				<select data-testid="filter-assignee" value=${filters.assignee} onChange=${set('assignee')}>
+					<option value="">Anyone</option>
+					<option value="me">Me</option>
+					<option value="none">Unassigned</option>
+					${otherStaff.map((s) => html`<option key=${s.id} value=${String(s.id)}>${s.name}</option>`)}
+				</select>
+			</label>
+			<label class="field field-inline field-grow">
+				<span>Subject</span>
+				<input type="search" placeholder="Search subjects" data-testid="filter-q" value=${search}
+					onInput=${(e) => setSearch(e.currentTarget.value)} />
+			</label>
+		</form>
+		<${ErrorBox} error=${error} testid="queue-error" />
+		${rows === null ? html`<${Loading} />` : html`<${QueueTable} rows=${rows} />`}
+		${cursor && html`<div class="load-more">
+			<button class="btn" onClick=${loadMore} disabled=${loadingMore} data-testid="load-more">
+				${loadingMore ? 'Loading…' : 'Load more'}</button>
+		</div>`}
+	</section>`;
+}
+
+function QueueTable({ rows }) {
+	if (rows.length === 0) {
+		return html`<p class="empty" data-testid="queue-empty">No tickets match these filters.</p>`;
+	}
+	return html`<table class="table queue-table" data-testid="queue-table">
+		<thead><tr>
+			<th class="col-num">#</th><th>Subject</th><th>Status</th><th>Priority</th>
+			<th>Customer</th><th>Assignee</th><th>Updated</th>
+		</tr></thead>
+		<tbody>
+			${rows.map((t) => html`<tr key=${t.number} class="clickable" data-testid="queue-row" data-number=${t.number}
+				onClick=${(e) => { if (e.target.tagName !== 'A') navigate('/tickets/' + t.number); }}>
+				<td class="col-num" data-testid="queue-number">${t.number}</td>
+				<td class="col-subject"><a href=${'#/tickets/' + t.number} data-testid="queue-subject">${t.subject}</a></td>
+				<td><${StatusBadge} status=${t.status} testid="queue-status" /></td>
+				<td><${PriorityBadge} priority=${t.priority} /></td>
+				<td data-testid="queue-customer">${t.customer && t.customer.name}
+					${t.company && html`<span class="muted"> · ${t.company.name}</span>`}</td>
+				<td data-testid="queue-assignee">${t.assignee ? t.assignee.name : html`<span class="muted">Unassigned</span>`}</td>
+				<td class="col-time"><${Time} iso=${t.updated_at} /></td>
+			</tr>`)}
+		</tbody>
+	</table>`;
+}
+
+/* ---------------- new ticket ---------------- */
+
+function NewTicket({ flash }) {
+	const [customers, setCustomers] = useState(null);
+	const [form, setForm] = useState({ customer_id: '', subject: '', description: '', priority: 'normal' });
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	const attempt = useRef(null); // {key, body}: a retry of the same body reuses its key
+
+	useEffect(() => {
+		let live = true;
+		getAll('/users' + api.query({ role: 'customer' }))
+			.then((list) => live && setCustomers(list))
+			.catch((e) => { if (live) { setError(e); setCustomers([]); } });
+		return () => { live = false; };
+	}, []);
+
+	const set = (name) => (e) => setForm((f) => ({ ...f, [name]: e.currentTarget.value }));
+
+	async function submit(ev) {
+		ev.preventDefault();
+		if (busy) return;
+		const body = {
+			subject: form.subject,
+			description: form.description,
+			priority: form.priority,
+			customer_id: form.customer_id ? Number(form.customer_id) : null,
+		};
+		if (body.customer_id === null) {
+			setError(new api.ApiError(422, {
+				detail: 'Choose the customer this ticket is for.',
+				errors: [{ pointer: '/customer_id', code: 'required', message: 'Choose a customer.' }],
+			}));
+			return;
+		}
+		const text = JSON.stringify(body);
+		if (!attempt.current || attempt.current.body !== text) attempt.current = { key: api.newIdempotencyKey(), body: text };
+		setBusy(true);
+		setError(null);
+		try {
+			const r = await api.post('/tickets', body, { headers: { 'Idempotency-Key': attempt.current.key } });
+			attempt.current = null;
+			flash('Ticket #' + r.data.number + ' created.', 'success', '/tickets/' + r.data.number);
+			navigate('/tickets/' + r.data.number);
+		} catch (e) {
+			setError(e);
+			setBusy(false);
+		}
+	}
+
+	const shown = ['/customer_id', '/subject', '/description', '/priority'];
+	return html`<section class="panel form-panel">
+		<div class="page-head"><h1>New ticket</h1><a href="#/">Cancel</a></div>
+		<form onSubmit=${submit} novalidate data-testid="new-ticket-form">
+			<label class="field">
+				<span>Customer</span>
+				<select data-testid="new-ticket-customer" value=${form.customer_id} onChange=${set('customer_id')}
+					disabled=${customers === null}>
+					<option value="">${customers === null ? 'Loading customers…' : 'Choose a customer'}</option>
+					${(customers || []).map((c) => html`<option key=${c.id} value=${String(c.id)}>
+						${c.name}${c.company ? ' (' + c.company.name + ')' : ''} — ${c.email}</option>`)}
+				</select>
+				<${FieldError} error=${error} pointer="/customer_id" />
+			</label>
+			<label class="field">
+				<span>Subject</span>
+				<input type="text" maxlength="200" data-testid="new-ticket-subject" value=${form.subject} onInput=${set('subject')} />
+				<${FieldError} error=${error} pointer="/subject" />
+			</label>
+			<label class="field">
+				<span>Description</span>
+				<textarea rows="8" data-testid="new-ticket-description" value=${form.description} onInput=${set('description')}></textarea>
+				<${FieldError} error=${error} pointer="/description" />
+			</label>
+			<label class="field field-narrow">
+				<span>Priority</span>
+				<select data-testid="new-ticket-priority" value=${form.priority} onChange=${set('priority')}>
+					${PRIORITIES.map((p) => html`<option key=${p} value=${p}>${capitalize(p)}</option>`)}
+				</select>
+				<${FieldError} error=${error} pointer="/priority" />
+			</label>
+			<${ErrorBox} error=${error} shown=${shown} />
+			<div class="form-actions">
+				<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="new-ticket-submit">
+					${busy ? 'Creating…' : 'Create ticket'}</button>
+			</div>
+		</form>
+	</section>`;
+}
+
+/* ---------------- ticket view ---------------- */
+
+function TicketView({ number, statuses, staff, flash }) {
+	const [ticket, setTicket] = useState(null);
+	const [etag, setEtag] = useState(null);
+	const [notes, setNotes] = useState(null);
+	const [timeline, setTimeline] = useState(null);
+	const [error, setError] = useState(null);
+	const [actionError, setActionError] = useState(null);
+	const [busy, setBusy] = useState(false);
+
+	const byKey = useMemo(() => Object.fromEntries(statuses.map((s) => [s.key, s])), [statuses]);
+	const base = '/tickets/' + number;
+
+	const loadTicket = useCallback(async () => {
+		const r = await api.get(base);
+		setTicket(r.data);
+		setEtag(api.etagOf(r, r.data));
+	}, [base]);
+	const loadNotes = useCallback(async () => {
+		setNotes(await getAll(base + '/notes'));
+	}, [base]);
+	const loadTimeline = useCallback(async () => {
+		setTimeline(await getAll(base + '/timeline'));
+	}, [base]);
+
+	const reloadAll = useCallback(async () => {
+		try {
+			await Promise.all([loadTicket(), loadNotes(), loadTimeline()]);
+			setError(null);
+		} catch (e) {
+			setError(e);
+		}
+	}, [loadTicket, loadNotes, loadTimeline]);
+
+	useEffect(() => { reloadAll(); }, [reloadAll]);
+
+	// A change answered with the fresh ticket; the timeline and notes follow.
+	async function change(send) {
+		if (busy) return;
+		setBusy(true);
+		setActionError(null);
+		try {
+			const r = await send();
+			setTicket(r.data);
+			setEtag(api.etagOf(r, r.data));
+			await Promise.all([loadTimeline(), loadNotes()]).catch(() => {});
+		} catch (e) {
+			if (e.status === 412) {
+				flash('Someone else changed this ticket; reloaded.', 'warning', base);
+				await reloadAll();
+			} else {
+				setActionError(e);
+			}
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	const ifMatch = () => (etag ? { 'If-Match': etag } : {});
+	const patchTicket = (fields) => change(() => api.patch(base, fields, { headers: ifMatch() }));
+	const transition = (to) => change(() => api.post(base + '/transitions', { to }, { headers: ifMatch() }));
+
+	async function addNote(body, visibility) {
+		await api.post(base + '/notes', { body, visibility });
+		// A note may move the ticket on (and bumps its version), so reload everything.
+		await reloadAll();
+	}
+
+	if (error && !ticket) {
+		return html`<section class="panel">
+			<p><a href="#/">← Queue</a></p>
+			${error.status === 404
+				? html`<h1 data-testid="ticket-not-found">Ticket #${number} was not found</h1>`
+				: html`<${ErrorBox} error=${error} testid="page-error" />`}
+		</section>`;
+	}
+	if (!ticket) return html`<${Loading} />`;
+
+	const current = byKey[ticket.status.key];
+	const moves = (current && current.transitions) || [];
+	const assigneeId = ticket.assignee ? String(ticket.assignee.id) : '';
+	const staffOptions = staff.slice();
+	if (ticket.assignee && !staff.some((s) => s.id === ticket.assignee.id)) staffOptions.push(ticket.assignee);
+
+	return html`<article class="ticket" data-testid="ticket-view" data-number=${ticket.number}>
+		<p class="crumbs"><a href="#/" data-testid="back-to-queue">← Queue</a></p>
+		<div class="ticket-head">
+			<h1><span class="ticket-number" data-testid="ticket-number">#${ticket.number}</span>
+				<span data-testid="ticket-subject">${ticket.subject}</span></h1>
+			<${StatusBadge} status=${ticket.status} testid="ticket-status" />
+		</div>
+		<${ErrorBox} error=${actionError} testid="action-error" />
+		<div class="ticket-grid">
+			<div class="ticket-main">
+				<section class="panel">
+					<h2 class="panel-title">Description</h2>
+					${ticket.description
+						? html`<div class="prose" data-testid="ticket-description">${ticket.description}</div>`
+						: html`<p class="muted" data-testid="ticket-description">No description.</p>`}
+				</section>
+				<section class="panel">
+					<h2 class="panel-title">Worknotes</h2>
+					${notes === null ? html`<${Loading} />` : html`<${NoteList} notes=${notes} staffView=${true} />`}
+					<${Composer} onSubmit=${addNote} />
+				</section>
+			</div>
+			<aside class="ticket-side">
+				<section class="panel">
+					<h2 class="panel-title">Status</h2>
+					<p><${StatusBadge} status=${ticket.status} testid="ticket-status-side" /></p>
+					${moves.length > 0 && html`<div class="button-row" data-testid="status-buttons">
+						${moves.map((key) => html`<button key=${key} class="btn btn-small" disabled=${busy}
+							data-testid=${'status-button-' + key} onClick=${() => transition(key)}>
+							${byKey[key] ? byKey[key].name : key}</button>`)}
+					</div>`}
+				</section>
+				<section class="panel">
+					<h2 class="panel-title">Details</h2>
+					<dl class="details">
+						<dt>Priority</dt>
+						<dd><select data-testid="ticket-priority" value=${ticket.priority} disabled=${busy}
+							onChange=${(e) => patchTicket({ priority: e.currentTarget.value })}>
+							${PRIORITIES.map((p) => html`<option key=${p} value=${p}>${capitalize(p)}</option>`)}
+						</select></dd>
+						<dt>Assignee</dt>
+						<dd><select data-testid="ticket-assignee" value=${assigneeId} disabled=${busy}
+							onChange=${(e) => patchTicket({ assignee_id: e.currentTarget.value ? Number(e.currentTarget.value) : null })}>
+							<option value="">Unassigned</option>
+							${staffOptions.map((s) => html`<option key=${s.id} value=${String(s.id)}>${s.name}</option>`)}
+						</select></dd>
+						<dt>Customer</dt>
+						<dd data-testid="ticket-customer">${ticket.customer && ticket.customer.name}
+							${ticket.customer && ticket.customer.email && html`<br /><span class="muted">${ticket.customer.email}</span>`}</dd>
+						<dt>Company</dt>
+						<dd data-testid="ticket-company">${ticket.company ? ticket.company.name : '—'}</dd>
+						<dt>Created</dt>
+						<dd><${Time} iso=${ticket.created_at} /></dd>
+						<dt>Updated</dt>
+						<dd><${Time} iso=${ticket.updated_at} /></dd>
+					</dl>
+				</section>
+				<section class="panel">
+					<h2 class="panel-title">Timeline</h2>
+					${timeline === null ? html`<${Loading} />` : html`<${Timeline} events=${timeline} byKey=${byKey} />`}
+				</section>
+			</aside>
+		</div>
+	</article>`;
+}
+
+function Composer({ onSubmit }) {
+	const [body, setBody] = useState('');
+	const [visibility, setVisibility] = useState('internal');
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+
+	async function submit(ev) {
+		ev.preventDefault();
+		if (busy || !body.trim()) return;
+		setBusy(true);
+		setError(null);
+		try {
+			await onSubmit(body, visibility);
+			setBody('');
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	const internal = visibility === 'internal';
+	return html`<form class=${'composer' + (internal ? ' composer-internal' : ' composer-public')} onSubmit=${submit} data-testid="composer">
+		<label class="field">
+			<span>${internal ? 'Internal note (staff only)' : 'Public reply (the customer sees this)'}</span>
+			<textarea rows="4" data-testid="note-body" value=${body} onInput=${(e) => setBody(e.currentTarget.value)}
+				placeholder=${internal ? 'Write a note for the team…' : 'Write a reply to the customer…'}></textarea>
+		</label>
+		<${FieldError} error=${error} pointer="/body" />
+		<${ErrorBox} error=${error} shown=${['/body']} testid="note-error" />
+		<div class="composer-actions">
+			<label class="field field-inline">
+				<span>Visibility</span>
+				<select data-testid="note-visibility" value=${visibility} onChange=${(e) => setVisibility(e.currentTarget.value)}>
+					<option value="internal">Internal</option>
+					<option value="public">Public</option>
+				</select>
+			</label>
+			<button type="submit" class="btn btn-primary" disabled=${busy || !body.trim()} data-testid="note-submit">
+				${busy ? 'Adding…' : internal ? 'Add internal note' : 'Send public reply'}</button>
+		</div>
+	</form>`;
+}
+
+/** One line per timeline event, in words. */
+export function describeEvent(ev, byKey) {
+	const d = ev.data || {};
+	const name = (key) => (key && byKey[key] ? byKey[key].name : key || '—');
+	switch (ev.kind) {
+	case 'created':
+		return 'created the ticket';
+	case 'status_changed':
+		return 'changed the status from ' + name(d.from) + ' to ' + name(d.to);
+	case 'assigned':
+		if (d.to === null || d.to === undefined) return 'unassigned the ticket';
+		return 'assigned the ticket to ' + (d.to_name || '#' + d.to);
+	case 'note_added':
+		return d.visibility === 'public' ? 'added a public reply' : 'added an internal note';
+	case 'updated': {
+		const fields = Array.isArray(d.fields) ? d.fields : [];
+		return fields.length ? 'changed ' + fields.join(', ') : 'updated the ticket';
+	}
+	default:
+		return String(ev.kind || 'changed the ticket').replace(/_/g, ' ');
+	}
+}
+
+function Timeline({ events, byKey }) {
+	if (events.length === 0) return html`<p class="muted">Nothing has happened yet.</p>`;
+	return html`<ol class="timeline" data-testid="timeline">
+		${events.map((ev) => html`<li key=${ev.id} class="timeline-item" data-testid="timeline-item" data-kind=${ev.kind}>
+			<span class="timeline-text"><strong data-testid="timeline-actor">${ev.actor ? ev.actor.name : 'System'}</strong>${' '}
+				<span data-testid="timeline-text">${describeEvent(ev, byKey)}</span></span>
+			<span class="timeline-time"><${Time} iso=${ev.created_at} /></span>
+		</li>`)}
+	</ol>`;
+}
+

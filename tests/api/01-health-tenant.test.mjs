@@ -1,0 +1,72 @@
+// Health check, the tenant's public face, and tenants resolved from the Host header.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request, assertProblem, PORT } from './lib.mjs';
+
+test('healthz answers ok with the database up', async () => {
+	const res = await request('acme', 'GET', '/api/v1/healthz');
+	assert.equal(res.status, 200);
+	assert.match(res.headers['content-type'], /^application\/json/);
+	assert.deepEqual(res.json, { status: 'ok', database: 'up' });
+});
+
+test('GET /tenant for acme gives its name and branding', async () => {
+	const res = await request('acme', 'GET', '/api/v1/tenant');
+	assert.equal(res.status, 200);
+	assert.match(res.headers['content-type'], /^application\/json/);
+	assert.deepEqual(Object.keys(res.json).sort(), ['branding', 'name', 'slug']);
+	assert.equal(res.json.slug, 'acme');
+	assert.equal(res.json.name, 'Acme Corporation');
+	const { logo, ...rest } = res.json.branding;
+	assert.deepEqual(rest, {
+		product_name: 'Acme Help Centre',
+		issue_word: 'request',
+		primary_color: '#c2410c',
+		accent_color: '#fff7ed',
+	});
+	assert.ok(logo.startsWith('data:image/svg+xml;base64,'), `logo: ${logo.slice(0, 40)}`);
+	// The logo is a real SVG document, not an empty placeholder.
+	const svg = Buffer.from(logo.slice('data:image/svg+xml;base64,'.length), 'base64').toString('utf8');
+	assert.match(svg, /<svg[\s>]/);
+});
+
+test('GET /tenant for globex gives its own name and branding', async () => {
+	const res = await request('globex', 'GET', '/api/v1/tenant');
+	assert.equal(res.status, 200);
+	assert.deepEqual(Object.keys(res.json).sort(), ['branding', 'name', 'slug']);
+	assert.equal(res.json.slug, 'globex');
+	assert.equal(res.json.name, 'Globex');
+	const { logo, ...rest } = res.json.branding;
+	assert.deepEqual(rest, {
+		product_name: 'Globex Support',
+		issue_word: 'case',
+		primary_color: '#1d4ed8',
+		accent_color: '#eff6ff',
+	});
+	assert.ok(logo.startsWith('data:'), `logo: ${logo.slice(0, 40)}`);
+});
+
+test('an unknown host slug is 404 tenant_not_found', async () => {
+	const res = await request('nosuchtenant', 'GET', '/api/v1/tenant');
+	assertProblem(res, 404, 'tenant_not_found');
+});
+
+test('an unknown tenant cannot sign in', async () => {
+	const res = await request('nosuchtenant', 'POST', '/api/v1/auth/login', {
+		body: { email: 'agent1@acme.example', password: 'Demo-Pass-1' },
+	});
+	assertProblem(res, 404, 'tenant_not_found');
+});
+
+test('the slug is matched exactly, not as a prefix or in another label', async () => {
+	for (const host of [`acmex.localhost:${PORT}`, `xacme.localhost:${PORT}`, `acme.evil.localhost:${PORT}`]) {
+		const res = await request('acme', 'GET', '/api/v1/tenant', { host });
+		assertProblem(res, 404, 'tenant_not_found');
+	}
+});
+
+test('the Host header is case-insensitive', async () => {
+	const res = await request('acme', 'GET', '/api/v1/tenant', { host: `ACME.LocalHost:${PORT}` });
+	assert.equal(res.status, 200);
+	assert.equal(res.json.slug, 'acme');
+});
