@@ -93,12 +93,12 @@ test-unit: build-asan
 	$(BUILD)/asan/unit-tests
 
 lint:
-	clang-format --dry-run -Werror $$(find app tests -name '*.[ch]')
+	clang-format --dry-run -Werror $$(find app tests/unit -name '*.[ch]')
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 		--suppress=missingIncludeSystem -Iapp app
 
 format:
-	clang-format -i $$(find app tests -name '*.[ch]')
+	clang-format -i $$(find app tests/unit -name '*.[ch]')
 
 clean:
 	rm -rf $(BUILD) frontend/vendor

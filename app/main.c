@@ -154,7 +154,8 @@ static int request_run(struct request *r)
 	if (rt == NULL) {
 		if (path_known) {
 			response_header(r, "Allow", "GET, POST, PATCH");
-			return problem(r, 405, "method_not_allowed", "This method is not allowed on %s.", "this resource");
+			return problem(r, 405, "method_not_allowed", "This method is not allowed on %s.",
+			               "this resource");
 		}
 		return problem(r, 404, "not_found", "There is no such API endpoint.");
 	}
@@ -176,7 +177,8 @@ static int request_run(struct request *r)
 		case AUTH_NONE:
 			break;
 		case AUTH_INVALID:
-			return problem(r, 401, "unauthorized", "The sign-in is not valid (expired, revoked or for another portal).");
+			return problem(r, 401, "unauthorized",
+			               "The sign-in is not valid (expired, revoked or for another portal).");
 		case AUTH_ERROR:
 			return 500;
 		}
@@ -201,7 +203,8 @@ static int request_run(struct request *r)
 			return problem(r, 415, "unsupported_media_type", "Send the body as application/json.");
 		r->json = json_parse_strict(r->a, r->body ? r->body : "", r->body_len, &reason);
 		if (r->json == NULL)
-			return problem(r, 400, "invalid_json", "The body is not valid JSON: %s.", reason ? reason : "empty");
+			return problem(r, 400, "invalid_json", "The body is not valid JSON: %s.",
+			               reason ? reason : "empty");
 		r->input = arena_alloc(r->a, rt->ninput * sizeof(*r->input));
 		if (validate_body(r->a, r->json, rt->input, rt->ninput, r->input, &r->invalid) == -1)
 			return problem_invalid(r);

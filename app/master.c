@@ -172,8 +172,8 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 				if (!got_stop && slots[i].generation == generation &&
 				    !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 					log_warn("worker %d ended (%s %d); replacing it", (int)pid,
-						 WIFSIGNALED(status) ? "signal" : "status",
-						 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+					         WIFSIGNALED(status) ? "signal" : "status",
+					         WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 				slots[i].pid = 0;
 				if (time(NULL) - slots[i].started < 1)
 					hold_until = time(NULL) + 1;

@@ -4,10 +4,10 @@
 #define MASTER_H
 
 struct master_config {
-	const char *listen;     /* unix socket path, or host:port / :port */
-	unsigned socket_mode;   /* permissions of a unix socket */
+	const char *listen;   /* unix socket path, or host:port / :port */
+	unsigned socket_mode; /* permissions of a unix socket */
 	int workers;
-	const char *pid_file;   /* NULL: none */
+	const char *pid_file; /* NULL: none */
 };
 
 /* Called in each forked worker with the listen socket; returns the worker's exit status. */

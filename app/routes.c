@@ -13,55 +13,69 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct field_spec login_input[LOGIN__MAX] = {
-	[LOGIN_EMAIL] = {.name = "email", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = USER_EMAIL_MAX},
-	[LOGIN_PASSWORD] = {.name = "password", .type = FIELD_STRING, .required = true, .min_chars = 1,
-			    .max_chars = PASSWORD_MAX_CHARS},
+        [LOGIN_EMAIL] =
+                {.name = "email", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = USER_EMAIL_MAX},
+        [LOGIN_PASSWORD] = {.name = "password",
+                            .type = FIELD_STRING,
+                            .required = true,
+                            .min_chars = 1,
+                            .max_chars = PASSWORD_MAX_CHARS},
 };
 
 static const struct field_spec ticket_create_input[TICKET_CREATE__MAX] = {
-	[TICKET_CREATE_SUBJECT] = {.name = "subject", .type = FIELD_STRING, .required = true, .min_chars = 1,
-				   .max_chars = TICKET_SUBJECT_MAX},
-	[TICKET_CREATE_DESCRIPTION] = {.name = "description", .type = FIELD_STRING, .max_chars = TICKET_DESCRIPTION_MAX},
-	[TICKET_CREATE_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
-	[TICKET_CREATE_CUSTOMER_ID] = {.name = "customer_id", .type = FIELD_ID},
+        [TICKET_CREATE_SUBJECT] = {.name = "subject",
+                                   .type = FIELD_STRING,
+                                   .required = true,
+                                   .min_chars = 1,
+                                   .max_chars = TICKET_SUBJECT_MAX},
+        [TICKET_CREATE_DESCRIPTION] = {.name = "description",
+                                       .type = FIELD_STRING,
+                                       .max_chars = TICKET_DESCRIPTION_MAX},
+        [TICKET_CREATE_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
+        [TICKET_CREATE_CUSTOMER_ID] = {.name = "customer_id", .type = FIELD_ID},
 };
 
 static const struct field_spec ticket_patch_input[TICKET_PATCH__MAX] = {
-	[TICKET_PATCH_SUBJECT] = {.name = "subject", .type = FIELD_STRING, .min_chars = 1, .max_chars = TICKET_SUBJECT_MAX},
-	[TICKET_PATCH_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
-	[TICKET_PATCH_ASSIGNEE_ID] = {.name = "assignee_id", .type = FIELD_ID, .nullable = true},
+        [TICKET_PATCH_SUBJECT] = {.name = "subject",
+                                  .type = FIELD_STRING,
+                                  .min_chars = 1,
+                                  .max_chars = TICKET_SUBJECT_MAX},
+        [TICKET_PATCH_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
+        [TICKET_PATCH_ASSIGNEE_ID] = {.name = "assignee_id", .type = FIELD_ID, .nullable = true},
 };
 
 static const struct field_spec ticket_transition_input[TICKET_TRANSITION__MAX] = {
-	[TICKET_TRANSITION_TO] = {.name = "to", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = 40},
+        [TICKET_TRANSITION_TO] =
+                {.name = "to", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = 40},
 };
 
 static const struct field_spec note_create_input[NOTE_CREATE__MAX] = {
-	[NOTE_CREATE_BODY] = {.name = "body", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = NOTE_BODY_MAX},
-	[NOTE_CREATE_VISIBILITY] = {.name = "visibility", .type = FIELD_ENUM, .choices = note_visibility_names},
+        [NOTE_CREATE_BODY] =
+                {.name = "body", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = NOTE_BODY_MAX},
+        [NOTE_CREATE_VISIBILITY] = {.name = "visibility", .type = FIELD_ENUM, .choices = note_visibility_names},
 };
 
 const struct route routes[] = {
-	{"health", METHOD_GET, "/api/v1/healthz", ROLES_ANONYMOUS, NULL, 0, health_get, ROUTE_NO_TENANT},
-	{"tenant.get", METHOD_GET, "/api/v1/tenant", ROLES_ANONYMOUS, NULL, 0, tenant_get, 0},
-	{"auth.login", METHOD_POST, "/api/v1/auth/login", ROLES_ANONYMOUS, login_input, N(login_input), auth_login,
-	 ROUTE_NO_CSRF},
-	{"auth.logout", METHOD_POST, "/api/v1/auth/logout", ROLES_SIGNED_IN, NULL, 0, auth_logout, 0},
-	{"me.get", METHOD_GET, "/api/v1/me", ROLES_SIGNED_IN, NULL, 0, auth_me, 0},
-	{"statuses.list", METHOD_GET, "/api/v1/statuses", ROLES_SIGNED_IN, NULL, 0, tenant_statuses, 0},
-	{"users.list", METHOD_GET, "/api/v1/users", ROLES_STAFF, NULL, 0, user_list, 0},
-	{"tickets.list", METHOD_GET, "/api/v1/tickets", ROLES_SIGNED_IN, NULL, 0, ticket_list, 0},
-	{"tickets.create", METHOD_POST, "/api/v1/tickets", ROLES_SIGNED_IN, ticket_create_input,
-	 N(ticket_create_input), ticket_create, 0},
-	{"tickets.get", METHOD_GET, "/api/v1/tickets/{number}", ROLES_SIGNED_IN, NULL, 0, ticket_get, 0},
-	{"tickets.update", METHOD_PATCH, "/api/v1/tickets/{number}", ROLES_STAFF, ticket_patch_input,
-	 N(ticket_patch_input), ticket_patch, 0},
-	{"tickets.transition", METHOD_POST, "/api/v1/tickets/{number}/transitions", ROLES_STAFF,
-	 ticket_transition_input, N(ticket_transition_input), ticket_transition, 0},
-	{"notes.list", METHOD_GET, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, NULL, 0, note_list, 0},
-	{"notes.create", METHOD_POST, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, note_create_input,
-	 N(note_create_input), note_create, 0},
-	{"timeline.list", METHOD_GET, "/api/v1/tickets/{number}/timeline", ROLES_STAFF, NULL, 0, ticket_timeline, 0},
+        {"health", METHOD_GET, "/api/v1/healthz", ROLES_ANONYMOUS, NULL, 0, health_get, ROUTE_NO_TENANT},
+        {"tenant.get", METHOD_GET, "/api/v1/tenant", ROLES_ANONYMOUS, NULL, 0, tenant_get, 0},
+        {"auth.login", METHOD_POST, "/api/v1/auth/login", ROLES_ANONYMOUS, login_input, N(login_input), auth_login,
+         ROUTE_NO_CSRF},
+        {"auth.logout", METHOD_POST, "/api/v1/auth/logout", ROLES_SIGNED_IN, NULL, 0, auth_logout, 0},
+        {"me.get", METHOD_GET, "/api/v1/me", ROLES_SIGNED_IN, NULL, 0, auth_me, 0},
+        {"statuses.list", METHOD_GET, "/api/v1/statuses", ROLES_SIGNED_IN, NULL, 0, tenant_statuses, 0},
+        {"users.list", METHOD_GET, "/api/v1/users", ROLES_STAFF, NULL, 0, user_list, 0},
+        {"tickets.list", METHOD_GET, "/api/v1/tickets", ROLES_SIGNED_IN, NULL, 0, ticket_list, 0},
+        {"tickets.create", METHOD_POST, "/api/v1/tickets", ROLES_SIGNED_IN, ticket_create_input, N(ticket_create_input),
+         ticket_create, 0},
+        {"tickets.get", METHOD_GET, "/api/v1/tickets/{number}", ROLES_SIGNED_IN, NULL, 0, ticket_get, 0},
+        {"tickets.update", METHOD_PATCH, "/api/v1/tickets/{number}", ROLES_STAFF, ticket_patch_input,
+         N(ticket_patch_input), ticket_patch, 0},
+        {"tickets.transition", METHOD_POST, "/api/v1/tickets/{number}/transitions", ROLES_STAFF,
+         ticket_transition_input, N(ticket_transition_input), ticket_transition, 0},
+        {"notes.list", METHOD_GET, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, NULL, 0, note_list, 0},
+        {"notes.create", METHOD_POST, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, note_create_input,
+         N(note_create_input), note_create, 0},
+        {"timeline.list", METHOD_GET, "/api/v1/tickets/{number}/timeline", ROLES_STAFF, NULL, 0, ticket_timeline, 0},
 };
 
 const size_t nroutes = N(routes);

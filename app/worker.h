@@ -14,8 +14,8 @@ struct worker {
 	struct arena arena; /* reset after every request */
 	struct tenant_cache tenants;
 	unsigned char master_key[TOKEN_KEY_LEN];
-	bool cookie_secure;     /* add Secure to cookies (behind TLS) */
-	long token_lifetime;    /* seconds */
+	bool cookie_secure;  /* add Secure to cookies (behind TLS) */
+	long token_lifetime; /* seconds */
 	unsigned long long requests;
 };
 

@@ -17,11 +17,7 @@ enum auth_result {
 enum auth_result auth_authenticate(struct request *r);
 
 /* Fields of POST /auth/login, indexes into the route's input spec. */
-enum login_field {
-	LOGIN_EMAIL,
-	LOGIN_PASSWORD,
-	LOGIN__MAX
-};
+enum login_field { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__MAX };
 
 int auth_login(struct request *r);
 int auth_logout(struct request *r);

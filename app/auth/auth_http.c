@@ -19,49 +19,50 @@
 #include "password.h"
 #include "token.h"
 
-#define LOGIN_WINDOW_MINUTES 15
+#define LOGIN_WINDOW_MINUTES       15
 #define LOGIN_MAX_ACCOUNT_FAILURES 5
 #define LOGIN_MAX_ADDRESS_FAILURES 50
-#define SESSION_COOKIE "sp_token"
+#define SESSION_COOKIE             "sp_token"
 
 enum auth_stmt {
-	AUTH_SESSION_GET,     /* the live session and its user, for every request */
-	AUTH_USER_BY_EMAIL,   /* sign-in */
-	AUTH_FAILURES_GET,    /* failures in the current window for two scopes */
-	AUTH_FAILURE_ADD,     /* count one failure */
-	AUTH_FAILURES_CLEAR,  /* after a good sign-in */
-	AUTH_SESSION_ADD,     /* a new sign-in */
-	AUTH_SESSION_REVOKE,  /* sign-out */
-	AUTH_COMPANY_NAME,    /* for /me */
+	AUTH_SESSION_GET,    /* the live session and its user, for every request */
+	AUTH_USER_BY_EMAIL,  /* sign-in */
+	AUTH_FAILURES_GET,   /* failures in the current window for two scopes */
+	AUTH_FAILURE_ADD,    /* count one failure */
+	AUTH_FAILURES_CLEAR, /* after a good sign-in */
+	AUTH_SESSION_ADD,    /* a new sign-in */
+	AUTH_SESSION_REVOKE, /* sign-out */
+	AUTH_COMPANY_NAME,   /* for /me */
 	AUTH_STMT__MAX
 };
 
 static const char *const auth_sql[AUTH_STMT__MAX] = {
-	/* AUTH_SESSION_GET */
-	"SELECT s.csrf_token, u.role, u.name, u.email, COALESCE(u.company_id, 0) FROM sessions s "
-	"JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id "
-	"WHERE s.id = ? AND s.tenant_id = ? AND s.user_id = ? AND s.revoked_at IS NULL "
-	"AND s.expires_at > UTC_TIMESTAMP(6) AND u.disabled = 0",
-	/* AUTH_USER_BY_EMAIL */
-	"SELECT id, password_hash, role, name, email, COALESCE(company_id, 0), disabled FROM users "
-	"WHERE tenant_id = ? AND email = ?",
-	/* AUTH_FAILURES_GET */
-	"SELECT scope, failures, GREATEST(1, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), window_start + INTERVAL 15 MINUTE)) "
-	"FROM login_failures WHERE scope IN (?, ?) AND window_start > UTC_TIMESTAMP() - INTERVAL 15 MINUTE",
-	/* AUTH_FAILURE_ADD */
-	"INSERT INTO login_failures (scope, window_start, failures) VALUES (?, UTC_TIMESTAMP(), 1) "
-	"ON DUPLICATE KEY UPDATE "
-	"failures = IF(window_start > UTC_TIMESTAMP() - INTERVAL 15 MINUTE, failures + 1, 1), "
-	"window_start = IF(failures = 1, UTC_TIMESTAMP(), window_start)",
-	/* AUTH_FAILURES_CLEAR */
-	"DELETE FROM login_failures WHERE scope = ?",
-	/* AUTH_SESSION_ADD */
-	"INSERT INTO sessions (id, tenant_id, user_id, csrf_token, created_at, expires_at) "
-	"VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), FROM_UNIXTIME(?))",
-	/* AUTH_SESSION_REVOKE */
-	"UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL",
-	/* AUTH_COMPANY_NAME */
-	"SELECT name FROM companies WHERE id = ? AND tenant_id = ?",
+        /* AUTH_SESSION_GET */
+        "SELECT s.csrf_token, u.role, u.name, u.email, COALESCE(u.company_id, 0) FROM sessions s "
+        "JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id "
+        "WHERE s.id = ? AND s.tenant_id = ? AND s.user_id = ? AND s.revoked_at IS NULL "
+        "AND s.expires_at > UTC_TIMESTAMP(6) AND u.disabled = 0",
+        /* AUTH_USER_BY_EMAIL */
+        "SELECT id, password_hash, role, name, email, COALESCE(company_id, 0), disabled FROM users "
+        "WHERE tenant_id = ? AND email = ?",
+        /* AUTH_FAILURES_GET */
+        "SELECT scope, failures, GREATEST(1, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), window_start + INTERVAL 15 "
+        "MINUTE)) "
+        "FROM login_failures WHERE scope IN (?, ?) AND window_start > UTC_TIMESTAMP() - INTERVAL 15 MINUTE",
+        /* AUTH_FAILURE_ADD */
+        "INSERT INTO login_failures (scope, window_start, failures) VALUES (?, UTC_TIMESTAMP(), 1) "
+        "ON DUPLICATE KEY UPDATE "
+        "failures = IF(window_start > UTC_TIMESTAMP() - INTERVAL 15 MINUTE, failures + 1, 1), "
+        "window_start = IF(failures = 1, UTC_TIMESTAMP(), window_start)",
+        /* AUTH_FAILURES_CLEAR */
+        "DELETE FROM login_failures WHERE scope = ?",
+        /* AUTH_SESSION_ADD */
+        "INSERT INTO sessions (id, tenant_id, user_id, csrf_token, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), FROM_UNIXTIME(?))",
+        /* AUTH_SESSION_REVOKE */
+        "UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL",
+        /* AUTH_COMPANY_NAME */
+        "SELECT name FROM companies WHERE id = ? AND tenant_id = ?",
 };
 
 /* The value of cookie name in a Cookie header, arena-owned; NULL if absent. */
@@ -106,7 +107,7 @@ enum auth_result auth_authenticate(struct request *r)
 		return AUTH_INVALID;
 	}
 	if (db_query(r->db, r->a, auth_sql[AUTH_SESSION_GET], &rows, "sii", claims.session_id, r->tenant->id,
-		     claims.user_id) == -1)
+	             claims.user_id) == -1)
 		return AUTH_ERROR;
 	if (rows.nrows != 1 || strcmp(db_cell(&rows, 0, 1), claims.role) != 0) {
 		log_info("token refused: session revoked, expired or role changed");
@@ -166,7 +167,7 @@ int auth_login(struct request *r)
 		if (failures >= (is_account ? LOGIN_MAX_ACCOUNT_FAILURES : LOGIN_MAX_ADDRESS_FAILURES)) {
 			response_headerf(r, "Retry-After", "%lld", db_cell_ll(&f, i, 2));
 			return problem(r, 429, "too_many_attempts",
-				       "Too many failed sign-ins; try again in %lld seconds.", db_cell_ll(&f, i, 2));
+			               "Too many failed sign-ins; try again in %lld seconds.", db_cell_ll(&f, i, 2));
 		}
 	}
 	if (db_query(r->db, r->a, auth_sql[AUTH_USER_BY_EMAIL], &u, "is", r->tenant->id, email) == -1)
@@ -194,13 +195,13 @@ int auth_login(struct request *r)
 	claims.issued_at = now;
 	claims.expires_at = now + r->w->token_lifetime;
 	if (db_exec(r->db, auth_sql[AUTH_SESSION_ADD], NULL, NULL, "siisi", session_id, r->tenant->id, user_id, csrf,
-		    (long long)claims.expires_at) == -1)
+	            (long long)claims.expires_at) == -1)
 		return 500;
 	token = token_issue(r->a, r->w->master_key, r->tenant, &claims);
 	if (token == NULL)
 		return 500;
 	response_headerf(r, "Set-Cookie", SESSION_COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s", token,
-			 r->w->token_lifetime, r->w->cookie_secure ? "; Secure" : "");
+	                 r->w->token_lifetime, r->w->cookie_secure ? "; Secure" : "");
 	format_time(expires, sizeof(expires), claims.expires_at);
 	out = json_object_new_object();
 	{
@@ -209,15 +210,16 @@ int auth_login(struct request *r)
 		struct db_rows c;
 
 		if (company_id > 0) {
-			if (db_query(r->db, r->a, auth_sql[AUTH_COMPANY_NAME], &c, "ii", company_id, r->tenant->id) == -1) {
+			if (db_query(r->db, r->a, auth_sql[AUTH_COMPANY_NAME], &c, "ii", company_id, r->tenant->id) ==
+			    -1) {
 				json_object_put(out);
 				return 500;
 			}
 			company_name = c.nrows ? db_cell(&c, 0, 0) : NULL;
 		}
 		json_object_object_add(out, "user",
-				       user_json(user_id, db_cell(&u, 0, 4), db_cell(&u, 0, 3), db_cell(&u, 0, 2), company_id,
-						 company_name));
+		                       user_json(user_id, db_cell(&u, 0, 4), db_cell(&u, 0, 3), db_cell(&u, 0, 2),
+		                                 company_id, company_name));
 	}
 	json_add_str(out, "token", token);
 	json_add_str(out, "csrf_token", csrf);
@@ -230,7 +232,7 @@ int auth_logout(struct request *r)
 	if (db_exec(r->db, auth_sql[AUTH_SESSION_REVOKE], NULL, NULL, "si", r->user->session_id, r->tenant->id) == -1)
 		return 500;
 	response_headerf(r, "Set-Cookie", SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
-			 r->w->cookie_secure ? "; Secure" : "");
+	                 r->w->cookie_secure ? "; Secure" : "");
 	return 204;
 }
 
@@ -253,8 +255,8 @@ int auth_me(struct request *r)
 		company_name = c.nrows ? db_cell(&c, 0, 0) : NULL;
 	}
 	json_object_object_add(out, "user",
-			       user_json(r->user->user_id, r->user->email, r->user->name, role_name(r->user->role),
-					 r->user->company_id, company_name));
+	                       user_json(r->user->user_id, r->user->email, r->user->name, role_name(r->user->role),
+	                                 r->user->company_id, company_name));
 	json_object_object_add(out, "tenant", tenant_public_json(r->tenant));
 	json_add_str(out, "csrf_token", r->user->csrf_token);
 	return response_json(r, 200, out);

@@ -15,7 +15,7 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 	char tmp[crypto_pwhash_STRBYTES];
 
 	if (crypto_pwhash_str_alg(tmp, password, strlen(password), PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT,
-				  crypto_pwhash_ALG_ARGON2ID13) != 0) {
+	                          crypto_pwhash_ALG_ARGON2ID13) != 0) {
 		log_error("argon2id hashing failed (out of memory?)");
 		return -1;
 	}
@@ -34,9 +34,9 @@ int password_init(void)
 		return -1;
 	}
 	return crypto_pwhash_str_alg(password_dummy, "not a password", 14, PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT,
-				     crypto_pwhash_ALG_ARGON2ID13) == 0
-		       ? 0
-		       : -1;
+	                             crypto_pwhash_ALG_ARGON2ID13) == 0
+	               ? 0
+	               : -1;
 }
 
 bool password_verify(const char *hash, const char *password)

@@ -7,7 +7,7 @@
 
 #define PASSWORD_MIN_CHARS 8
 #define PASSWORD_MAX_CHARS 200
-#define PASSWORD_HASH_MAX 128
+#define PASSWORD_HASH_MAX  128
 
 /* Initialises libsodium and the dummy hash; start-up only. Returns 0 or -1. */
 int password_init(void);

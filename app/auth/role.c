@@ -4,10 +4,10 @@
 #include <string.h>
 
 static const char *const role_names[ROLE__MAX] = {
-	"admin",    /* ROLE_ADMIN */
-	"manager",  /* ROLE_MANAGER */
-	"agent",    /* ROLE_AGENT */
-	"customer", /* ROLE_CUSTOMER */
+        "admin",    /* ROLE_ADMIN */
+        "manager",  /* ROLE_MANAGER */
+        "agent",    /* ROLE_AGENT */
+        "customer", /* ROLE_CUSTOMER */
 };
 
 const char *role_name(enum role r)

@@ -12,8 +12,8 @@ enum role {
 	ROLE__MAX
 };
 
-#define ROLE_BIT(r) (1u << (r))
-#define ROLES_STAFF (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_AGENT))
+#define ROLE_BIT(r)     (1u << (r))
+#define ROLES_STAFF     (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_AGENT))
 #define ROLES_SIGNED_IN (ROLES_STAFF | ROLE_BIT(ROLE_CUSTOMER))
 /* Not a role: a route open to callers without a token. */
 #define ROLES_ANONYMOUS (1u << 31)

@@ -16,7 +16,7 @@
 #include "role.h"
 
 void token_derive_key(const unsigned char master[TOKEN_KEY_LEN], long long tenant_id, const char *kid,
-		      unsigned char out[TOKEN_KEY_LEN])
+                      unsigned char out[TOKEN_KEY_LEN])
 {
 	char msg[96];
 	int n = snprintf(msg, sizeof(msg), "service-portal access token v1:%lld:%s", tenant_id, kid);
@@ -40,7 +40,7 @@ static void jwt_release(void *p)
 }
 
 char *token_issue(struct arena *a, const unsigned char master[TOKEN_KEY_LEN], const struct tenant *t,
-		  const struct token_claims *c)
+                  const struct token_claims *c)
 {
 	unsigned char key[TOKEN_KEY_LEN];
 	jwt_t *jwt = NULL;
@@ -83,7 +83,7 @@ static char *segment_decode(struct arena *a, const char *seg, size_t len, size_t
 	const char *end = NULL;
 
 	if (sodium_base642bin((unsigned char *)bin, len, seg, len, NULL, &n, &end,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    end != seg + len)
 		return NULL;
 	bin[n] = '\0';
@@ -151,8 +151,8 @@ static bool is_lower_hex(const char *s, size_t len)
 	return true;
 }
 
-int token_verify(struct arena *a, const unsigned char master[TOKEN_KEY_LEN], const struct tenant *t,
-		 const char *token, time_t now, struct token_claims *out, const char **reason)
+int token_verify(struct arena *a, const unsigned char master[TOKEN_KEY_LEN], const struct tenant *t, const char *token,
+                 time_t now, struct token_claims *out, const char **reason)
 {
 	static const char *const header_keys[] = {"alg", "typ", "kid", NULL};
 	static const char *const claim_keys[] = {"iss", "aud", "sub", "sid", "role", "typ", "iat", "nbf", "exp", NULL};

@@ -10,7 +10,7 @@
 #include "log.h"
 
 #define ARENA_CHUNK_SIZE (64 * 1024)
-#define ARENA_ALIGN 16
+#define ARENA_ALIGN      16
 
 struct arena_chunk {
 	struct arena_chunk *next;

@@ -100,8 +100,13 @@ static int scan_string(struct scanner *s, char *key, size_t keycap, size_t *keyl
 		case 'n':
 		case 'r':
 		case 't':
-			if (key != NULL && kl++ < keycap)
-				key[kl - 1] = (char)s->p[-1];
+			if (key != NULL) {
+				static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+
+				if (kl < keycap)
+					key[kl] = to[strchr(from, s->p[-1]) - from];
+				kl++;
+			}
 			break;
 		case 'u': {
 			unsigned cp;
@@ -125,10 +130,28 @@ static int scan_string(struct scanner *s, char *key, size_t keycap, size_t *keyl
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 			}
 			if (key != NULL) {
-				/* The code point's value is what matters for equality; store it raw. */
-				for (int i = 0; i < 4; i++, kl++)
+				/* Keys compare as text: "r\u006fle" is "role". */
+				unsigned char enc[4];
+				int n = 0;
+
+				if (cp < 0x80) {
+					enc[n++] = (unsigned char)cp;
+				} else if (cp < 0x800) {
+					enc[n++] = (unsigned char)(0xC0 | (cp >> 6));
+					enc[n++] = (unsigned char)(0x80 | (cp & 0x3F));
+				} else if (cp < 0x10000) {
+					enc[n++] = (unsigned char)(0xE0 | (cp >> 12));
+					enc[n++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+					enc[n++] = (unsigned char)(0x80 | (cp & 0x3F));
+				} else {
+					enc[n++] = (unsigned char)(0xF0 | (cp >> 18));
+					enc[n++] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+					enc[n++] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+					enc[n++] = (unsigned char)(0x80 | (cp & 0x3F));
+				}
+				for (int i = 0; i < n; i++, kl++)
 					if (kl < keycap)
-						key[kl] = (char)(cp >> (8 * i));
+						key[kl] = (char)enc[i];
 			}
 			break;
 		}
@@ -368,7 +391,8 @@ struct json_object *json_parse_strict(struct arena *a, const char *text, size_t 
 const char *json_to_arena(struct arena *a, struct json_object *obj, size_t *len)
 {
 	size_t n = 0;
-	const char *s = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	const char *s =
+	        json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 
 	if (len != NULL)
 		*len = n;

@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 static const char *const level_names[LOG__MAX] = {
-	"error", /* LOG_ERROR */
-	"warn",  /* LOG_WARN */
-	"info",  /* LOG_INFO */
-	"debug", /* LOG_DEBUG */
+        "error", /* LOG_ERROR */
+        "warn",  /* LOG_WARN */
+        "info",  /* LOG_INFO */
+        "debug", /* LOG_DEBUG */
 };
 
 static struct {
@@ -77,8 +77,9 @@ void log_msg(enum log_level level, const char *func, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	timestamp(ts, sizeof(ts));
-	len = (size_t)snprintf(line, sizeof(line), "{\"ts\":\"%s\",\"level\":\"%s\",\"proc\":\"%s\",\"pid\":%d,\"func\":\"",
-			       ts, level_names[level], log_state.process, (int)getpid());
+	len = (size_t)snprintf(line, sizeof(line),
+	                       "{\"ts\":\"%s\",\"level\":\"%s\",\"proc\":\"%s\",\"pid\":%d,\"func\":\"", ts,
+	                       level_names[level], log_state.process, (int)getpid());
 	len = json_escape_into(line, len, sizeof(line) - 64, func);
 	len += (size_t)snprintf(line + len, sizeof(line) - len, "\",\"msg\":\"");
 	len = json_escape_into(line, len, sizeof(line) - 128, msg);

@@ -21,9 +21,9 @@ void log_json_line(const char *json);
 void log_bug(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4), noreturn));
 
 #define log_error(...) log_msg(LOG_ERROR, __func__, __VA_ARGS__)
-#define log_warn(...) log_msg(LOG_WARN, __func__, __VA_ARGS__)
-#define log_info(...) log_msg(LOG_INFO, __func__, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_WARN, __func__, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_INFO, __func__, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __func__, __VA_ARGS__)
-#define BUG(...) log_bug(__FILE__, __LINE__, __VA_ARGS__)
+#define BUG(...)       log_bug(__FILE__, __LINE__, __VA_ARGS__)
 
 #endif

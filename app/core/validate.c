@@ -11,8 +11,7 @@
 #include "json.h"
 #include "utf8.h"
 
-void validation_add(struct validation *v, struct arena *a, const char *field, const char *code,
-		    const char *fmt, ...)
+void validation_add(struct validation *v, struct arena *a, const char *field, const char *code, const char *fmt, ...)
 {
 	va_list ap;
 	char msg[256];
@@ -28,14 +27,13 @@ void validation_add(struct validation *v, struct arena *a, const char *field, co
 	v->count++;
 }
 
-int validate_string(struct arena *a, const struct field_spec *spec, const char *s, size_t len,
-		    struct validation *v)
+int validate_string(struct arena *a, const struct field_spec *spec, const char *s, size_t len, struct validation *v)
 {
 	size_t chars;
 
 	if (!utf8_valid(s, len)) {
 		validation_add(v, a, spec->name, "invalid_value", "%s must be valid UTF-8 without NUL characters",
-			       spec->name);
+		               spec->name);
 		return -1;
 	}
 	chars = utf8_chars(s, len);
@@ -43,27 +41,27 @@ int validate_string(struct arena *a, const struct field_spec *spec, const char *
 		if (spec->min_chars == 1)
 			validation_add(v, a, spec->name, "too_short", "%s must not be empty", spec->name);
 		else
-			validation_add(v, a, spec->name, "too_short", "%s must be at least %zu characters",
-				       spec->name, spec->min_chars);
+			validation_add(v, a, spec->name, "too_short", "%s must be at least %zu characters", spec->name,
+			               spec->min_chars);
 		return -1;
 	}
 	if (spec->max_chars != 0 && chars > spec->max_chars) {
 		validation_add(v, a, spec->name, "too_long", "%s must be at most %zu characters", spec->name,
-			       spec->max_chars);
+		               spec->max_chars);
 		return -1;
 	}
 	return 0;
 }
 
 static const char *const type_names[FIELD__MAX] = {
-	"a string",   /* FIELD_STRING */
-	"an integer", /* FIELD_ID */
-	"a string",   /* FIELD_ENUM */
-	"a boolean",  /* FIELD_BOOL */
+        "a string",   /* FIELD_STRING */
+        "an integer", /* FIELD_ID */
+        "a string",   /* FIELD_ENUM */
+        "a boolean",  /* FIELD_BOOL */
 };
 
-static void check_one(struct arena *a, const struct field_spec *spec, struct json_object *val,
-		      struct field_value *out, struct validation *v)
+static void check_one(struct arena *a, const struct field_spec *spec, struct json_object *val, struct field_value *out,
+                      struct validation *v)
 {
 	switch (spec->type) {
 	case FIELD_STRING:
@@ -96,7 +94,7 @@ static void check_one(struct arena *a, const struct field_spec *spec, struct jso
 
 			for (int i = 0; spec->choices[i] != NULL && used < sizeof(list) - 40; i++)
 				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-							 spec->choices[i]);
+				                         spec->choices[i]);
 			validation_add(v, a, spec->name, "invalid_value", "%s must be one of: %s", spec->name, list);
 		}
 		return;
@@ -109,11 +107,11 @@ static void check_one(struct arena *a, const struct field_spec *spec, struct jso
 		break;
 	}
 	validation_add(v, a, spec->name, "invalid_type", "%s must be %s%s", spec->name,
-		       type_names[spec->type < FIELD__MAX ? spec->type : 0], spec->nullable ? " or null" : "");
+	               type_names[spec->type < FIELD__MAX ? spec->type : 0], spec->nullable ? " or null" : "");
 }
 
 int validate_body(struct arena *a, struct json_object *body, const struct field_spec *specs, size_t n,
-		  struct field_value *values, struct validation *v)
+                  struct field_value *values, struct validation *v)
 {
 	memset(values, 0, n * sizeof(*values));
 	if (body == NULL || !json_object_is_type(body, json_type_object)) {
@@ -133,7 +131,7 @@ int validate_body(struct arena *a, struct json_object *body, const struct field_
 			values[i].is_null = true;
 			if (!specs[i].nullable)
 				validation_add(v, a, specs[i].name, "invalid_type", "%s must not be null",
-					       specs[i].name);
+				               specs[i].name);
 			continue;
 		}
 		check_one(a, &specs[i], val, &values[i], v);

@@ -21,8 +21,8 @@ struct field_spec {
 	enum field_type type;
 	bool required;
 	bool nullable;
-	size_t min_chars; /* FIELD_STRING */
-	size_t max_chars; /* FIELD_STRING */
+	size_t min_chars;           /* FIELD_STRING */
+	size_t max_chars;           /* FIELD_STRING */
 	const char *const *choices; /* FIELD_ENUM, NULL-terminated */
 };
 
@@ -31,9 +31,9 @@ struct field_value {
 	bool is_null;
 	const char *str; /* FIELD_STRING and FIELD_ENUM; NUL-free, owned by the parsed JSON */
 	size_t len;
-	long long id;   /* FIELD_ID */
-	int choice;     /* FIELD_ENUM: index into choices */
-	bool boolean;   /* FIELD_BOOL */
+	long long id; /* FIELD_ID */
+	int choice;   /* FIELD_ENUM: index into choices */
+	bool boolean; /* FIELD_BOOL */
 };
 
 #define VALIDATION_MAX_ERRORS 16
@@ -50,16 +50,15 @@ struct validation {
 };
 
 /* Adds an error (dropped silently past VALIDATION_MAX_ERRORS); message text is arena-owned. */
-void validation_add(struct validation *v, struct arena *a, const char *field, const char *code,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void validation_add(struct validation *v, struct arena *a, const char *field, const char *code, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
 
 /* Checks body (a JSON object or NULL) against specs[0..n); fills values[0..n).
  * Returns 0 when valid, -1 with v->count > 0 otherwise. Unknown keys are errors. */
 int validate_body(struct arena *a, struct json_object *body, const struct field_spec *specs, size_t n,
-		  struct field_value *values, struct validation *v);
+                  struct field_value *values, struct validation *v);
 
 /* Checks one string against a spec's limits (for values that do not come from JSON). */
-int validate_string(struct arena *a, const struct field_spec *spec, const char *s, size_t len,
-		    struct validation *v);
+int validate_string(struct arena *a, const struct field_spec *spec, const char *s, size_t len, struct validation *v);
 
 #endif

@@ -21,7 +21,7 @@ int ctl_tenant_apply(int nfiles, char **files);
 int ctl_tenant_list(void);
 int ctl_tenant_status(const char *slug, bool suspend);
 int ctl_user_add(const char *slug, const char *email, const char *name, const char *role, const char *company,
-		 const char *password);
+                 const char *password);
 int ctl_keys_rotate(const char *slug);
 
 #endif

@@ -14,14 +14,14 @@
 #include "ctl.h"
 
 static const char migrations_table_sql[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations ("
-	"version INT UNSIGNED NOT NULL, name VARCHAR(200) NOT NULL, checksum CHAR(64) NOT NULL, "
-	"applied_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6), duration_ms INT UNSIGNED NOT NULL DEFAULT 0, "
-	"PRIMARY KEY (version)) ENGINE=InnoDB";
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INT UNSIGNED NOT NULL, name VARCHAR(200) NOT NULL, checksum CHAR(64) NOT NULL, "
+        "applied_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6), duration_ms INT UNSIGNED NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (version)) ENGINE=InnoDB";
 static const char migration_get_sql[] = "SELECT checksum FROM schema_migrations WHERE version = ?";
 static const char migration_max_sql[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
 static const char migration_put_sql[] =
-	"INSERT INTO schema_migrations (version, name, checksum, duration_ms) VALUES (?, ?, ?, ?)";
+        "INSERT INTO schema_migrations (version, name, checksum, duration_ms) VALUES (?, ?, ?, ?)";
 
 static int by_name(const void *a, const void *b)
 {
@@ -114,7 +114,7 @@ int ctl_migrate(const char *dir)
 		run_file(db, path, text);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (db_exec(db, migration_put_sql, NULL, NULL, "issi", version, names[i], hex,
-			    (long long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000)) == -1)
+		            (long long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000)) == -1)
 			ctl_die("cannot record %s", names[i]);
 		printf("applied %s\n", names[i]);
 		applied++;
@@ -124,7 +124,7 @@ int ctl_migrate(const char *dir)
 		ctl_die("cannot read schema_migrations");
 	if (db_cell_ll(&rows, 0, 0) > newest_known)
 		ctl_die("the database is at migration %lld, newer than this code knows (%lld)", db_cell_ll(&rows, 0, 0),
-			newest_known);
+		        newest_known);
 	printf("schema is up to date (%zu applied now, %zu known)\n", applied, n);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);

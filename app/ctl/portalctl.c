@@ -108,10 +108,11 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "tenant") == 0 && argc == 3 && strcmp(argv[2], "list") == 0)
 		rc = ctl_tenant_list();
 	else if (strcmp(argv[1], "tenant") == 0 && argc == 4 &&
-		 (strcmp(argv[2], "suspend") == 0 || strcmp(argv[2], "activate") == 0))
+	         (strcmp(argv[2], "suspend") == 0 || strcmp(argv[2], "activate") == 0))
 		rc = ctl_tenant_status(argv[3], strcmp(argv[2], "suspend") == 0);
 	else if (strcmp(argv[1], "user") == 0 && argc >= 7 && strcmp(argv[2], "add") == 0)
-		rc = ctl_user_add(argv[3], argv[4], argv[5], argv[6], argc > 7 ? argv[7] : NULL, getenv("PORTAL_PASSWORD"));
+		rc = ctl_user_add(argv[3], argv[4], argv[5], argv[6], argc > 7 ? argv[7] : NULL,
+		                  getenv("PORTAL_PASSWORD"));
 	else if (strcmp(argv[1], "keys") == 0 && argc == 4 && strcmp(argv[2], "rotate") == 0)
 		rc = ctl_keys_rotate(argv[3]);
 	else

@@ -21,18 +21,18 @@
 #define LOGO_MAX (48 * 1024)
 
 enum ctl_tenant_stmt {
-	T_GET,              /* tenant id by slug */
-	T_INSERT,           /* new tenant */
-	T_UPDATE,           /* name, zone, branding, settings; bumps the config version */
-	T_DOMAIN_CLEAR,     /* domains are replaced wholesale */
+	T_GET,          /* tenant id by slug */
+	T_INSERT,       /* new tenant */
+	T_UPDATE,       /* name, zone, branding, settings; bumps the config version */
+	T_DOMAIN_CLEAR, /* domains are replaced wholesale */
 	T_DOMAIN_ADD,
-	T_COMPANY_ADD,      /* insert if missing */
+	T_COMPANY_ADD, /* insert if missing */
 	T_COMPANY_GET,
 	T_USER_GET,
 	T_USER_INSERT,
-	T_USER_UPDATE,      /* name, role, company */
+	T_USER_UPDATE, /* name, role, company */
 	T_USER_PASSWORD,
-	T_SESSIONS_REVOKE,  /* after a role or password change */
+	T_SESSIONS_REVOKE, /* after a role or password change */
 	T_KEY_COUNT,
 	T_KEY_ADD,
 	T_KEY_RETIRE,
@@ -48,42 +48,44 @@ enum ctl_tenant_stmt {
 };
 
 static const char *const sql[T_STMT__MAX] = {
-	/* T_GET */ "SELECT id FROM tenants WHERE slug = ?",
-	/* T_INSERT */
-	"INSERT INTO tenants (slug, name, time_zone, branding, settings) VALUES (?, ?, ?, ?, ?)",
-	/* T_UPDATE */
-	"UPDATE tenants SET name = ?, time_zone = ?, branding = ?, settings = ?, "
-	"config_version = config_version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-	/* T_DOMAIN_CLEAR */ "DELETE FROM tenant_domains WHERE tenant_id = ?",
-	/* T_DOMAIN_ADD */ "INSERT INTO tenant_domains (domain, tenant_id) VALUES (?, ?)",
-	/* T_COMPANY_ADD */ "INSERT IGNORE INTO companies (tenant_id, name) VALUES (?, ?)",
-	/* T_COMPANY_GET */ "SELECT id FROM companies WHERE tenant_id = ? AND name = ?",
-	/* T_USER_GET */ "SELECT id, role FROM users WHERE tenant_id = ? AND email = ?",
-	/* T_USER_INSERT */
-	"INSERT INTO users (tenant_id, email, name, role, company_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)",
-	/* T_USER_UPDATE */
-	"UPDATE users SET name = ?, role = ?, company_id = ?, updated_at = UTC_TIMESTAMP(6) "
-	"WHERE tenant_id = ? AND id = ?",
-	/* T_USER_PASSWORD */
-	"UPDATE users SET password_hash = ?, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
-	/* T_SESSIONS_REVOKE */
-	"UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL",
-	/* T_KEY_COUNT */ "SELECT COUNT(*) FROM signing_keys WHERE tenant_id = ? AND retired_at IS NULL",
-	/* T_KEY_ADD */ "INSERT INTO signing_keys (tenant_id, kid) VALUES (?, ?)",
-	/* T_KEY_RETIRE */
-	"UPDATE signing_keys SET retired_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND retired_at IS NULL AND kid <> ?",
-	/* T_COUNTER_ADD */ "INSERT IGNORE INTO ticket_counters (tenant_id, last_number) VALUES (?, 0)",
-	/* T_PIPELINE_COUNT */ "SELECT COUNT(*) FROM pipelines WHERE tenant_id = ?",
-	/* T_PIPELINE_ADD */ "INSERT INTO pipelines (tenant_id, pkey, name, is_default) VALUES (?, ?, ?, 1)",
-	/* T_STATUS_ADD */
-	"INSERT INTO statuses (tenant_id, pipeline_id, skey, staff_name, customer_name, category, color, position, "
-	"is_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	/* T_TRANSITION_ADD */
-	"INSERT INTO status_transitions (tenant_id, from_status_id, to_status_id) VALUES (?, ?, ?)",
-	/* T_LIST */ "SELECT slug, name, status, (SELECT COUNT(*) FROM tickets k WHERE k.tenant_id = t.id) FROM tenants t ORDER BY slug",
-	/* T_SET_STATUS */
-	"UPDATE tenants SET status = ?, config_version = config_version + 1 WHERE slug = ?",
-	/* T_BUMP */ "UPDATE tenants SET config_version = config_version + 1 WHERE id = ?",
+        /* T_GET */ "SELECT id FROM tenants WHERE slug = ?",
+        /* T_INSERT */
+        "INSERT INTO tenants (slug, name, time_zone, branding, settings) VALUES (?, ?, ?, ?, ?)",
+        /* T_UPDATE */
+        "UPDATE tenants SET name = ?, time_zone = ?, branding = ?, settings = ?, "
+        "config_version = config_version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+        /* T_DOMAIN_CLEAR */ "DELETE FROM tenant_domains WHERE tenant_id = ?",
+        /* T_DOMAIN_ADD */ "INSERT INTO tenant_domains (domain, tenant_id) VALUES (?, ?)",
+        /* T_COMPANY_ADD */ "INSERT IGNORE INTO companies (tenant_id, name) VALUES (?, ?)",
+        /* T_COMPANY_GET */ "SELECT id FROM companies WHERE tenant_id = ? AND name = ?",
+        /* T_USER_GET */ "SELECT id, role FROM users WHERE tenant_id = ? AND email = ?",
+        /* T_USER_INSERT */
+        "INSERT INTO users (tenant_id, email, name, role, company_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)",
+        /* T_USER_UPDATE */
+        "UPDATE users SET name = ?, role = ?, company_id = ?, updated_at = UTC_TIMESTAMP(6) "
+        "WHERE tenant_id = ? AND id = ?",
+        /* T_USER_PASSWORD */
+        "UPDATE users SET password_hash = ?, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+        /* T_SESSIONS_REVOKE */
+        "UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL",
+        /* T_KEY_COUNT */ "SELECT COUNT(*) FROM signing_keys WHERE tenant_id = ? AND retired_at IS NULL",
+        /* T_KEY_ADD */ "INSERT INTO signing_keys (tenant_id, kid) VALUES (?, ?)",
+        /* T_KEY_RETIRE */
+        "UPDATE signing_keys SET retired_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND retired_at IS NULL AND kid <> ?",
+        /* T_COUNTER_ADD */ "INSERT IGNORE INTO ticket_counters (tenant_id, last_number) VALUES (?, 0)",
+        /* T_PIPELINE_COUNT */ "SELECT COUNT(*) FROM pipelines WHERE tenant_id = ?",
+        /* T_PIPELINE_ADD */ "INSERT INTO pipelines (tenant_id, pkey, name, is_default) VALUES (?, ?, ?, 1)",
+        /* T_STATUS_ADD */
+        "INSERT INTO statuses (tenant_id, pipeline_id, skey, staff_name, customer_name, category, color, position, "
+        "is_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        /* T_TRANSITION_ADD */
+        "INSERT INTO status_transitions (tenant_id, from_status_id, to_status_id) VALUES (?, ?, ?)",
+        /* T_LIST */
+        "SELECT slug, name, status, (SELECT COUNT(*) FROM tickets k WHERE k.tenant_id = t.id) FROM tenants t ORDER BY "
+        "slug",
+        /* T_SET_STATUS */
+        "UPDATE tenants SET status = ?, config_version = config_version + 1 WHERE slug = ?",
+        /* T_BUMP */ "UPDATE tenants SET config_version = config_version + 1 WHERE id = ?",
 };
 
 /* The default pipeline every tenant starts with. */
@@ -91,12 +93,26 @@ static const struct {
 	const char *key, *staff_name, *customer_name, *category, *color;
 	const char *next[5];
 } default_statuses[] = {
-	{"not_started", "Not started", "Received", "new", "#64748b", {"in_progress", "awaiting_update", "deferred", "resolved"}},
-	{"in_progress", "In progress", "Being worked on", "active", "#2563eb", {"awaiting_update", "deferred", "resolved"}},
-	{"awaiting_update", "Awaiting update", "Waiting for your reply", "waiting_customer", "#d97706",
-	 {"in_progress", "deferred", "resolved"}},
-	{"deferred", "Deferred", "On hold", "deferred", "#7c3aed", {"in_progress", "awaiting_update"}},
-	{"resolved", "Resolved", "Resolved", "resolved", "#16a34a", {"in_progress"}},
+        {"not_started",
+         "Not started",
+         "Received",
+         "new",
+         "#64748b",
+         {"in_progress", "awaiting_update", "deferred", "resolved"}},
+        {"in_progress",
+         "In progress",
+         "Being worked on",
+         "active",
+         "#2563eb",
+         {"awaiting_update", "deferred", "resolved"}},
+        {"awaiting_update",
+         "Awaiting update",
+         "Waiting for your reply",
+         "waiting_customer",
+         "#d97706",
+         {"in_progress", "deferred", "resolved"}},
+        {"deferred", "Deferred", "On hold", "deferred", "#7c3aed", {"in_progress", "awaiting_update"}},
+        {"resolved", "Resolved", "Resolved", "resolved", "#16a34a", {"in_progress"}},
 };
 #define NDEFAULT (sizeof(default_statuses) / sizeof(default_statuses[0]))
 
@@ -107,15 +123,17 @@ static void create_default_pipeline(struct db *db, long long tenant_id)
 	if (db_exec(db, sql[T_PIPELINE_ADD], NULL, &pipeline_id, "iss", tenant_id, "support", "Support") == -1)
 		ctl_die("cannot create the default pipeline");
 	for (size_t i = 0; i < NDEFAULT; i++)
-		if (db_exec(db, sql[T_STATUS_ADD], NULL, &ids[i], "iisssssii", tenant_id, pipeline_id, default_statuses[i].key,
-			    default_statuses[i].staff_name, default_statuses[i].customer_name, default_statuses[i].category,
-			    default_statuses[i].color, (long long)i, (long long)(i == 0)) == -1)
+		if (db_exec(db, sql[T_STATUS_ADD], NULL, &ids[i], "iisssssii", tenant_id, pipeline_id,
+		            default_statuses[i].key, default_statuses[i].staff_name, default_statuses[i].customer_name,
+		            default_statuses[i].category, default_statuses[i].color, (long long)i,
+		            (long long)(i == 0)) == -1)
 			ctl_die("cannot create status %s", default_statuses[i].key);
 	for (size_t i = 0; i < NDEFAULT; i++)
 		for (size_t k = 0; k < 5 && default_statuses[i].next[k] != NULL; k++)
 			for (size_t j = 0; j < NDEFAULT; j++)
 				if (strcmp(default_statuses[j].key, default_statuses[i].next[k]) == 0 &&
-				    db_exec(db, sql[T_TRANSITION_ADD], NULL, NULL, "iii", tenant_id, ids[i], ids[j]) == -1)
+				    db_exec(db, sql[T_TRANSITION_ADD], NULL, NULL, "iii", tenant_id, ids[i], ids[j]) ==
+				            -1)
 					ctl_die("cannot create a transition");
 }
 
@@ -158,7 +176,8 @@ static char *branding_text(struct json_object *def, const char *file)
 	json_add_str(out, "product_name", req_str(b, "product_name", 60, file));
 	json_add_str(out, "issue_word", req_str(b, "issue_word", 30, file));
 	{
-		const char *primary = req_str(b, "primary_color", 7, file), *accent = req_str(b, "accent_color", 7, file);
+		const char *primary = req_str(b, "primary_color", 7, file),
+		           *accent = req_str(b, "accent_color", 7, file);
 
 		if (!valid_color(primary) || !valid_color(accent))
 			ctl_die("%s: colours must be #rrggbb", file);
@@ -213,8 +232,8 @@ static void new_kid(char out[TENANT_KID_LEN + 1])
 }
 
 /* Adds or updates one user; returns its id. New users get password (or die without one). */
-static long long upsert_user(struct db *db, long long tenant_id, const char *email, const char *name,
-			     const char *role, long long company_id, const char *password, bool reset_password)
+static long long upsert_user(struct db *db, long long tenant_id, const char *email, const char *name, const char *role,
+                             long long company_id, const char *password, bool reset_password)
 {
 	struct arena *a = ctl_arena_get();
 	struct db_rows rows;
@@ -234,15 +253,16 @@ static long long upsert_user(struct db *db, long long tenant_id, const char *ema
 			ctl_die("%s: a new user needs a password of at least %d characters", email, PASSWORD_MIN_CHARS);
 		if (password_hash(password, hash) == -1)
 			ctl_die("hashing failed");
-		if (db_exec(db, sql[T_USER_INSERT], NULL, &id, "isssus", tenant_id, email, name, role, company_id, hash) ==
-		    -1)
+		if (db_exec(db, sql[T_USER_INSERT], NULL, &id, "isssus", tenant_id, email, name, role, company_id,
+		            hash) == -1)
 			ctl_die("cannot add %s", email);
 		return id;
 	}
 	id = db_cell_ll(&rows, 0, 0);
 	if (db_exec(db, sql[T_USER_UPDATE], NULL, NULL, "ssuii", name, role, company_id, tenant_id, id) == -1)
 		ctl_die("cannot update %s", email);
-	if (strcmp(db_cell(&rows, 0, 1), role) != 0 && db_exec(db, sql[T_SESSIONS_REVOKE], NULL, NULL, "ii", tenant_id, id) == -1)
+	if (strcmp(db_cell(&rows, 0, 1), role) != 0 &&
+	    db_exec(db, sql[T_SESSIONS_REVOKE], NULL, NULL, "ii", tenant_id, id) == -1)
 		ctl_die("cannot revoke sessions of %s", email);
 	if (reset_password && password != NULL) {
 		if (utf8_chars(password, strlen(password)) < PASSWORD_MIN_CHARS)
@@ -298,7 +318,8 @@ static void apply_one(const char *file)
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			const char *d = json_object_get_string(json_object_array_get_idx(arr, i));
 
-			if (d == NULL || strlen(d) > 253 || strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789-.") != strlen(d))
+			if (d == NULL || strlen(d) > 253 ||
+			    strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789-.") != strlen(d))
 				ctl_die("%s: domains must be lower-case host names", file);
 			if (db_exec(db, sql[T_DOMAIN_ADD], NULL, NULL, "si", d, tenant_id) == -1)
 				ctl_die("%s: domain %s is taken by another tenant", file, d);
@@ -320,7 +341,8 @@ static void apply_one(const char *file)
 			long long company_id = 0;
 
 			if (json_object_object_get_ex(u, "company", &cv)) {
-				if (db_query(db, a, sql[T_COMPANY_GET], &rows, "is", tenant_id, json_object_get_string(cv)) == -1 ||
+				if (db_query(db, a, sql[T_COMPANY_GET], &rows, "is", tenant_id,
+				             json_object_get_string(cv)) == -1 ||
 				    rows.nrows == 0)
 					ctl_die("%s: %s names a company that is not in \"companies\"", file, email);
 				company_id = db_cell_ll(&rows, 0, 0);
@@ -375,7 +397,8 @@ int ctl_tenant_status(const char *slug, bool suspend)
 {
 	unsigned long long affected = 0;
 
-	if (db_exec(ctl_connect(), sql[T_SET_STATUS], &affected, NULL, "ss", suspend ? "suspended" : "active", slug) == -1)
+	if (db_exec(ctl_connect(), sql[T_SET_STATUS], &affected, NULL, "ss", suspend ? "suspended" : "active", slug) ==
+	    -1)
 		ctl_die("cannot change the status");
 	if (affected == 0)
 		ctl_die("no tenant %s", slug);
@@ -384,7 +407,7 @@ int ctl_tenant_status(const char *slug, bool suspend)
 }
 
 int ctl_user_add(const char *slug, const char *email, const char *name, const char *role, const char *company,
-		 const char *password)
+                 const char *password)
 {
 	struct db *db = ctl_connect();
 	struct arena *a = ctl_arena_get();

@@ -13,7 +13,7 @@
 #include "../core/arena.h"
 #include "../core/log.h"
 
-#define DB_MAX_PARAMS 24
+#define DB_MAX_PARAMS    24
 #define DB_CELL_PREFETCH 256
 
 void db_config_from_env(struct db_config *cfg)
@@ -74,9 +74,11 @@ static int connect_now(struct db *db)
 	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
 	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
-	mysql_optionsv(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'");
+	mysql_optionsv(m, MYSQL_INIT_COMMAND,
+	               "SET time_zone = '+00:00', sql_mode = "
+	               "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO'");
 	if (mysql_real_connect(m, db->cfg.host, db->cfg.user, db->cfg.password, db->cfg.name, db->cfg.port,
-			       db->cfg.socket, 0) == NULL) {
+	                       db->cfg.socket, 0) == NULL) {
 		db->last_errno = mysql_errno(m);
 		log_error("connect to MariaDB failed: %s (%u)", mysql_error(m), db->last_errno);
 		if (db->last_errno < 2000)
@@ -331,7 +333,7 @@ static int fetch_rows(struct db *db, struct arena *a, MYSQL_STMT *st, const char
 
 /* One attempt: prepare (cached), bind, execute, fetch. */
 static int run_once(struct db *db, struct arena *a, const char *sql, struct params *p, struct db_rows *rows,
-		    unsigned long long *affected, long long *insert_id)
+                    unsigned long long *affected, long long *insert_id)
 {
 	MYSQL_STMT *st;
 
@@ -379,7 +381,7 @@ int db_query(struct db *db, struct arena *a, const char *sql, struct db_rows *ro
 }
 
 int db_query_params(struct db *db, struct arena *a, const char *sql, struct db_rows *rows,
-		    const struct db_param *params, size_t n)
+                    const struct db_param *params, size_t n)
 {
 	struct params p;
 	bool was_in_tx = db->in_tx;
@@ -392,8 +394,7 @@ int db_query_params(struct db *db, struct arena *a, const char *sql, struct db_r
 	return run_once(db, a, sql, &p, rows, NULL, NULL);
 }
 
-int db_exec(struct db *db, const char *sql, unsigned long long *affected, long long *insert_id, const char *fmt,
-	    ...)
+int db_exec(struct db *db, const char *sql, unsigned long long *affected, long long *insert_id, const char *fmt, ...)
 {
 	struct params p;
 	va_list ap;

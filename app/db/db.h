@@ -12,7 +12,7 @@ struct arena;
 #define DB_STMT_CACHE 256
 
 struct db_config {
-	const char *host;   /* NULL or "localhost" with socket: unix socket */
+	const char *host; /* NULL or "localhost" with socket: unix socket */
 	unsigned port;
 	const char *socket;
 	const char *user;
@@ -58,8 +58,7 @@ bool db_gone(const struct db *db);
  * Outside a transaction a read that finds the connection gone reconnects and runs once more.
  * Return 0 or -1 (logged once here). */
 int db_query(struct db *db, struct arena *a, const char *sql, struct db_rows *rows, const char *fmt, ...);
-int db_exec(struct db *db, const char *sql, unsigned long long *affected, long long *insert_id,
-	    const char *fmt, ...);
+int db_exec(struct db *db, const char *sql, unsigned long long *affected, long long *insert_id, const char *fmt, ...);
 /* A parameter for statements whose parameter list is built at run time. */
 struct db_param {
 	char type; /* as in db_query's fmt: 'i', 'u' or 's' */
@@ -69,7 +68,7 @@ struct db_param {
 
 /* db_query with the parameters in an array. */
 int db_query_params(struct db *db, struct arena *a, const char *sql, struct db_rows *rows,
-		    const struct db_param *params, size_t n);
+                    const struct db_param *params, size_t n);
 
 /* Runs a statement that needs no parameters and returns no rows, through the text protocol. */
 int db_simple(struct db *db, const char *sql);
@@ -84,8 +83,8 @@ const char *db_cell(const struct db_rows *r, size_t row, size_t col);
 long long db_cell_ll(const struct db_rows *r, size_t row, size_t col);
 
 /* MariaDB error numbers callers branch on. */
-#define DB_ER_DUP_ENTRY 1062
-#define DB_ER_LOCK_DEADLOCK 1213
+#define DB_ER_DUP_ENTRY         1062
+#define DB_ER_LOCK_DEADLOCK     1213
 #define DB_ER_LOCK_WAIT_TIMEOUT 1205
 
 #endif

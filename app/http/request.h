@@ -88,13 +88,12 @@ const char *request_query(struct request *r, const char *name, bool *bad);
 
 /* Adds a response header; name and value must not contain CR or LF (BUG otherwise). */
 void response_header(struct request *r, const char *name, const char *value);
-void response_headerf(struct request *r, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void response_headerf(struct request *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sets the body to the serialised object and returns status. */
 int response_json(struct request *r, int status, struct json_object *obj);
 /* Records a problem (code and detail) and returns status; the body is written at the end. */
 int problem(struct request *r, int status, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 /* 422 with the collected field errors in r->invalid. */
 int problem_invalid(struct request *r);
 /* The default code and title for a status. */

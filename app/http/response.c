@@ -15,24 +15,24 @@ static const struct {
 	const char *code;
 	const char *title;
 } statuses[] = {
-	{200, "ok", "OK"},
-	{201, "created", "Created"},
-	{204, "no_content", "No Content"},
-	{304, "not_modified", "Not Modified"},
-	{400, "bad_request", "Bad Request"},
-	{401, "unauthorized", "Unauthorized"},
-	{403, "forbidden", "Forbidden"},
-	{404, "not_found", "Not Found"},
-	{405, "method_not_allowed", "Method Not Allowed"},
-	{409, "conflict", "Conflict"},
-	{412, "precondition_failed", "Precondition Failed"},
-	{413, "payload_too_large", "Payload Too Large"},
-	{415, "unsupported_media_type", "Unsupported Media Type"},
-	{422, "validation_failed", "Unprocessable Content"},
-	{428, "precondition_required", "Precondition Required"},
-	{429, "too_many_attempts", "Too Many Requests"},
-	{500, "internal", "Internal Server Error"},
-	{503, "unavailable", "Service Unavailable"},
+        {200, "ok", "OK"},
+        {201, "created", "Created"},
+        {204, "no_content", "No Content"},
+        {304, "not_modified", "Not Modified"},
+        {400, "bad_request", "Bad Request"},
+        {401, "unauthorized", "Unauthorized"},
+        {403, "forbidden", "Forbidden"},
+        {404, "not_found", "Not Found"},
+        {405, "method_not_allowed", "Method Not Allowed"},
+        {409, "conflict", "Conflict"},
+        {412, "precondition_failed", "Precondition Failed"},
+        {413, "payload_too_large", "Payload Too Large"},
+        {415, "unsupported_media_type", "Unsupported Media Type"},
+        {422, "validation_failed", "Unprocessable Content"},
+        {428, "precondition_required", "Precondition Required"},
+        {429, "too_many_attempts", "Too Many Requests"},
+        {500, "internal", "Internal Server Error"},
+        {503, "unavailable", "Service Unavailable"},
 };
 
 const char *http_status_code(int status)
@@ -79,8 +79,8 @@ void response_headerf(struct request *r, const char *name, const char *fmt, ...)
 int response_json(struct request *r, int status, struct json_object *obj)
 {
 	size_t len;
-	const char *s = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-							  &len);
+	const char *s =
+	        json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 
 	buf_reset(&r->out_body);
 	buf_append(&r->out_body, s, len);
@@ -106,7 +106,7 @@ int problem(struct request *r, int status, const char *code, const char *fmt, ..
 int problem_invalid(struct request *r)
 {
 	return problem(r, 422, "validation_failed", "%s",
-		       r->invalid.count == 1 ? r->invalid.errors[0].message : "The request has invalid fields.");
+	               r->invalid.count == 1 ? r->invalid.errors[0].message : "The request has invalid fields.");
 }
 
 static void render_problem(struct request *r)
@@ -145,10 +145,10 @@ void response_render(struct request *r, struct buf *out)
 	if (r->status != 204 && r->status != 304)
 		buf_printf(out, "Content-Type: %s; charset=utf-8\r\n", r->out_type ? r->out_type : "application/json");
 	buf_puts(out, "X-Content-Type-Options: nosniff\r\n"
-		      "X-Frame-Options: DENY\r\n"
-		      "Referrer-Policy: no-referrer\r\n"
-		      "Cache-Control: no-store\r\n"
-		      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n");
+	              "X-Frame-Options: DENY\r\n"
+	              "Referrer-Policy: no-referrer\r\n"
+	              "Cache-Control: no-store\r\n"
+	              "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n");
 	if (r->request_id != NULL)
 		buf_printf(out, "X-Request-Id: %s\r\n", r->request_id);
 	buf_append(out, r->out_headers.data, r->out_headers.len);

@@ -4,13 +4,13 @@
 #include <string.h>
 
 static const char *const method_names[METHOD__MAX] = {
-	"GET",     /* METHOD_GET */
-	"POST",    /* METHOD_POST */
-	"PATCH",   /* METHOD_PATCH */
-	"PUT",     /* METHOD_PUT */
-	"DELETE",  /* METHOD_DELETE */
-	"HEAD",    /* METHOD_HEAD */
-	"OPTIONS", /* METHOD_OPTIONS */
+        "GET",     /* METHOD_GET */
+        "POST",    /* METHOD_POST */
+        "PATCH",   /* METHOD_PATCH */
+        "PUT",     /* METHOD_PUT */
+        "DELETE",  /* METHOD_DELETE */
+        "HEAD",    /* METHOD_HEAD */
+        "OPTIONS", /* METHOD_OPTIONS */
 };
 
 const char *http_method_name(enum http_method m)

@@ -12,10 +12,10 @@ enum route_flag {
 };
 
 struct route {
-	const char *name;          /* stable id, e.g. "tickets.create" */
+	const char *name; /* stable id, e.g. "tickets.create" */
 	enum http_method method;
-	const char *pattern;       /* "/api/v1/tickets/{number}" */
-	unsigned roles;            /* ROLE_BIT()s, or ROLES_ANONYMOUS */
+	const char *pattern;            /* "/api/v1/tickets/{number}" */
+	unsigned roles;                 /* ROLE_BIT()s, or ROLES_ANONYMOUS */
 	const struct field_spec *input; /* JSON body spec, NULL for no body */
 	size_t ninput;
 	int (*handler)(struct request *r);

@@ -18,35 +18,35 @@
 #define NOTE_PAGE_MAX 100
 
 const char *const note_visibility_names[NOTE__MAX + 1] = {
-	"internal", /* NOTE_INTERNAL */
-	"public",   /* NOTE_PUBLIC */
-	NULL,
+        "internal", /* NOTE_INTERNAL */
+        "public",   /* NOTE_PUBLIC */
+        NULL,
 };
 
 enum note_stmt {
-	NOTE_LIST_ALL,     /* staff: every note */
-	NOTE_LIST_PUBLIC,  /* customers: public notes only */
-	NOTE_INSERT,       /* a new note */
-	NOTE_GET,          /* one note, to answer a create */
+	NOTE_LIST_ALL,    /* staff: every note */
+	NOTE_LIST_PUBLIC, /* customers: public notes only */
+	NOTE_INSERT,      /* a new note */
+	NOTE_GET,         /* one note, to answer a create */
 	NOTE_STMT__MAX
 };
 
-#define NOTE_COLUMNS                                                                                           \
-	"SELECT n.id, n.visibility, n.body, n.author_id, u.name, u.role, "                                     \
-	"DATE_FORMAT(n.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM notes n "                                        \
+#define NOTE_COLUMNS                                                       \
+	"SELECT n.id, n.visibility, n.body, n.author_id, u.name, u.role, " \
+	"DATE_FORMAT(n.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM notes n "    \
 	"JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id "
 
 static const char *const note_sql[NOTE_STMT__MAX] = {
-	/* NOTE_LIST_ALL */
-	NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.id > ? ORDER BY n.id LIMIT ?",
-	/* NOTE_LIST_PUBLIC */
-	NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.visibility = 'public' AND n.id > ? "
-		     "ORDER BY n.id LIMIT ?",
-	/* NOTE_INSERT */
-	"INSERT INTO notes (tenant_id, ticket_id, author_id, visibility, body, created_at) "
-	"VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-	/* NOTE_GET */
-	NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.id = ?",
+        /* NOTE_LIST_ALL */
+        NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.id > ? ORDER BY n.id LIMIT ?",
+        /* NOTE_LIST_PUBLIC */
+        NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.visibility = 'public' AND n.id > ? "
+                     "ORDER BY n.id LIMIT ?",
+        /* NOTE_INSERT */
+        "INSERT INTO notes (tenant_id, ticket_id, author_id, visibility, body, created_at) "
+        "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+        /* NOTE_GET */
+        NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.id = ?",
 };
 
 static struct json_object *note_json(const struct db_rows *rows, size_t i)
@@ -103,7 +103,7 @@ int note_list(struct request *r)
 	if (tk == NULL)
 		return not_found(r);
 	if (db_query(r->db, r->a, note_sql[role_is_staff(r->user->role) ? NOTE_LIST_ALL : NOTE_LIST_PUBLIC], &rows,
-		     "iiii", r->tenant->id, tk->id, after, limit + 1) == -1)
+	             "iiii", r->tenant->id, tk->id, after, limit + 1) == -1)
 		return 500;
 	out = json_object_new_object();
 	data = json_object_new_array();
@@ -132,7 +132,8 @@ int note_create(struct request *r)
 	else
 		vis = customer ? NOTE_PUBLIC : NOTE_INTERNAL;
 	if (customer && vis != NOTE_PUBLIC) {
-		validation_add(&r->invalid, r->a, "visibility", "invalid_value", "customers can only add public replies");
+		validation_add(&r->invalid, r->a, "visibility", "invalid_value",
+		               "customers can only add public replies");
 		return problem_invalid(r);
 	}
 	if (db_begin(r->db) == -1)
@@ -144,7 +145,7 @@ int note_create(struct request *r)
 		return not_found(r);
 	}
 	if (db_exec(r->db, note_sql[NOTE_INSERT], NULL, &note_id, "iiiss", r->tenant->id, tk->id, r->user->user_id,
-		    note_visibility_names[vis], in[NOTE_CREATE_BODY].str) == -1)
+	            note_visibility_names[vis], in[NOTE_CREATE_BODY].str) == -1)
 		goto fail;
 	{
 		struct json_object *data = json_object_new_object();

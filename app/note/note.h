@@ -16,11 +16,7 @@ enum note_visibility {
 extern const char *const note_visibility_names[NOTE__MAX + 1];
 
 /* Fields of POST /tickets/{number}/notes. */
-enum note_create_field {
-	NOTE_CREATE_BODY,
-	NOTE_CREATE_VISIBILITY,
-	NOTE_CREATE__MAX
-};
+enum note_create_field { NOTE_CREATE_BODY, NOTE_CREATE_VISIBILITY, NOTE_CREATE__MAX };
 
 int note_list(struct request *r);
 int note_create(struct request *r);

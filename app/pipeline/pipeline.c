@@ -6,13 +6,13 @@
 #include "../core/log.h"
 
 static const char *const category_names[CATEGORY__MAX] = {
-	"new",              /* CATEGORY_NEW */
-	"active",           /* CATEGORY_ACTIVE */
-	"waiting_customer", /* CATEGORY_WAITING_CUSTOMER */
-	"waiting_supplier", /* CATEGORY_WAITING_SUPPLIER */
-	"deferred",         /* CATEGORY_DEFERRED */
-	"resolved",         /* CATEGORY_RESOLVED */
-	"closed",           /* CATEGORY_CLOSED */
+        "new",              /* CATEGORY_NEW */
+        "active",           /* CATEGORY_ACTIVE */
+        "waiting_customer", /* CATEGORY_WAITING_CUSTOMER */
+        "waiting_supplier", /* CATEGORY_WAITING_SUPPLIER */
+        "deferred",         /* CATEGORY_DEFERRED */
+        "resolved",         /* CATEGORY_RESOLVED */
+        "closed",           /* CATEGORY_CLOSED */
 };
 
 const char *status_category_name(enum status_category c)

@@ -10,25 +10,25 @@
 #include "../pipeline/pipeline.h"
 
 enum tenant_stmt {
-	TENANT_BY_SLUG,    /* the small row checked on every request */
-	TENANT_BY_DOMAIN,  /* same, by custom domain */
-	TENANT_FULL,       /* the configuration, loaded when the version changed */
-	TENANT_KEYS,       /* signing key ids, newest first */
+	TENANT_BY_SLUG,   /* the small row checked on every request */
+	TENANT_BY_DOMAIN, /* same, by custom domain */
+	TENANT_FULL,      /* the configuration, loaded when the version changed */
+	TENANT_KEYS,      /* signing key ids, newest first */
 	TENANT_STMT__MAX
 };
 
 static const char *const tenant_sql[TENANT_STMT__MAX] = {
-	/* TENANT_BY_SLUG */
-	"SELECT id, status, config_version FROM tenants WHERE slug = ?",
-	/* TENANT_BY_DOMAIN */
-	"SELECT t.id, t.status, t.config_version FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id "
-	"WHERE d.domain = ?",
-	/* TENANT_FULL */
-	"SELECT slug, name, time_zone, branding, "
-	"COALESCE(JSON_VALUE(settings, '$.customers_see_company'), 'false') FROM tenants WHERE id = ?",
-	/* TENANT_KEYS */
-	"SELECT kid, retired_at IS NOT NULL FROM signing_keys WHERE tenant_id = ? "
-	"AND (retired_at IS NULL OR retired_at > UTC_TIMESTAMP(6) - INTERVAL 1 DAY) ORDER BY created_at DESC, kid",
+        /* TENANT_BY_SLUG */
+        "SELECT id, status, config_version FROM tenants WHERE slug = ?",
+        /* TENANT_BY_DOMAIN */
+        "SELECT t.id, t.status, t.config_version FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id "
+        "WHERE d.domain = ?",
+        /* TENANT_FULL */
+        "SELECT slug, name, time_zone, branding, "
+        "COALESCE(JSON_VALUE(settings, '$.customers_see_company'), 'false') FROM tenants WHERE id = ?",
+        /* TENANT_KEYS */
+        "SELECT kid, retired_at IS NOT NULL FROM signing_keys WHERE tenant_id = ? "
+        "AND (retired_at IS NULL OR retired_at > UTC_TIMESTAMP(6) - INTERVAL 1 DAY) ORDER BY created_at DESC, kid",
 };
 
 void tenant_cache_init(struct tenant_cache *c, const char *base_domain)
@@ -117,7 +117,8 @@ static struct tenant *tenant_load(struct db *db, long long id, unsigned long lon
 	t->name = db_cell(&r, 0, 1);
 	t->time_zone = db_cell(&r, 0, 2);
 	t->branding_json = db_cell(&r, 0, 3);
-	t->customers_see_company = strcmp(db_cell(&r, 0, 4), "true") == 0;
+	/* JSON_VALUE gives a JSON true as "1". */
+	t->customers_see_company = strcmp(db_cell(&r, 0, 4), "1") == 0 || strcmp(db_cell(&r, 0, 4), "true") == 0;
 	t->keys = arena_alloc(&t->mem, (k.nrows ? k.nrows : 1) * sizeof(*t->keys));
 	for (size_t i = 0; i < k.nrows; i++) {
 		const char *kid = db_cell(&k, i, 0);
@@ -132,7 +133,7 @@ static struct tenant *tenant_load(struct db *db, long long id, unsigned long lon
 }
 
 enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
-				  struct tenant **out)
+                                  struct tenant **out)
 {
 	char name[256];
 	struct db_rows r;

@@ -13,7 +13,7 @@ struct db;
 struct pipeline;
 
 #define TENANT_CACHE_MAX 128
-#define TENANT_KID_LEN 16
+#define TENANT_KID_LEN   16
 
 struct tenant_key {
 	char kid[TENANT_KID_LEN + 1];
@@ -56,7 +56,7 @@ enum tenant_lookup {
  * query; reloads the cached configuration when its version changed. The tenant stays valid
  * until the next call. */
 enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
-				  struct tenant **out);
+                                  struct tenant **out);
 
 /* The slug part of host if it is <slug>.<base_domain>, copied into out; false otherwise. */
 bool tenant_slug_from_host(const char *host, const char *base_domain, char *out, size_t cap);

@@ -11,19 +11,13 @@ struct principal;
 struct request;
 struct tenant;
 
-#define TICKET_SUBJECT_MAX 200
+#define TICKET_SUBJECT_MAX     200
 #define TICKET_DESCRIPTION_MAX 20000
-#define TICKET_LIST_DEFAULT 25
-#define TICKET_LIST_MAX 100
-#define IDEMPOTENCY_KEY_MAX 100
+#define TICKET_LIST_DEFAULT    25
+#define TICKET_LIST_MAX        100
+#define IDEMPOTENCY_KEY_MAX    100
 
-enum ticket_priority {
-	PRIORITY_LOW,
-	PRIORITY_NORMAL,
-	PRIORITY_HIGH,
-	PRIORITY_URGENT,
-	PRIORITY__MAX
-};
+enum ticket_priority { PRIORITY_LOW, PRIORITY_NORMAL, PRIORITY_HIGH, PRIORITY_URGENT, PRIORITY__MAX };
 
 /* NULL-terminated names, parallel to enum ticket_priority, for input specs. */
 extern const char *const ticket_priority_names[PRIORITY__MAX + 1];
@@ -58,29 +52,21 @@ enum ticket_create_field {
 };
 
 /* Fields of PATCH /tickets/{number}. */
-enum ticket_patch_field {
-	TICKET_PATCH_SUBJECT,
-	TICKET_PATCH_PRIORITY,
-	TICKET_PATCH_ASSIGNEE_ID,
-	TICKET_PATCH__MAX
-};
+enum ticket_patch_field { TICKET_PATCH_SUBJECT, TICKET_PATCH_PRIORITY, TICKET_PATCH_ASSIGNEE_ID, TICKET_PATCH__MAX };
 
 /* Fields of POST /tickets/{number}/transitions. */
-enum ticket_transition_field {
-	TICKET_TRANSITION_TO,
-	TICKET_TRANSITION__MAX
-};
+enum ticket_transition_field { TICKET_TRANSITION_TO, TICKET_TRANSITION__MAX };
 
 /* Loads ticket number of the tenant if user may see it. Returns 0 with *out set (NULL when
  * missing or hidden: the caller answers 404 either way), or -1 on database failure.
  * lock: SELECT ... FOR UPDATE (inside a transaction). */
 int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, const struct principal *user,
-		       long long number, bool lock, struct ticket **out);
+                       long long number, bool lock, struct ticket **out);
 
 /* Moves a ticket to another status of its pipeline and records it; inside a transaction.
  * Does not check the transition rules (callers do). Returns 0 or -1. */
 int ticket_set_status(struct db *db, const struct tenant *t, const struct ticket *tk, long long actor_id,
-		      long long to_status_id);
+                      long long to_status_id);
 
 /* Marks the ticket as touched (updated_at) without a new version; inside a transaction. */
 int ticket_touch(struct db *db, const struct tenant *t, long long ticket_id);

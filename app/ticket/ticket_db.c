@@ -14,37 +14,37 @@
 #include "ticket_db.h"
 
 static const char *const ticket_sql[TICKET_STMT__MAX] = {
-	/* TICKET_GET */
-	"SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ?",
-	/* TICKET_GET_FOR_UPDATE */
-	"SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ? FOR UPDATE",
-	/* TICKET_NEXT_NUMBER */
-	"UPDATE ticket_counters SET last_number = LAST_INSERT_ID(last_number + 1) WHERE tenant_id = ?",
-	/* TICKET_INSERT */
-	"INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
-	"customer_id, company_id, assignee_id, created_by, version, created_at, updated_at) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
-	/* TICKET_SET_STATUS */
-	"UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
-	"WHERE tenant_id = ? AND id = ?",
-	/* TICKET_UPDATE */
-	"UPDATE tickets SET subject = ?, priority = ?, assignee_id = ?, version = version + 1, "
-	"updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ? AND version = ?",
-	/* TICKET_TOUCH */
-	"UPDATE tickets SET updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
-	/* TICKET_CUSTOMER_GET */
-	"SELECT u.name, u.email, COALESCE(u.company_id, 0), co.name FROM users u "
-	"LEFT JOIN companies co ON co.id = u.company_id AND co.tenant_id = u.tenant_id "
-	"WHERE u.tenant_id = ? AND u.id = ? AND u.role = 'customer' AND u.disabled = 0",
-	/* TICKET_STAFF_GET */
-	"SELECT name FROM users WHERE tenant_id = ? AND id = ? AND role IN ('admin','manager','agent') "
-	"AND disabled = 0",
-	/* TICKET_IDEMPOTENCY_GET */
-	"SELECT request_hash, status, response, location FROM idempotency_keys "
-	"WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ? FOR UPDATE",
-	/* TICKET_IDEMPOTENCY_PUT */
-	"INSERT INTO idempotency_keys (tenant_id, user_id, route, idem_key, request_hash, status, response, "
-	"location) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        /* TICKET_GET */
+        "SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ?",
+        /* TICKET_GET_FOR_UPDATE */
+        "SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ? FOR UPDATE",
+        /* TICKET_NEXT_NUMBER */
+        "UPDATE ticket_counters SET last_number = LAST_INSERT_ID(last_number + 1) WHERE tenant_id = ?",
+        /* TICKET_INSERT */
+        "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
+        "customer_id, company_id, assignee_id, created_by, version, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+        /* TICKET_SET_STATUS */
+        "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
+        "WHERE tenant_id = ? AND id = ?",
+        /* TICKET_UPDATE */
+        "UPDATE tickets SET subject = ?, priority = ?, assignee_id = ?, version = version + 1, "
+        "updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ? AND version = ?",
+        /* TICKET_TOUCH */
+        "UPDATE tickets SET updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+        /* TICKET_CUSTOMER_GET */
+        "SELECT u.name, u.email, COALESCE(u.company_id, 0), co.name FROM users u "
+        "LEFT JOIN companies co ON co.id = u.company_id AND co.tenant_id = u.tenant_id "
+        "WHERE u.tenant_id = ? AND u.id = ? AND u.role = 'customer' AND u.disabled = 0",
+        /* TICKET_STAFF_GET */
+        "SELECT name FROM users WHERE tenant_id = ? AND id = ? AND role IN ('admin','manager','agent') "
+        "AND disabled = 0",
+        /* TICKET_IDEMPOTENCY_GET */
+        "SELECT request_hash, status, response, location FROM idempotency_keys "
+        "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ? FOR UPDATE",
+        /* TICKET_IDEMPOTENCY_PUT */
+        "INSERT INTO idempotency_keys (tenant_id, user_id, route, idem_key, request_hash, status, response, "
+        "location) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 const char *ticket_db_sql(enum ticket_stmt s)
@@ -87,7 +87,7 @@ static bool may_see(const struct tenant *t, const struct principal *user, const 
 }
 
 int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, const struct principal *user,
-		       long long number, bool lock, struct ticket **out)
+                       long long number, bool lock, struct ticket **out)
 {
 	struct db_rows rows;
 	struct ticket *tk;
@@ -105,7 +105,7 @@ int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, c
 }
 
 int ticket_set_status(struct db *db, const struct tenant *t, const struct ticket *tk, long long actor_id,
-		      long long to_status_id)
+                      long long to_status_id)
 {
 	const struct pipeline *p = tenant_pipeline_by_id(t, tk->pipeline_id);
 	const struct pipeline_status *from = p ? pipeline_status_by_id(p, tk->status_id) : NULL;

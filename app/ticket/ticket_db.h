@@ -30,13 +30,13 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 
 /* The columns ticket_from_row reads, in order; the description is a separate slot so the list
  * can leave it out. */
-#define TICKET_COLUMNS                                                                                         \
-	"t.id, t.number, t.subject, t.priority, t.status_id, t.pipeline_id, t.customer_id, c.name, c.email, "  \
-	"COALESCE(t.company_id, 0), co.name, COALESCE(t.assignee_id, 0), a.name, t.version, "                \
+#define TICKET_COLUMNS                                                                                        \
+	"t.id, t.number, t.subject, t.priority, t.status_id, t.pipeline_id, t.customer_id, c.name, c.email, " \
+	"COALESCE(t.company_id, 0), co.name, COALESCE(t.assignee_id, 0), a.name, t.version, "                 \
 	"DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%sZ')"
-#define TICKET_JOINS                                                                                           \
-	" FROM tickets t JOIN users c ON c.id = t.customer_id AND c.tenant_id = t.tenant_id "                 \
-	"LEFT JOIN companies co ON co.id = t.company_id AND co.tenant_id = t.tenant_id "                      \
+#define TICKET_JOINS                                                                          \
+	" FROM tickets t JOIN users c ON c.id = t.customer_id AND c.tenant_id = t.tenant_id " \
+	"LEFT JOIN companies co ON co.id = t.company_id AND co.tenant_id = t.tenant_id "      \
 	"LEFT JOIN users a ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
 
 /* The list statement's start; filters are appended as "AND ..." fragments. */

@@ -19,11 +19,11 @@
 #include "ticket_db.h"
 
 const char *const ticket_priority_names[PRIORITY__MAX + 1] = {
-	"low",    /* PRIORITY_LOW */
-	"normal", /* PRIORITY_NORMAL */
-	"high",   /* PRIORITY_HIGH */
-	"urgent", /* PRIORITY_URGENT */
-	NULL,
+        "low",    /* PRIORITY_LOW */
+        "normal", /* PRIORITY_NORMAL */
+        "high",   /* PRIORITY_HIGH */
+        "urgent", /* PRIORITY_URGENT */
+        NULL,
 };
 
 struct json_object *ticket_json(const struct tenant *t, const struct principal *user, const struct ticket *tk)
@@ -328,38 +328,38 @@ int ticket_create(struct request *r)
 	if (idem != NULL) {
 		if (!idempotency_key_ok(idem))
 			return problem(r, 400, "invalid_parameter",
-				       "Idempotency-Key must be 1 to 100 printable ASCII characters.");
+			               "Idempotency-Key must be 1 to 100 printable ASCII characters.");
 		hash = body_hash(r);
 	}
 	if (r->user->role == ROLE_CUSTOMER) {
 		if (in[TICKET_CREATE_CUSTOMER_ID].present) {
 			validation_add(&r->invalid, r->a, "customer_id", "invalid_value",
-				       "customers raise tickets for themselves; leave customer_id out");
+			               "customers raise tickets for themselves; leave customer_id out");
 			return problem_invalid(r);
 		}
 		customer_id = r->user->user_id;
 	} else {
 		if (!in[TICKET_CREATE_CUSTOMER_ID].present) {
 			validation_add(&r->invalid, r->a, "customer_id", "required",
-				       "customer_id is required: the customer this ticket is raised for");
+			               "customer_id is required: the customer this ticket is raised for");
 			return problem_invalid(r);
 		}
 		customer_id = in[TICKET_CREATE_CUSTOMER_ID].id;
 	}
 	priority = in[TICKET_CREATE_PRIORITY].present ? ticket_priority_names[in[TICKET_CREATE_PRIORITY].choice]
-						      : "normal";
+	                                              : "normal";
 
 	if (db_begin(r->db) == -1)
 		return 500;
 	if (idem != NULL) {
 		if (db_query(r->db, r->a, ticket_db_sql(TICKET_IDEMPOTENCY_GET), &rows, "iiss", r->tenant->id,
-			     r->user->user_id, "tickets.create", idem) == -1)
+		             r->user->user_id, "tickets.create", idem) == -1)
 			goto fail;
 		if (rows.nrows == 1) {
 			db_rollback(r->db);
 			if (strcmp(db_cell(&rows, 0, 0), hash) != 0)
 				return problem(r, 422, "idempotency_key_reused",
-					       "This Idempotency-Key was used for a different request.");
+				               "This Idempotency-Key was used for a different request.");
 			response_header(r, "Idempotency-Replayed", "true");
 			if (db_cell(&rows, 0, 3) != NULL)
 				response_header(r, "Location", db_cell(&rows, 0, 3));
@@ -372,7 +372,8 @@ int ticket_create(struct request *r)
 		goto fail;
 	if (rows.nrows == 0) {
 		db_rollback(r->db);
-		validation_add(&r->invalid, r->a, "customer_id", "not_found", "customer_id is not a customer of this tenant");
+		validation_add(&r->invalid, r->a, "customer_id", "not_found",
+		               "customer_id is not a customer of this tenant");
 		return problem_invalid(r);
 	}
 	memset(&tk, 0, sizeof(tk));
@@ -384,9 +385,9 @@ int ticket_create(struct request *r)
 	if (db_exec(r->db, ticket_db_sql(TICKET_NEXT_NUMBER), NULL, &number, "i", r->tenant->id) == -1)
 		goto fail;
 	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiui", r->tenant->id, number, p->id,
-		    entry->id, in[TICKET_CREATE_SUBJECT].str,
-		    in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority, customer_id,
-		    tk.company_id, r->user->user_id) == -1)
+	            entry->id, in[TICKET_CREATE_SUBJECT].str,
+	            in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority,
+	            customer_id, tk.company_id, r->user->user_id) == -1)
 		goto fail;
 	{
 		struct json_object *data = json_object_new_object();
@@ -409,11 +410,11 @@ int ticket_create(struct request *r)
 	json_object_put(body);
 	location = arena_printf(r->a, "/api/v1/tickets/%lld", number);
 	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_PUT), NULL, NULL, "iisssiss", r->tenant->id,
-				    r->user->user_id, "tickets.create", idem, hash, 201LL, text, location) == -1) {
+	                            r->user->user_id, "tickets.create", idem, hash, 201LL, text, location) == -1) {
 		if (r->db->last_errno == DB_ER_DUP_ENTRY) {
 			db_rollback(r->db);
 			return problem(r, 409, "conflict",
-				       "A request with this Idempotency-Key is in progress; retry to get its answer.");
+			               "A request with this Idempotency-Key is in progress; retry to get its answer.");
 		}
 		goto fail;
 	}
@@ -468,9 +469,9 @@ static int stale(struct request *r, const struct ticket *tk)
 {
 	response_headerf(r, "ETag", "\"%lld\"", tk->version);
 	return problem(r, 412, "precondition_failed",
-		       "The ticket was changed by someone else since you loaded it (now at version %lld); "
-		       "reload it and try again.",
-		       tk->version);
+	               "The ticket was changed by someone else since you loaded it (now at version %lld); "
+	               "reload it and try again.",
+	               tk->version);
 }
 
 int ticket_patch(struct request *r)
@@ -485,9 +486,10 @@ int ticket_patch(struct request *r)
 
 	if (want == -1)
 		return problem(r, 428, "precondition_required",
-			       "Send If-Match with the ticket's ETag so a concurrent change is not overwritten.");
+		               "Send If-Match with the ticket's ETag so a concurrent change is not overwritten.");
 	if (want < 0)
-		return problem(r, 412, "precondition_failed", "If-Match must be an ETag this API gave out, like \"3\".");
+		return problem(r, 412, "precondition_failed",
+		               "If-Match must be an ETag this API gave out, like \"3\".");
 	if (db_begin(r->db) == -1)
 		return 500;
 	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
@@ -502,26 +504,27 @@ int ticket_patch(struct request *r)
 	}
 	subject = in[TICKET_PATCH_SUBJECT].present ? in[TICKET_PATCH_SUBJECT].str : tk->subject;
 	priority = in[TICKET_PATCH_PRIORITY].present ? ticket_priority_names[in[TICKET_PATCH_PRIORITY].choice]
-						     : tk->priority;
+	                                             : tk->priority;
 	assignee = tk->assignee_id;
 	if (in[TICKET_PATCH_ASSIGNEE_ID].present) {
 		assignee = in[TICKET_PATCH_ASSIGNEE_ID].is_null ? 0 : in[TICKET_PATCH_ASSIGNEE_ID].id;
 		if (assignee > 0) {
 			struct db_rows rows;
 
-			if (db_query(r->db, r->a, ticket_db_sql(TICKET_STAFF_GET), &rows, "ii", r->tenant->id, assignee) == -1)
+			if (db_query(r->db, r->a, ticket_db_sql(TICKET_STAFF_GET), &rows, "ii", r->tenant->id,
+			             assignee) == -1)
 				goto fail;
 			if (rows.nrows == 0) {
 				db_rollback(r->db);
 				validation_add(&r->invalid, r->a, "assignee_id", "invalid_value",
-					       "assignee_id must be an active staff member of this tenant");
+				               "assignee_id must be an active staff member of this tenant");
 				return problem_invalid(r);
 			}
 			tk->assignee_name = db_cell(&rows, 0, 0);
 		}
 	}
 	if (db_exec(r->db, ticket_db_sql(TICKET_UPDATE), &affected, NULL, "ssuiii", subject, priority, assignee,
-		    r->tenant->id, tk->id, want) == -1)
+	            r->tenant->id, tk->id, want) == -1)
 		goto fail;
 	if (affected != 1)
 		goto fail; /* the row is locked and its version checked: this cannot happen */
@@ -576,7 +579,8 @@ int ticket_transition(struct request *r)
 	struct ticket *tk;
 
 	if (want < -1)
-		return problem(r, 412, "precondition_failed", "If-Match must be an ETag this API gave out, like \"3\".");
+		return problem(r, 412, "precondition_failed",
+		               "If-Match must be an ETag this API gave out, like \"3\".");
 	if (db_begin(r->db) == -1)
 		return 500;
 	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
@@ -597,7 +601,7 @@ int ticket_transition(struct request *r)
 	if (to == NULL) {
 		db_rollback(r->db);
 		validation_add(&r->invalid, r->a, "to", "invalid_value", "'%.40s' is not a status of the %s pipeline",
-			       to_key, p->name);
+		               to_key, p->name);
 		return problem_invalid(r);
 	}
 	if (!pipeline_can_move(from, to)) {
@@ -612,8 +616,8 @@ int ticket_transition(struct request *r)
 			if (n != NULL)
 				buf_printf(&allowed, "%s%s", allowed.len ? ", " : "", n->key);
 		}
-		rc = problem(r, 422, "invalid_transition", "A ticket cannot move from %s to %s; allowed: %s.", from->key,
-			     to->key, allowed.len ? allowed.data : "none");
+		rc = problem(r, 422, "invalid_transition", "A ticket cannot move from %s to %s; allowed: %s.",
+		             from->key, to->key, allowed.len ? allowed.data : "none");
 		buf_release(&allowed);
 		return rc;
 	}

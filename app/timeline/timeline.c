@@ -15,22 +15,22 @@ enum timeline_stmt {
 };
 
 static const char *const timeline_sql[TIMELINE_STMT__MAX] = {
-	/* TIMELINE_ADD */
-	"INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at) "
-	"VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-	/* TIMELINE_LIST */
-	"SELECT e.id, e.kind, e.data, COALESCE(e.actor_id, 0), u.name, "
-	"DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM ticket_events e "
-	"LEFT JOIN users u ON u.id = e.actor_id AND u.tenant_id = e.tenant_id "
-	"WHERE e.tenant_id = ? AND e.ticket_id = ? ORDER BY e.id LIMIT 1000",
+        /* TIMELINE_ADD */
+        "INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at) "
+        "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+        /* TIMELINE_LIST */
+        "SELECT e.id, e.kind, e.data, COALESCE(e.actor_id, 0), u.name, "
+        "DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM ticket_events e "
+        "LEFT JOIN users u ON u.id = e.actor_id AND u.tenant_id = e.tenant_id "
+        "WHERE e.tenant_id = ? AND e.ticket_id = ? ORDER BY e.id LIMIT 1000",
 };
 
 static const char *const kind_names[EVENT__MAX] = {
-	"created",        /* EVENT_CREATED */
-	"status_changed", /* EVENT_STATUS_CHANGED */
-	"assigned",       /* EVENT_ASSIGNED */
-	"updated",        /* EVENT_UPDATED */
-	"note_added",     /* EVENT_NOTE_ADDED */
+        "created",        /* EVENT_CREATED */
+        "status_changed", /* EVENT_STATUS_CHANGED */
+        "assigned",       /* EVENT_ASSIGNED */
+        "updated",        /* EVENT_UPDATED */
+        "note_added",     /* EVENT_NOTE_ADDED */
 };
 
 const char *timeline_kind_name(enum timeline_kind k)
@@ -39,11 +39,11 @@ const char *timeline_kind_name(enum timeline_kind k)
 }
 
 int timeline_record(struct db *db, long long tenant_id, long long ticket_id, long long actor_id,
-		    enum timeline_kind kind, struct json_object *data)
+                    enum timeline_kind kind, struct json_object *data)
 {
 	const char *text = data ? json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN) : "{}";
 	int rc = db_exec(db, timeline_sql[TIMELINE_ADD], NULL, NULL, "iiuss", tenant_id, ticket_id, actor_id,
-			 kind_names[kind], text);
+	                 kind_names[kind], text);
 
 	json_object_put(data);
 	return rc;

@@ -21,7 +21,7 @@ const char *timeline_kind_name(enum timeline_kind k);
 /* Appends one event; data (may be NULL for {}) is consumed. Must run inside the change's
  * transaction. Returns 0 or -1. */
 int timeline_record(struct db *db, long long tenant_id, long long ticket_id, long long actor_id,
-		    enum timeline_kind kind, struct json_object *data);
+                    enum timeline_kind kind, struct json_object *data);
 
 /* The events of one ticket, oldest first, as a JSON array the caller owns. NULL on failure. */
 struct json_object *timeline_list(struct db *db, struct arena *a, long long tenant_id, long long ticket_id);

@@ -11,24 +11,25 @@
 #include "../tenant/tenant.h"
 
 enum user_stmt {
-	USER_LIST_STAFF,    /* admins, managers and agents */
-	USER_LIST_ROLE,     /* one role */
+	USER_LIST_STAFF, /* admins, managers and agents */
+	USER_LIST_ROLE,  /* one role */
 	USER_STMT__MAX
 };
 
 static const char *const user_sql[USER_STMT__MAX] = {
-	/* USER_LIST_STAFF */
-	"SELECT u.id, u.email, u.name, u.role, COALESCE(u.company_id, 0), c.name FROM users u "
-	"LEFT JOIN companies c ON c.id = u.company_id AND c.tenant_id = u.tenant_id "
-	"WHERE u.tenant_id = ? AND u.role IN ('admin','manager','agent') AND u.disabled = 0 ORDER BY u.name, u.id LIMIT 1000",
-	/* USER_LIST_ROLE */
-	"SELECT u.id, u.email, u.name, u.role, COALESCE(u.company_id, 0), c.name FROM users u "
-	"LEFT JOIN companies c ON c.id = u.company_id AND c.tenant_id = u.tenant_id "
-	"WHERE u.tenant_id = ? AND u.role = ? AND u.disabled = 0 ORDER BY u.name, u.id LIMIT 1000",
+        /* USER_LIST_STAFF */
+        "SELECT u.id, u.email, u.name, u.role, COALESCE(u.company_id, 0), c.name FROM users u "
+        "LEFT JOIN companies c ON c.id = u.company_id AND c.tenant_id = u.tenant_id "
+        "WHERE u.tenant_id = ? AND u.role IN ('admin','manager','agent') AND u.disabled = 0 ORDER BY u.name, u.id "
+        "LIMIT 1000",
+        /* USER_LIST_ROLE */
+        "SELECT u.id, u.email, u.name, u.role, COALESCE(u.company_id, 0), c.name FROM users u "
+        "LEFT JOIN companies c ON c.id = u.company_id AND c.tenant_id = u.tenant_id "
+        "WHERE u.tenant_id = ? AND u.role = ? AND u.disabled = 0 ORDER BY u.name, u.id LIMIT 1000",
 };
 
-struct json_object *user_json(long long id, const char *email, const char *name, const char *role,
-			      long long company_id, const char *company_name)
+struct json_object *user_json(long long id, const char *email, const char *name, const char *role, long long company_id,
+                              const char *company_name)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -61,17 +62,19 @@ int user_list(struct request *r)
 	if (role == NULL || strcmp(role, "staff") == 0)
 		rc = db_query(r->db, r->a, user_sql[USER_LIST_STAFF], &rows, "i", r->tenant->id);
 	else if (strcmp(role, "agent") == 0 || strcmp(role, "customer") == 0 || strcmp(role, "manager") == 0 ||
-		 strcmp(role, "admin") == 0)
+	         strcmp(role, "admin") == 0)
 		rc = db_query(r->db, r->a, user_sql[USER_LIST_ROLE], &rows, "is", r->tenant->id, role);
 	else
-		return problem(r, 400, "invalid_parameter", "role must be one of: staff, admin, manager, agent, customer");
+		return problem(r, 400, "invalid_parameter",
+		               "role must be one of: staff, admin, manager, agent, customer");
 	if (rc == -1)
 		return 500;
 	out = json_object_new_object();
 	data = json_object_new_array();
 	for (size_t i = 0; i < rows.nrows; i++)
-		json_object_array_add(data, user_json(db_cell_ll(&rows, i, 0), db_cell(&rows, i, 1), db_cell(&rows, i, 2),
-						      db_cell(&rows, i, 3), db_cell_ll(&rows, i, 4), db_cell(&rows, i, 5)));
+		json_object_array_add(data,
+		                      user_json(db_cell_ll(&rows, i, 0), db_cell(&rows, i, 1), db_cell(&rows, i, 2),
+		                                db_cell(&rows, i, 3), db_cell_ll(&rows, i, 4), db_cell(&rows, i, 5)));
 	json_object_object_add(out, "data", data);
 	json_add_null(out, "next_cursor");
 	return response_json(r, 200, out);

@@ -204,11 +204,14 @@ test('unknown routes are 404 and wrong methods 405', async () => {
 
 test('ticket numbers in the path must be positive integers', async () => {
 	const token = await agent();
-	for (const n of ['0', '-1', 'abc', '1e3', '0x10', '99999999999999999999', '1%00', '1;2']) {
+	for (const n of ['0', '-1', 'abc', '1e3', '0x10', '01', '99999999999999999999', '1;2', '1%20']) {
 		const res = await request('acme', 'GET', `/api/v1/tickets/${n}`, { token });
 		assert.ok(res.status === 404 || res.status === 400, `${n}: ${res.status} ${res.text}`);
 		assertProblem(res, res.status, res.status === 404 ? 'not_found' : 'invalid_parameter');
 	}
+	// nginx itself refuses an encoded NUL in the path before the application sees it.
+	const nul = await request('acme', 'GET', '/api/v1/tickets/1%00', { token });
+	assert.equal(nul.status, 400, nul.text);
 });
 
 test('hostile text is stored as text and returned as JSON, never interpreted', async () => {

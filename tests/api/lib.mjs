@@ -140,9 +140,10 @@ export function rawRequest(tenant, method, path, opts = {}) {
 			else if (h['content-length'] !== undefined) rest = rest.subarray(0, Number(h['content-length']));
 			resolve(finish(status, h, rest));
 		});
+		// No half-close after writing: nginx takes an early EOF for a client that went away.
+		// The server closes the connection after its answer (Connection: close).
 		sock.write(head);
-		if (body) sock.write(body, () => sock.end());
-		else sock.end();
+		if (body) sock.write(body);
 	});
 }
 

@@ -1,0 +1,41 @@
+/* test_pipeline: transition rules of the default pipeline, built in memory. */
+#include "../../app/pipeline/pipeline.h"
+#include "unit.h"
+
+static long long from_ns[] = {2, 3, 4, 5}, from_ip[] = {3, 4, 5}, from_au[] = {2, 4, 5}, from_de[] = {2, 3},
+                 from_re[] = {2};
+static struct pipeline_status statuses[] = {
+        {1, "not_started", "Not started", "Received", CATEGORY_NEW, "#64748b", 0, true, from_ns, 4},
+        {2, "in_progress", "In progress", "Being worked on", CATEGORY_ACTIVE, "#2563eb", 1, false, from_ip, 3},
+        {3, "awaiting_update", "Awaiting update", "Waiting for your reply", CATEGORY_WAITING_CUSTOMER, "#d97706", 2,
+         false, from_au, 3},
+        {4, "deferred", "Deferred", "On hold", CATEGORY_DEFERRED, "#7c3aed", 3, false, from_de, 2},
+        {5, "resolved", "Resolved", "Resolved", CATEGORY_RESOLVED, "#16a34a", 4, false, from_re, 1},
+};
+static struct pipeline support = {1, "support", "Support", true, statuses, 5};
+
+static void moves(void)
+{
+	const struct pipeline_status *ns = pipeline_status_by_key(&support, "not_started");
+	const struct pipeline_status *ip = pipeline_status_by_key(&support, "in_progress");
+	const struct pipeline_status *de = pipeline_status_by_key(&support, "deferred");
+	const struct pipeline_status *re = pipeline_status_by_key(&support, "resolved");
+
+	CHECK(pipeline_entry(&support) == ns);
+	CHECK(pipeline_can_move(ns, ip));
+	CHECK(pipeline_can_move(re, ip)); /* reopening */
+	CHECK(!pipeline_can_move(de, re));
+	CHECK(!pipeline_can_move(re, ns));
+	CHECK(!pipeline_can_move(ip, ip));
+	CHECK(pipeline_status_by_key(&support, "closed") == NULL);
+	CHECK(pipeline_first_in(&support, CATEGORY_ACTIVE) == ip);
+	CHECK(!status_category_is_open(CATEGORY_RESOLVED));
+	CHECK(status_category_is_open(CATEGORY_DEFERRED));
+	CHECK_INT(status_category_parse("waiting_customer"), CATEGORY_WAITING_CUSTOMER);
+	CHECK_INT(status_category_parse("bogus"), CATEGORY__MAX);
+}
+
+const struct unit_case pipeline_cases[] = {
+        {"pipeline: entry, allowed moves, reopening", moves},
+        {NULL, NULL},
+};
