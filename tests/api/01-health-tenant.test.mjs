@@ -77,3 +77,17 @@ test('the Host header is case-insensitive', async () => {
 	assert.equal(res.status, 200);
 	assert.equal(res.json.slug, 'acme');
 });
+
+test('API answers carry the security headers and are never cached', async () => {
+	const login = await request('acme', 'POST', '/api/v1/auth/login', {
+		body: { email: 'erin@contoso.example', password: 'Demo-Pass-1' },
+	});
+	assert.equal(login.status, 200, login.text);
+	const me = await request('acme', 'GET', '/api/v1/me', { token: login.json.token });
+	const missing = await request('acme', 'GET', '/api/v1/tickets/2147483000', { token: login.json.token });
+	for (const res of [login, me, missing]) {
+		assert.equal(res.headers['x-content-type-options'], 'nosniff');
+		assert.match(String(res.headers['cache-control']), /no-store/);
+		assert.equal(res.headers.server, 'nginx', 'no version banner');
+	}
+});

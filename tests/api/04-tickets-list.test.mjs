@@ -176,6 +176,13 @@ test('unknown filter values are 400 invalid_parameter', async () => {
 	}
 });
 
+test('a query parameter given twice is 400 invalid_parameter', async () => {
+	for (const query of ['status=new&status=resolved', 'limit=5&limit=10', 'q=a&q=b', 'assignee=me&assignee=none']) {
+		const res = await request('acme', 'GET', `/api/v1/tickets?${query}`, { token: await agent() });
+		assertProblem(res, 400, 'invalid_parameter');
+	}
+});
+
 test('listing needs a token', async () => {
 	assertProblem(await request('acme', 'GET', '/api/v1/tickets'), 401, 'unauthorized');
 });

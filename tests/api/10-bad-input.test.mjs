@@ -209,9 +209,13 @@ test('ticket numbers in the path must be positive integers', async () => {
 		assert.ok(res.status === 404 || res.status === 400, `${n}: ${res.status} ${res.text}`);
 		assertProblem(res, res.status, res.status === 404 ? 'not_found' : 'invalid_parameter');
 	}
-	// nginx itself refuses an encoded NUL in the path before the application sees it.
+	// nginx itself refuses an encoded NUL in the path before the application sees it; the
+	// answer is still a problem document.
 	const nul = await request('acme', 'GET', '/api/v1/tickets/1%00', { token });
 	assert.equal(nul.status, 400, nul.text);
+	assert.match(nul.headers['content-type'], /^application\/problem\+json/);
+	assert.equal(nul.json.status, 400);
+	assert.ok(['bad_request', 'invalid_parameter'].includes(nul.json.code), nul.text);
 });
 
 test('hostile text is stored as text and returned as JSON, never interpreted', async () => {
