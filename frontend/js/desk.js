@@ -82,6 +82,8 @@ function Queue({ params, statuses, staff, user }) {
 	const [filters, setFilters] = useState(() => filtersFrom(params));
 	const [search, setSearch] = useState(filters.q);
 	const [rows, setRows] = useState(null);
+	const [shown, setShown] = useState(''); // the filters the rows on screen answer
+	const [loading, setLoading] = useState(true);
 	const [cursor, setCursor] = useState(null);
 	const [error, setError] = useState(null);
 	const [loadingMore, setLoadingMore] = useState(false);
@@ -90,14 +92,23 @@ function Queue({ params, statuses, staff, user }) {
 	const load = useCallback(async (f) => {
 		const gen = ++generation.current;
 		setError(null);
-		setRows(null);
+		setLoading(true);
+		const filterQuery = api.query(f).replace(/^\?/, '');
 		try {
 			const r = await api.get('/tickets' + api.query({ limit: PAGE_SIZE, ...f }));
 			if (gen !== generation.current) return;
 			setRows(r.data.data || []);
 			setCursor(r.data.next_cursor || null);
+			setShown(filterQuery);
+			setLoading(false);
 		} catch (e) {
-			if (gen === generation.current) { setError(e); setRows([]); setCursor(null); }
+			if (gen === generation.current) {
+				setError(e);
+				setRows([]);
+				setCursor(null);
+				setShown(filterQuery);
+				setLoading(false);
+			}
 		}
 	}, []);
 
@@ -132,14 +143,18 @@ function Queue({ params, statuses, staff, user }) {
 		}
 	}
 
-	const set = (name) => (e) => setFilters((f) => ({ ...f, [name]: e.currentTarget.value }));
+	const set = (name) => (e) => {
+		const value = e.currentTarget.value;
+		setFilters((f) => ({ ...f, [name]: value }));
+	};
 	const onSearchSubmit = (e) => {
 		e.preventDefault();
 		setQuery(search);
 	};
 
 	const otherStaff = staff.filter((s) => s.id !== user.id);
-	return html`<section class="queue">
+	return html`<section class=${'queue' + (loading ? ' is-loading' : '')} data-testid="queue" aria-busy=${loading ? 'true' : 'false'}
+		data-state=${loading ? 'loading' : 'ready'} data-filters=${loading ? '' : shown}>
 		<div class="page-head">
 			<h1>Queue</h1>
 			<button class="btn btn-primary" onClick=${() => navigate('/new')} data-testid="new-ticket-button">New ticket</button>
@@ -176,7 +191,7 @@ function Queue({ params, statuses, staff, user }) {
 		</form>
 		<${ErrorBox} error=${error} testid="queue-error" />
 		${rows === null ? html`<${Loading} />` : html`<${QueueTable} rows=${rows} />`}
-		${cursor && html`<div class="load-more">
+		${cursor && !loading && html`<div class="load-more">
 			<button class="btn" onClick=${loadMore} disabled=${loadingMore} data-testid="load-more">
 				${loadingMore ? 'Loading…' : 'Load more'}</button>
 		</div>`}
@@ -199,9 +214,9 @@ function QueueTable({ rows }) {
 				<td class="col-subject"><a href=${'#/tickets/' + t.number} data-testid="queue-subject">${t.subject}</a></td>
 				<td><${StatusBadge} status=${t.status} testid="queue-status" /></td>
 				<td><${PriorityBadge} priority=${t.priority} /></td>
-				<td data-testid="queue-customer">${t.customer && t.customer.name}
-					${t.company && html`<span class="muted"> · ${t.company.name}</span>`}</td>
-				<td data-testid="queue-assignee">${t.assignee ? t.assignee.name : html`<span class="muted">Unassigned</span>`}</td>
+				<td class="col-person" data-testid="queue-customer">${t.customer && t.customer.name}
+					${t.company && html`<span class="muted">${t.company.name}</span>`}</td>
+				<td class="col-person" data-testid="queue-assignee">${t.assignee ? t.assignee.name : html`<span class="muted">Unassigned</span>`}</td>
 				<td class="col-time"><${Time} iso=${t.updated_at} /></td>
 			</tr>`)}
 		</tbody>
@@ -225,7 +240,10 @@ function NewTicket({ flash }) {
 		return () => { live = false; };
 	}, []);
 
-	const set = (name) => (e) => setForm((f) => ({ ...f, [name]: e.currentTarget.value }));
+	const set = (name) => (e) => {
+		const value = e.currentTarget.value;
+		setForm((f) => ({ ...f, [name]: value }));
+	};
 
 	async function submit(ev) {
 		ev.preventDefault();

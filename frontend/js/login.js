@@ -28,6 +28,10 @@ export function Login({ tenant, notice, onSignedIn }) {
 	async function submit(ev) {
 		ev.preventDefault();
 		if (busy) return;
+		if (!email.trim() || !password) {
+			setError('Enter your e-mail address and password.');
+			return;
+		}
 		setBusy(true);
 		setError(null);
 		try {
@@ -63,7 +67,7 @@ export function Login({ tenant, notice, onSignedIn }) {
 					</label>
 					${error && html`<div class="alert alert-error" role="alert" data-testid="login-error">${error}</div>`}
 					<button type="submit" class="btn btn-primary btn-block" data-testid="login-submit"
-						disabled=${busy || !email || !password}>${busy ? 'Signing in…' : 'Sign in'}</button>
+						disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
 				</form>
 			</div>
 		</div>

@@ -108,7 +108,7 @@ function MyIssues({ words, user, seeCompany }) {
 						<td class="col-num">${t.number}</td>
 						<td class="col-subject"><a href=${'#/tickets/' + t.number} data-testid="portal-ticket-subject">${t.subject}</a></td>
 						<td><${StatusBadge} status=${t.status} testid="portal-ticket-status" /></td>
-						${showRaisedBy && html`<td>${t.customer ? t.customer.name : ''}</td>`}
+						${showRaisedBy && html`<td class="col-person">${t.customer ? t.customer.name : ''}</td>`}
 						<td class="col-time"><${Time} iso=${t.updated_at} /></td>
 					</tr>`)}
 				</tbody>
@@ -126,7 +126,10 @@ function NewIssue({ words, flash }) {
 	const [busy, setBusy] = useState(false);
 	const attempt = useRef(null); // {key, body}: a retry of the same body reuses its key
 
-	const set = (name) => (e) => setForm((f) => ({ ...f, [name]: e.currentTarget.value }));
+	const set = (name) => (e) => {
+		const value = e.currentTarget.value;
+		setForm((f) => ({ ...f, [name]: value }));
+	};
 
 	async function submit(ev) {
 		ev.preventDefault();

@@ -63,6 +63,7 @@ export function NoteList({ notes, staffView, emptyText = 'No notes yet.' }) {
 				<div class="note-head">
 					<strong class="note-author" data-testid="note-author">${n.author ? n.author.name : 'Unknown'}</strong>
 					${staffView && n.author && html`<span class="role-tag">${capitalize(n.author.role)}</span>`}
+					${!staffView && !fromCustomer && html`<span class="role-tag">Support team</span>`}
 					${internal && html`<span class="badge badge-internal" data-testid="note-internal-badge">Internal</span>`}
 					${staffView && !internal && html`<span class="badge badge-public" data-testid="note-public-badge">Public</span>`}
 					<span class="note-time"><${Time} iso=${n.created_at} /></span>

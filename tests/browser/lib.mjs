@@ -1,6 +1,10 @@
 // Shared set-up for the browser tests: Debian's chromium driven by
 // playwright-core, the portal's URLs, a small API client for arranging data
 // behind the browser's back, and a watch on page errors.
+//
+// Run against a running stack with: node --test tests/browser/
+// (PORTAL_TEST_PORT picks the port, 18080 by default, as make test uses;
+// 8080 for the stack of make run). Each test makes its own tickets.
 
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -124,6 +128,14 @@ export async function findUser(slug, token, role, email) {
 	const user = res.json.data.find((u) => u.email === email);
 	assert.ok(user, `no ${role} ${email} at ${slug}`);
 	return user;
+}
+
+/**
+ * Waits until the desk's queue shows the answer for exactly these filters,
+ * given as the query string the page uses ("status=in_progress&q=abc").
+ */
+export function queueShows(page, filters) {
+	return page.locator(`[data-testid="queue"][data-state="ready"][data-filters="${filters}"]`).waitFor();
 }
 
 /** Text of every element with this test id, in page order. */
