@@ -76,7 +76,7 @@ start_mariadb() {
 		mkdir -p "$VAR/mariadb"
 		mariadb-install-db --no-defaults --datadir="$VAR/mariadb" --user="$me" \
 			--auth-root-authentication-method=socket --auth-root-socket-user="$me" \
-			--skip-test-db >"$LOG/mariadb-install.log" 2>&1 || die "mariadb-install-db failed: see $LOG/mariadb-install.log"
+			--skip-test-db --skip-name-resolve >"$LOG/mariadb-install.log" 2>&1 || die "mariadb-install-db failed: see $LOG/mariadb-install.log"
 	fi
 	if ! pid_alive "$RUN/mariadb.pid"; then
 		mariadbd --no-defaults --datadir="$VAR/mariadb" --socket="$RUN/mariadb.sock" \
