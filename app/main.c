@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "http/route.h"
 #include "master.h"
+#include "sched/scheduler.h"
 #include "tenant/tenant.h"
 #include "worker.h"
 
@@ -106,6 +107,7 @@ static void request_read(struct request *r, FCGX_Request *fr)
 	r->cookie = param(fr, "HTTP_COOKIE");
 	r->authorization = param(fr, "HTTP_AUTHORIZATION");
 	r->if_match = param(fr, "HTTP_IF_MATCH");
+	r->if_none_match = param(fr, "HTTP_IF_NONE_MATCH");
 	r->idempotency_key = param(fr, "HTTP_IDEMPOTENCY_KEY");
 	r->csrf_header = param(fr, "HTTP_X_CSRF_TOKEN");
 	r->content_type = param(fr, "CONTENT_TYPE");
@@ -149,7 +151,7 @@ static bool unsafe_method(enum http_method m)
 static int request_run(struct request *r)
 {
 	int path_known = 0;
-	const struct route *rt = route_match(r->method, r->path, &r->number, &path_known);
+	const struct route *rt = route_match(r->method, r->path, &r->number, &r->id, &path_known);
 
 	if (rt == NULL) {
 		if (path_known) {
@@ -274,6 +276,19 @@ static void request_handle(struct worker *w, FCGX_Request *fr, struct buf *out, 
 	log_context(NULL, 0);
 }
 
+static int scheduler_main(int listen_fd, void *arg)
+{
+	const struct portald_config *cfg = arg;
+	struct scheduler_config sc = {&cfg->db, cfg->base_domain, 1000};
+
+	close(listen_fd);
+	log_setup("portald-scheduler", strcmp(env_or("PORTAL_LOG_LEVEL", "info"), "debug") == 0 ? LOG_DEBUG : LOG_INFO);
+	sc.interval_ms = atoi(env_or("PORTAL_SWEEP_INTERVAL_MS", "1000"));
+	if (sc.interval_ms < 100)
+		sc.interval_ms = 100;
+	return scheduler_run(&sc);
+}
+
 static int worker_main(int listen_fd, void *arg)
 {
 	const struct portald_config *cfg = arg;
@@ -332,6 +347,7 @@ int main(int argc, char **argv)
 	cfg.master.socket_mode = (unsigned)strtoul(env_or("PORTAL_SOCKET_MODE", "0660"), NULL, 8);
 	cfg.master.workers = atoi(env_or("PORTAL_WORKERS", "4"));
 	cfg.master.pid_file = getenv("PORTAL_PID_FILE");
+	cfg.master.scheduler = scheduler_main;
 	db_config_from_env(&cfg.db);
 	cfg.secret_file = getenv("PORTAL_SECRET_FILE");
 	cfg.base_domain = env_or("PORTAL_BASE_DOMAIN", "localhost");

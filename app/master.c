@@ -133,7 +133,8 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 	struct sigaction sa;
 	sigset_t block, old;
 	int fd, generation = 0, n = cfg->workers;
-	time_t stop_deadline = 0, hold_until = 0;
+	time_t stop_deadline = 0, hold_until = 0, sched_started = 0;
+	pid_t sched_pid = 0;
 
 	if (n < 1 || n > MASTER_MAX_WORKERS) {
 		log_error("PORTAL_WORKERS must be 1 to %d", MASTER_MAX_WORKERS);
@@ -166,6 +167,14 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 
 		/* Reap, and note which slots emptied. */
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid == sched_pid) {
+				if (!got_stop)
+					log_warn("scheduler %d ended; replacing it", (int)pid);
+				sched_pid = 0;
+				if (time(NULL) - sched_started < 1)
+					hold_until = time(NULL) + 1;
+				continue;
+			}
 			for (int i = 0; i < MASTER_MAX_WORKERS; i++) {
 				if (slots[i].pid != pid)
 					continue;
@@ -185,6 +194,8 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 			for (int i = 0; i < MASTER_MAX_WORKERS; i++)
 				if (slots[i].pid > 0)
 					kill(slots[i].pid, SIGTERM);
+			if (sched_pid > 0)
+				kill(sched_pid, SIGTERM);
 			log_info("stopping: waiting for in-flight requests");
 		}
 		if (got_hup) {
@@ -195,6 +206,8 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 			for (int i = 0; i < MASTER_MAX_WORKERS; i++)
 				if (slots[i].pid > 0 && slots[i].generation != generation)
 					kill(slots[i].pid, SIGTERM);
+			if (sched_pid > 0)
+				kill(sched_pid, SIGTERM); /* replaced below once it has gone */
 		}
 		if (!got_stop) {
 			int have = 0;
@@ -218,9 +231,17 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 				have++;
 			}
 		}
+		if (!got_stop && cfg->scheduler != NULL && sched_pid == 0 && hold_until <= time(NULL)) {
+			sched_pid = spawn(fd, cfg->scheduler, arg);
+			if (sched_pid < 0)
+				sched_pid = 0;
+			sched_started = time(NULL);
+		}
 		for (int i = 0; i < MASTER_MAX_WORKERS; i++)
 			if (slots[i].pid > 0)
 				alive++;
+		if (sched_pid > 0)
+			alive++;
 		if (got_stop && alive == 0)
 			break;
 		if (got_stop && time(NULL) >= stop_deadline) {
@@ -228,6 +249,8 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 			for (int i = 0; i < MASTER_MAX_WORKERS; i++)
 				if (slots[i].pid > 0)
 					kill(slots[i].pid, SIGKILL);
+			if (sched_pid > 0)
+				kill(sched_pid, SIGKILL);
 		}
 		{
 			/* Wait for a signal, waking once a second for deadlines and respawn pacing. */

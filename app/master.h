@@ -8,6 +8,9 @@ struct master_config {
 	unsigned socket_mode; /* permissions of a unix socket */
 	int workers;
 	const char *pid_file; /* NULL: none */
+	/* One more child kept alive beside the workers (the scheduler), or NULL. It gets the
+	 * listen socket too but does not accept on it. */
+	int (*scheduler)(int listen_fd, void *arg);
 };
 
 /* Called in each forked worker with the listen socket; returns the worker's exit status. */

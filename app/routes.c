@@ -4,6 +4,9 @@
 #include "auth/password.h"
 #include "core/validate.h"
 #include "health/health.h"
+#include "light/light_admin.h"
+#include "light/light_db.h"
+#include "supplier/supplier.h"
 #include "http/route.h"
 #include "note/note.h"
 #include "tenant/tenant_http.h"
@@ -55,6 +58,24 @@ static const struct field_spec note_create_input[NOTE_CREATE__MAX] = {
         [NOTE_CREATE_VISIBILITY] = {.name = "visibility", .type = FIELD_ENUM, .choices = note_visibility_names},
 };
 
+static const struct field_spec supplier_ask_input[SUPPLIER_ASK__MAX] = {
+        [SUPPLIER_ASK_SUPPLIER] = {.name = "supplier",
+                                   .type = FIELD_STRING,
+                                   .required = true,
+                                   .min_chars = 1,
+                                   .max_chars = SUPPLIER_NAME_MAX},
+        [SUPPLIER_ASK_QUESTION] = {.name = "question",
+                                   .type = FIELD_STRING,
+                                   .required = true,
+                                   .min_chars = 1,
+                                   .max_chars = SUPPLIER_QUESTION_MAX},
+};
+
+static const struct field_spec light_admin_input[LIGHT_ADMIN__MAX] = {
+        [LIGHT_ADMIN_CALENDAR] = {.name = "calendar", .type = FIELD_OBJECT, .required = true},
+        [LIGHT_ADMIN_THRESHOLDS] = {.name = "thresholds", .type = FIELD_ARRAY, .required = true},
+};
+
 const struct route routes[] = {
         {"health", METHOD_GET, "/api/v1/healthz", ROLES_ANONYMOUS, NULL, 0, health_get, ROUTE_NO_TENANT},
         {"tenant.get", METHOD_GET, "/api/v1/tenant", ROLES_ANONYMOUS, NULL, 0, tenant_get, 0},
@@ -76,6 +97,16 @@ const struct route routes[] = {
         {"notes.create", METHOD_POST, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, note_create_input,
          N(note_create_input), note_create, 0},
         {"timeline.list", METHOD_GET, "/api/v1/tickets/{number}/timeline", ROLES_STAFF, NULL, 0, ticket_timeline, 0},
+        {"supplier_requests.list", METHOD_GET, "/api/v1/tickets/{number}/supplier_requests", ROLES_STAFF, NULL, 0,
+         supplier_request_list, 0},
+        {"supplier_requests.create", METHOD_POST, "/api/v1/tickets/{number}/supplier_requests", ROLES_STAFF,
+         supplier_ask_input, N(supplier_ask_input), supplier_request_create, 0},
+        {"supplier_requests.answer", METHOD_POST, "/api/v1/tickets/{number}/supplier_requests/{id}/answer", ROLES_STAFF,
+         NULL, 0, supplier_request_answer, 0},
+        {"board.get", METHOD_GET, "/api/v1/board", ROLES_STAFF, NULL, 0, light_board, 0},
+        {"admin.lights.get", METHOD_GET, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), NULL, 0, light_admin_get, 0},
+        {"admin.lights.put", METHOD_PUT, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), light_admin_input,
+         N(light_admin_input), light_admin_put, 0},
 };
 
 const size_t nroutes = N(routes);

@@ -58,6 +58,8 @@ static const char *const type_names[FIELD__MAX] = {
         "an integer", /* FIELD_ID */
         "a string",   /* FIELD_ENUM */
         "a boolean",  /* FIELD_BOOL */
+        "an object",  /* FIELD_OBJECT */
+        "an array",   /* FIELD_ARRAY */
 };
 
 static void check_one(struct arena *a, const struct field_spec *spec, struct json_object *val, struct field_value *out,
@@ -102,6 +104,12 @@ static void check_one(struct arena *a, const struct field_spec *spec, struct jso
 		if (!json_object_is_type(val, json_type_boolean))
 			break;
 		out->boolean = json_object_get_boolean(val);
+		return;
+	case FIELD_OBJECT:
+	case FIELD_ARRAY:
+		if (!json_object_is_type(val, spec->type == FIELD_OBJECT ? json_type_object : json_type_array))
+			break;
+		out->json = val;
 		return;
 	case FIELD__MAX:
 		break;

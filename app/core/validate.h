@@ -13,6 +13,8 @@ enum field_type {
 	FIELD_ID,     /* positive integer id */
 	FIELD_ENUM,   /* one of spec->choices */
 	FIELD_BOOL,   /* true or false */
+	FIELD_OBJECT, /* a JSON object, checked by the handler */
+	FIELD_ARRAY,  /* a JSON array, checked by the handler */
 	FIELD__MAX
 };
 
@@ -31,9 +33,10 @@ struct field_value {
 	bool is_null;
 	const char *str; /* FIELD_STRING and FIELD_ENUM; NUL-free, owned by the parsed JSON */
 	size_t len;
-	long long id; /* FIELD_ID */
-	int choice;   /* FIELD_ENUM: index into choices */
-	bool boolean; /* FIELD_BOOL */
+	long long id;             /* FIELD_ID */
+	int choice;               /* FIELD_ENUM: index into choices */
+	bool boolean;             /* FIELD_BOOL */
+	struct json_object *json; /* FIELD_OBJECT and FIELD_ARRAY: owned by the parsed body */
 };
 
 #define VALIDATION_MAX_ERRORS 16

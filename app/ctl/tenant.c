@@ -14,6 +14,7 @@
 #include "../core/buf.h"
 #include "../core/json.h"
 #include "../core/utf8.h"
+#include "../light/calendar.h"
 #include "../tenant/tenant.h"
 #include "../db/db.h"
 #include "ctl.h"
@@ -44,6 +45,8 @@ enum ctl_tenant_stmt {
 	T_LIST,
 	T_SET_STATUS,
 	T_BUMP,
+	T_CLOCKS,   /* which traffic-light clocks run in each status of a new pipeline */
+	T_CALENDAR, /* business hours, when the definition has them */
 	T_STMT__MAX
 };
 
@@ -86,6 +89,12 @@ static const char *const sql[T_STMT__MAX] = {
         /* T_SET_STATUS */
         "UPDATE tenants SET status = ?, config_version = config_version + 1 WHERE slug = ?",
         /* T_BUMP */ "UPDATE tenants SET config_version = config_version + 1 WHERE id = ?",
+        /* T_CLOCKS */
+        "UPDATE statuses SET clocks = CASE category WHEN 'waiting_customer' THEN 'supplier' "
+        "WHEN 'deferred' THEN '' WHEN 'resolved' THEN '' WHEN 'closed' THEN '' "
+        "ELSE 'response,supplier,communication' END WHERE tenant_id = ? AND pipeline_id = ?",
+        /* T_CALENDAR */
+        "UPDATE tenants SET calendar = ?, lights_version = lights_version + 1 WHERE id = ? AND NOT (calendar <=> ?)",
 };
 
 /* The default pipeline every tenant starts with. */
@@ -128,6 +137,8 @@ static void create_default_pipeline(struct db *db, long long tenant_id)
 		            default_statuses[i].category, default_statuses[i].color, (long long)i,
 		            (long long)(i == 0)) == -1)
 			ctl_die("cannot create status %s", default_statuses[i].key);
+	if (db_exec(db, sql[T_CLOCKS], NULL, NULL, "ii", tenant_id, pipeline_id) == -1)
+		ctl_die("cannot set the status clocks");
 	for (size_t i = 0; i < NDEFAULT; i++)
 		for (size_t k = 0; k < 5 && default_statuses[i].next[k] != NULL; k++)
 			for (size_t j = 0; j < NDEFAULT; j++)
@@ -365,6 +376,16 @@ static void apply_one(const char *file)
 	}
 	if (db_exec(db, sql[T_COUNTER_ADD], NULL, NULL, "i", tenant_id) == -1)
 		ctl_die("cannot add the ticket counter");
+	if (json_object_object_get_ex(def, "calendar", &v)) {
+		const char *cal =
+		        json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		struct calendar parsed;
+
+		if (calendar_parse(a, cal, &parsed, &reason) == -1)
+			ctl_die("%s: calendar: %s", file, reason ? reason : "invalid");
+		if (db_exec(db, sql[T_CALENDAR], NULL, NULL, "sis", cal, tenant_id, cal) == -1)
+			ctl_die("cannot store the calendar");
+	}
 	if (db_commit(db) == -1)
 		ctl_die("commit failed");
 	printf("tenant %s applied (%zu users)\n", slug, nusers);

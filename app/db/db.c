@@ -13,7 +13,7 @@
 #include "../core/arena.h"
 #include "../core/log.h"
 
-#define DB_MAX_PARAMS    24
+#define DB_MAX_PARAMS    128
 #define DB_CELL_PREFETCH 256
 
 void db_config_from_env(struct db_config *cfg)

@@ -54,6 +54,7 @@ struct request {
 	const char *cookie;
 	const char *authorization;
 	const char *if_match;
+	const char *if_none_match;
 	const char *idempotency_key;
 	const char *csrf_header;
 	const char *content_type;
@@ -63,6 +64,7 @@ struct request {
 	size_t body_len;
 	bool body_too_large;
 	long long number; /* the {number} of the path, if the route has one */
+	long long id;     /* the {id} of the path, if the route has one */
 
 	/* filled by the pipeline before the handler runs */
 	const struct route *route;

@@ -28,8 +28,9 @@ extern const size_t nroutes;
 const char *http_method_name(enum http_method m);
 enum http_method http_method_parse(const char *s);
 
-/* Finds the route for method and path; sets *number for a {number} segment. Returns NULL with
+/* Finds the route for method and path; sets *number and *id for {number} and {id} segments. Returns NULL with
  * *path_known true when the path exists under another method (405). */
-const struct route *route_match(enum http_method method, const char *path, long long *number, int *path_known);
+const struct route *route_match(enum http_method method, const char *path, long long *number, long long *id,
+                                int *path_known);
 
 #endif

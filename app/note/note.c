@@ -152,7 +152,10 @@ int note_create(struct request *r)
 
 		json_add_int(data, "note_id", note_id);
 		json_add_str(data, "visibility", note_visibility_names[vis]);
-		if (timeline_record(r->db, r->tenant->id, tk->id, r->user->user_id, EVENT_NOTE_ADDED, data) == -1)
+		struct ticket_change ch = {r->tenant, tk->id,           r->user->user_id,
+		                           customer,  EVENT_NOTE_ADDED, vis == NOTE_PUBLIC};
+
+		if (timeline_record(r->db, r->a, &ch, data) == -1)
 			goto fail;
 	}
 	/* A customer's reply hands a ticket that waited on them back to the team. */
@@ -162,7 +165,7 @@ int note_create(struct request *r)
 		const struct pipeline_status *active = p ? pipeline_first_in(p, CATEGORY_ACTIVE) : NULL;
 
 		if (customer && now != NULL && now->category == CATEGORY_WAITING_CUSTOMER && active != NULL) {
-			if (ticket_set_status(r->db, r->tenant, tk, r->user->user_id, active->id) == -1)
+			if (ticket_set_status(r->db, r->a, r->tenant, tk, r->user->user_id, true, active->id) == -1)
 				goto fail;
 		} else if (ticket_touch(r->db, r->tenant, tk->id) == -1) {
 			goto fail;

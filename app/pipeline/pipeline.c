@@ -57,6 +57,23 @@ const struct pipeline_status *pipeline_entry(const struct pipeline *p)
 	BUG("pipeline %s has no entry status", p->key);
 }
 
+unsigned pipeline_clocks_parse(const char *set)
+{
+	static const char *const names[] = {"response", "supplier", "communication"};
+	unsigned bits = 0;
+
+	if (set == NULL)
+		return 0;
+	for (unsigned i = 0; i < 3; i++) {
+		const char *p = strstr(set, names[i]);
+		size_t n = strlen(names[i]);
+
+		if (p != NULL && (p == set || p[-1] == ',') && (p[n] == '\0' || p[n] == ','))
+			bits |= 1u << i;
+	}
+	return bits;
+}
+
 bool pipeline_can_move(const struct pipeline_status *from, const struct pipeline_status *to)
 {
 	for (size_t i = 0; i < from->nnext; i++)

@@ -28,6 +28,7 @@ struct pipeline_status {
 	const char *color;
 	int position;
 	bool is_entry;
+	unsigned clocks;     /* LIGHT_CLOCK() bits of the traffic-light clocks that run in this status */
 	long long *next_ids; /* statuses this one may move to */
 	size_t nnext;
 };
@@ -53,6 +54,9 @@ const struct pipeline_status *pipeline_entry(const struct pipeline *p);
 bool pipeline_can_move(const struct pipeline_status *from, const struct pipeline_status *to);
 /* The first status of the given category in position order, or NULL. */
 const struct pipeline_status *pipeline_first_in(const struct pipeline *p, enum status_category c);
+
+/* Parses a SET('response','supplier','communication') value into clock bits (bit 0 = response). */
+unsigned pipeline_clocks_parse(const char *set);
 
 /* Loads all pipelines of a tenant into memory owned by a (a long-lived arena).
  * Returns 0 or -1 (database failure). */

@@ -17,7 +17,7 @@ static const char *const pipeline_sql[PIPELINE_STMT__MAX] = {
         /* PIPELINE_LIST */
         "SELECT id, pkey, name, is_default FROM pipelines WHERE tenant_id = ? ORDER BY is_default DESC, id",
         /* STATUS_LIST */
-        "SELECT id, pipeline_id, skey, staff_name, customer_name, category, color, position, is_entry "
+        "SELECT id, pipeline_id, skey, staff_name, customer_name, category, color, position, is_entry, clocks "
         "FROM statuses WHERE tenant_id = ? ORDER BY pipeline_id, position, id",
         /* TRANSITION_LIST */
         "SELECT from_status_id, to_status_id FROM status_transitions WHERE tenant_id = ? "
@@ -60,6 +60,7 @@ int pipeline_db_load(struct db *db, struct arena *a, long long tenant_id, struct
 			st->color = db_cell(&sr, s, 6);
 			st->position = (int)db_cell_ll(&sr, s, 7);
 			st->is_entry = db_cell_ll(&sr, s, 8) != 0;
+			st->clocks = pipeline_clocks_parse(db_cell(&sr, s, 9));
 			for (size_t t = 0; t < tr.nrows; t++)
 				if (db_cell_ll(&tr, t, 0) == st->id)
 					st->nnext++;

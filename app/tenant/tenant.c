@@ -2,6 +2,7 @@
 #include "tenant.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +11,12 @@
 #include "../pipeline/pipeline.h"
 
 enum tenant_stmt {
-	TENANT_BY_SLUG,   /* the small row checked on every request */
-	TENANT_BY_DOMAIN, /* same, by custom domain */
-	TENANT_FULL,      /* the configuration, loaded when the version changed */
-	TENANT_KEYS,      /* signing key ids, newest first */
+	TENANT_BY_SLUG,    /* the small row checked on every request */
+	TENANT_BY_DOMAIN,  /* same, by custom domain */
+	TENANT_BY_ID,      /* same, by id (the scheduler) */
+	TENANT_FULL,       /* the configuration, loaded when the version changed */
+	TENANT_KEYS,       /* signing key ids, newest first */
+	TENANT_THRESHOLDS, /* traffic-light thresholds set by the admin */
 	TENANT_STMT__MAX
 };
 
@@ -23,13 +26,58 @@ static const char *const tenant_sql[TENANT_STMT__MAX] = {
         /* TENANT_BY_DOMAIN */
         "SELECT t.id, t.status, t.config_version FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id "
         "WHERE d.domain = ?",
+        /* TENANT_BY_ID */
+        "SELECT id, status, config_version FROM tenants WHERE id = ?",
         /* TENANT_FULL */
         "SELECT slug, name, time_zone, branding, "
-        "COALESCE(JSON_VALUE(settings, '$.customers_see_company'), 'false') FROM tenants WHERE id = ?",
+        "COALESCE(JSON_VALUE(settings, '$.customers_see_company'), '0'), calendar, lights_version "
+        "FROM tenants WHERE id = ?",
         /* TENANT_KEYS */
         "SELECT kid, retired_at IS NOT NULL FROM signing_keys WHERE tenant_id = ? "
         "AND (retired_at IS NULL OR retired_at > UTC_TIMESTAMP(6) - INTERVAL 1 DAY) ORDER BY created_at DESC, kid",
+        /* TENANT_THRESHOLDS */
+        "SELECT priority, level, enabled, amber_minutes, red_minutes FROM light_thresholds WHERE tenant_id = ?",
 };
+
+static const char *const priority_names[TENANT_PRIORITIES] = {"low", "normal", "high", "urgent"};
+
+int tenant_priority_index(const char *priority)
+{
+	for (int i = 0; i < TENANT_PRIORITIES; i++)
+		if (priority != NULL && strcmp(priority, priority_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void tenant_default_thresholds(struct light_threshold out[TENANT_PRIORITIES][LEVEL__MAX])
+{
+	/* minutes: {amber, red} per level, for low, normal, high, urgent */
+	static const int minutes[TENANT_PRIORITIES][LEVEL__MAX][2] = {
+	        {{480, 960}, {1920, 3840}, {1440, 2880}}, /* low */
+	        {{240, 480}, {960, 1920}, {960, 1440}},   /* normal */
+	        {{60, 120}, {480, 960}, {240, 480}},      /* high */
+	        {{30, 60}, {240, 480}, {120, 240}},       /* urgent */
+	};
+
+	for (int p = 0; p < TENANT_PRIORITIES; p++)
+		for (int l = 0; l < LEVEL__MAX; l++) {
+			out[p][l].enabled = true;
+			out[p][l].amber_seconds = 60LL * minutes[p][l][0];
+			out[p][l].red_seconds = 60LL * minutes[p][l][1];
+		}
+}
+
+/* A calendar open around the clock in zone: what a tenant without business hours gets. */
+static void calendar_around_the_clock(struct calendar *c, const char *zone)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->time_zone, sizeof(c->time_zone), "%s", zone);
+	for (int d = 0; d < CALENDAR__MAX; d++) {
+		c->week[d].nspans = 1;
+		c->week[d].spans[0].start_min = 0;
+		c->week[d].spans[0].end_min = 1440;
+	}
+}
 
 void tenant_cache_init(struct tenant_cache *c, const char *base_domain)
 {
@@ -119,6 +167,37 @@ static struct tenant *tenant_load(struct db *db, long long id, unsigned long lon
 	t->branding_json = db_cell(&r, 0, 3);
 	/* JSON_VALUE gives a JSON true as "1". */
 	t->customers_see_company = strcmp(db_cell(&r, 0, 4), "1") == 0 || strcmp(db_cell(&r, 0, 4), "true") == 0;
+	t->lights_version = (unsigned long long)db_cell_ll(&r, 0, 6);
+	{
+		const char *reason = NULL;
+
+		if (db_cell(&r, 0, 5) == NULL ||
+		    calendar_parse(&t->mem, db_cell(&r, 0, 5), &t->calendar, &reason) == -1) {
+			if (db_cell(&r, 0, 5) != NULL)
+				log_error("tenant %lld: stored calendar refused (%s); counting around the clock", id,
+				          reason ? reason : "?");
+			calendar_around_the_clock(&t->calendar, t->time_zone);
+		}
+	}
+	tenant_default_thresholds(t->thresholds);
+	{
+		struct db_rows th;
+
+		if (db_query(db, &t->mem, tenant_sql[TENANT_THRESHOLDS], &th, "i", id) == -1) {
+			tenant_free(t);
+			return NULL;
+		}
+		for (size_t i = 0; i < th.nrows; i++) {
+			int p = tenant_priority_index(db_cell(&th, i, 0));
+			long long level = db_cell_ll(&th, i, 1);
+
+			if (p < 0 || level < 1 || level > LEVEL__MAX)
+				continue;
+			t->thresholds[p][level - 1].enabled = db_cell_ll(&th, i, 2) != 0;
+			t->thresholds[p][level - 1].amber_seconds = 60 * db_cell_ll(&th, i, 3);
+			t->thresholds[p][level - 1].red_seconds = 60 * db_cell_ll(&th, i, 4);
+		}
+	}
 	t->keys = arena_alloc(&t->mem, (k.nrows ? k.nrows : 1) * sizeof(*t->keys));
 	for (size_t i = 0; i < k.nrows; i++) {
 		const char *kid = db_cell(&k, i, 0);
@@ -132,28 +211,16 @@ static struct tenant *tenant_load(struct db *db, long long id, unsigned long lon
 	return t;
 }
 
-enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
-                                  struct tenant **out)
+/* The cached tenant for a row of (id, status, config_version), loaded when new or changed. */
+static enum tenant_lookup tenant_from_row(struct tenant_cache *c, struct db *db, const struct db_rows *rp,
+                                          struct tenant **out)
 {
-	char name[256];
-	struct db_rows r;
+	const struct db_rows r = *rp;
 	long long id;
 	unsigned long long version;
 	bool suspended;
 	size_t slot;
 
-	*out = NULL;
-	if (host == NULL || !host_name(host, name, sizeof(name)))
-		return TENANT_UNKNOWN;
-	{
-		char slug[64];
-
-		if (tenant_slug_from_host(name, c->base_domain, slug, sizeof(slug))) {
-			if (db_query(db, a, tenant_sql[TENANT_BY_SLUG], &r, "s", slug) == -1)
-				return TENANT_ERROR;
-		} else if (db_query(db, a, tenant_sql[TENANT_BY_DOMAIN], &r, "s", name) == -1)
-			return TENANT_ERROR;
-	}
 	if (r.nrows == 0)
 		return TENANT_UNKNOWN;
 	id = db_cell_ll(&r, 0, 0);
@@ -194,6 +261,27 @@ enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct 
 	return TENANT_FOUND;
 }
 
+enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
+                                  struct tenant **out)
+{
+	char name[256];
+	struct db_rows r;
+
+	*out = NULL;
+	if (host == NULL || !host_name(host, name, sizeof(name)))
+		return TENANT_UNKNOWN;
+	{
+		char slug[64];
+
+		if (tenant_slug_from_host(name, c->base_domain, slug, sizeof(slug))) {
+			if (db_query(db, a, tenant_sql[TENANT_BY_SLUG], &r, "s", slug) == -1)
+				return TENANT_ERROR;
+		} else if (db_query(db, a, tenant_sql[TENANT_BY_DOMAIN], &r, "s", name) == -1)
+			return TENANT_ERROR;
+	}
+	return tenant_from_row(c, db, &r, out);
+}
+
 const struct pipeline *tenant_default_pipeline(const struct tenant *t)
 {
 	for (size_t i = 0; i < t->npipelines; i++)
@@ -210,4 +298,15 @@ const struct pipeline *tenant_pipeline_by_id(const struct tenant *t, long long i
 		if (t->pipelines[i].id == id)
 			return &t->pipelines[i];
 	return NULL;
+}
+
+enum tenant_lookup tenant_by_id(struct tenant_cache *c, struct db *db, struct arena *a, long long id,
+                                struct tenant **out)
+{
+	struct db_rows r;
+
+	*out = NULL;
+	if (db_query(db, a, tenant_sql[TENANT_BY_ID], &r, "i", id) == -1)
+		return TENANT_ERROR;
+	return tenant_from_row(c, db, &r, out);
 }

@@ -8,12 +8,16 @@
 #include <stddef.h>
 
 #include "../core/arena.h"
+#include "../light/calendar.h"
+#include "../light/light.h"
 
 struct db;
 struct pipeline;
 
 #define TENANT_CACHE_MAX 128
 #define TENANT_KID_LEN   16
+/* Priorities in the order of their names: low, normal, high, urgent. */
+#define TENANT_PRIORITIES 4
 
 struct tenant_key {
 	char kid[TENANT_KID_LEN + 1];
@@ -33,6 +37,9 @@ struct tenant {
 	size_t npipelines;
 	struct tenant_key *keys; /* newest first; keys[0] signs */
 	size_t nkeys;
+	struct calendar calendar; /* business hours for the lights (24/7 in the tenant's zone if unset) */
+	struct light_threshold thresholds[TENANT_PRIORITIES][LEVEL__MAX];
+	unsigned long long lights_version;
 	struct arena mem; /* owns everything above */
 };
 
@@ -58,11 +65,19 @@ enum tenant_lookup {
 enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
                                   struct tenant **out);
 
+/* The same for a tenant id (work that runs outside a request, like the sweeper). */
+enum tenant_lookup tenant_by_id(struct tenant_cache *c, struct db *db, struct arena *a, long long id,
+                                struct tenant **out);
+
 /* The slug part of host if it is <slug>.<base_domain>, copied into out; false otherwise. */
 bool tenant_slug_from_host(const char *host, const char *base_domain, char *out, size_t cap);
 
 /* The tenant's default pipeline (BUG if it has none: tenants are created with one). */
 const struct pipeline *tenant_default_pipeline(const struct tenant *t);
 const struct pipeline *tenant_pipeline_by_id(const struct tenant *t, long long id);
+/* Index of a priority name (low 0 ... urgent 3), or -1. */
+int tenant_priority_index(const char *priority);
+/* The defaults a tenant's thresholds start from, in minutes of business time. */
+void tenant_default_thresholds(struct light_threshold out[TENANT_PRIORITIES][LEVEL__MAX]);
 
 #endif

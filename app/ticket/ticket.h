@@ -7,6 +7,7 @@
 struct arena;
 struct db;
 struct json_object;
+struct light_state;
 struct principal;
 struct request;
 struct tenant;
@@ -65,14 +66,15 @@ int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, c
 
 /* Moves a ticket to another status of its pipeline and records it; inside a transaction.
  * Does not check the transition rules (callers do). Returns 0 or -1. */
-int ticket_set_status(struct db *db, const struct tenant *t, const struct ticket *tk, long long actor_id,
-                      long long to_status_id);
+int ticket_set_status(struct db *db, struct arena *a, const struct tenant *t, const struct ticket *tk,
+                      long long actor_id, bool by_customer, long long to_status_id);
 
 /* Marks the ticket as touched (updated_at) without a new version; inside a transaction. */
 int ticket_touch(struct db *db, const struct tenant *t, long long ticket_id);
 
 /* The ticket as the user may see it (customers get customer-facing names, no internal fields). */
-struct json_object *ticket_json(const struct tenant *t, const struct principal *user, const struct ticket *tk);
+struct json_object *ticket_json(const struct tenant *t, const struct principal *user, const struct ticket *tk,
+                                const struct light_state *lights);
 
 int ticket_list(struct request *r);
 int ticket_create(struct request *r);

@@ -104,8 +104,8 @@ int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, c
 	return 0;
 }
 
-int ticket_set_status(struct db *db, const struct tenant *t, const struct ticket *tk, long long actor_id,
-                      long long to_status_id)
+int ticket_set_status(struct db *db, struct arena *a, const struct tenant *t, const struct ticket *tk,
+                      long long actor_id, bool by_customer, long long to_status_id)
 {
 	const struct pipeline *p = tenant_pipeline_by_id(t, tk->pipeline_id);
 	const struct pipeline_status *from = p ? pipeline_status_by_id(p, tk->status_id) : NULL;
@@ -119,7 +119,11 @@ int ticket_set_status(struct db *db, const struct tenant *t, const struct ticket
 	data = json_object_new_object();
 	json_add_str(data, "from", from->key);
 	json_add_str(data, "to", to->key);
-	return timeline_record(db, t->id, tk->id, actor_id, EVENT_STATUS_CHANGED, data);
+	{
+		struct ticket_change ch = {t, tk->id, actor_id, by_customer, EVENT_STATUS_CHANGED, false};
+
+		return timeline_record(db, a, &ch, data);
+	}
 }
 
 int ticket_touch(struct db *db, const struct tenant *t, long long ticket_id)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 #include <sodium.h>
@@ -10,6 +11,7 @@
 #include "../core/buf.h"
 #include "../core/json.h"
 #include "../core/log.h"
+#include "../light/light_db.h"
 #include "../db/db.h"
 #include "../http/request.h"
 #include "../pipeline/pipeline.h"
@@ -26,7 +28,8 @@ const char *const ticket_priority_names[PRIORITY__MAX + 1] = {
         NULL,
 };
 
-struct json_object *ticket_json(const struct tenant *t, const struct principal *user, const struct ticket *tk)
+struct json_object *ticket_json(const struct tenant *t, const struct principal *user, const struct ticket *tk,
+                                const struct light_state *lights)
 {
 	struct json_object *o = json_object_new_object(), *st = json_object_new_object(), *c;
 	const struct pipeline *p = tenant_pipeline_by_id(t, tk->pipeline_id);
@@ -72,13 +75,31 @@ struct json_object *ticket_json(const struct tenant *t, const struct principal *
 	json_add_int(o, "version", tk->version);
 	json_add_str(o, "created_at", tk->created_at);
 	json_add_str(o, "updated_at", tk->updated_at);
+	if (staff && lights != NULL)
+		json_object_object_add(o, "lights", light_json(lights, time(NULL)));
 	return o;
+}
+
+/* The ticket as the caller may see it, with its lights for staff; NULL on database failure. */
+static struct json_object *ticket_view(struct request *r, const struct ticket *tk)
+{
+	struct light_state lights[1][LEVEL__MAX];
+
+	if (!role_is_staff(r->user->role))
+		return ticket_json(r->tenant, r->user, tk, NULL);
+	if (light_db_load(r->db, r->a, r->tenant->id, &tk->id, 1, lights) == -1)
+		return NULL;
+	return ticket_json(r->tenant, r->user, tk, lights[0]);
 }
 
 static int answer_ticket(struct request *r, int status, const struct ticket *tk)
 {
+	struct json_object *o = ticket_view(r, tk);
+
+	if (o == NULL)
+		return 500;
 	response_headerf(r, "ETag", "\"%lld\"", tk->version);
-	return response_json(r, status, ticket_json(r->tenant, r->user, tk));
+	return response_json(r, status, o);
 }
 
 /* Parses a positive decimal of at most 15 digits; -1 when it is anything else. */
@@ -268,14 +289,25 @@ int ticket_list(struct request *r)
 	if (rc == -1)
 		return 500;
 
-	out = json_object_new_object();
-	data = json_object_new_array();
 	shown = rows.nrows > (size_t)limit ? (size_t)limit : rows.nrows;
-	for (size_t i = 0; i < shown; i++) {
-		struct ticket tk;
+	{
+		/* One query for the lights of the whole page. */
+		long long *ids = arena_alloc(r->a, (shown ? shown : 1) * sizeof(*ids));
+		struct light_state(*lights)[LEVEL__MAX] = arena_alloc(r->a, (shown ? shown : 1) * sizeof(*lights));
+		bool staff = role_is_staff(r->user->role);
 
-		ticket_from_row(r->a, &rows, i, &tk, false);
-		json_object_array_add(data, ticket_json(r->tenant, r->user, &tk));
+		for (size_t i = 0; i < shown; i++)
+			ids[i] = db_cell_ll(&rows, i, 0);
+		if (staff && light_db_load(r->db, r->a, r->tenant->id, ids, shown, lights) == -1)
+			return 500;
+		out = json_object_new_object();
+		data = json_object_new_array();
+		for (size_t i = 0; i < shown; i++) {
+			struct ticket tk;
+
+			ticket_from_row(r->a, &rows, i, &tk, false);
+			json_object_array_add(data, ticket_json(r->tenant, r->user, &tk, staff ? lights[i] : NULL));
+		}
 	}
 	json_object_object_add(out, "data", data);
 	if (rows.nrows > (size_t)limit) {
@@ -394,7 +426,10 @@ int ticket_create(struct request *r)
 
 		json_add_str(data, "status", entry->key);
 		json_add_str(data, "priority", priority);
-		if (timeline_record(r->db, r->tenant->id, ticket_id, r->user->user_id, EVENT_CREATED, data) == -1)
+		struct ticket_change ch = {r->tenant,     ticket_id, r->user->user_id, r->user->role == ROLE_CUSTOMER,
+		                           EVENT_CREATED, false};
+
+		if (timeline_record(r->db, r->a, &ch, data) == -1)
 			goto fail;
 	}
 	/* Read back what was stored, so the answer shows the server's own times and values. */
@@ -405,7 +440,9 @@ int ticket_create(struct request *r)
 			goto fail;
 		tk = *stored;
 	}
-	body = ticket_json(r->tenant, r->user, &tk);
+	body = ticket_view(r, &tk);
+	if (body == NULL)
+		goto fail;
 	text = json_to_arena(r->a, body, &text_len);
 	json_object_put(body);
 	location = arena_printf(r->a, "/api/v1/tickets/%lld", number);
@@ -538,7 +575,9 @@ int ticket_patch(struct request *r)
 		struct json_object *data = json_object_new_object();
 
 		json_object_object_add(data, "fields", fields);
-		if (timeline_record(r->db, r->tenant->id, tk->id, r->user->user_id, EVENT_UPDATED, data) == -1)
+		struct ticket_change ch = {r->tenant, tk->id, r->user->user_id, false, EVENT_UPDATED, false};
+
+		if (timeline_record(r->db, r->a, &ch, data) == -1)
 			goto fail;
 	} else {
 		json_object_put(fields);
@@ -557,7 +596,9 @@ int ticket_patch(struct request *r)
 			json_add_null(data, "to");
 			json_add_null(data, "to_name");
 		}
-		if (timeline_record(r->db, r->tenant->id, tk->id, r->user->user_id, EVENT_ASSIGNED, data) == -1)
+		struct ticket_change ch = {r->tenant, tk->id, r->user->user_id, false, EVENT_ASSIGNED, false};
+
+		if (timeline_record(r->db, r->a, &ch, data) == -1)
 			goto fail;
 	}
 	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1 || tk == NULL)
@@ -621,7 +662,7 @@ int ticket_transition(struct request *r)
 		buf_release(&allowed);
 		return rc;
 	}
-	if (ticket_set_status(r->db, r->tenant, tk, r->user->user_id, to->id) == -1)
+	if (ticket_set_status(r->db, r->a, r->tenant, tk, r->user->user_id, false, to->id) == -1)
 		goto fail;
 	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1 || tk == NULL)
 		goto fail;

@@ -3,25 +3,40 @@
 #ifndef TIMELINE_TIMELINE_H
 #define TIMELINE_TIMELINE_H
 
+#include <stdbool.h>
+
 struct arena;
 struct db;
 struct json_object;
+struct tenant;
 
 enum timeline_kind {
-	EVENT_CREATED,        /* the ticket was raised */
-	EVENT_STATUS_CHANGED, /* {"from","to"} status keys */
-	EVENT_ASSIGNED,       /* {"from","to","to_name"} user ids */
-	EVENT_UPDATED,        /* {"fields":[...]} */
-	EVENT_NOTE_ADDED,     /* {"note_id","visibility"} */
+	EVENT_CREATED,           /* the ticket was raised */
+	EVENT_STATUS_CHANGED,    /* {"from","to"} status keys */
+	EVENT_ASSIGNED,          /* {"from","to","to_name"} user ids */
+	EVENT_UPDATED,           /* {"fields":[...]} */
+	EVENT_NOTE_ADDED,        /* {"note_id","visibility"} */
+	EVENT_SUPPLIER_ASKED,    /* {"request_id","supplier"} */
+	EVENT_SUPPLIER_ANSWERED, /* {"request_id","supplier"} */
+	EVENT_LIGHT_CHANGED,     /* {"level","colour"}: recorded by the sweeper */
 	EVENT__MAX
+};
+
+/* One change to a ticket, as the things that react to changes see it. */
+struct ticket_change {
+	const struct tenant *tenant;
+	long long ticket_id;
+	long long actor_id; /* 0: the system */
+	bool by_customer;   /* the actor is the ticket's customer side */
+	enum timeline_kind kind;
+	bool public_note; /* EVENT_NOTE_ADDED: visible to the customer */
 };
 
 const char *timeline_kind_name(enum timeline_kind k);
 
-/* Appends one event; data (may be NULL for {}) is consumed. Must run inside the change's
- * transaction. Returns 0 or -1. */
-int timeline_record(struct db *db, long long tenant_id, long long ticket_id, long long actor_id,
-                    enum timeline_kind kind, struct json_object *data);
+/* Appends one event and runs what reacts to it (the traffic lights); data (may be NULL for
+ * {}) is consumed. Must run inside the change's transaction. Returns 0 or -1. */
+int timeline_record(struct db *db, struct arena *a, const struct ticket_change *c, struct json_object *data);
 
 /* The events of one ticket, oldest first, as a JSON array the caller owns. NULL on failure. */
 struct json_object *timeline_list(struct db *db, struct arena *a, long long tenant_id, long long ticket_id);

@@ -7,14 +7,14 @@
 
 static void routes_match(void)
 {
-	long long n = 0;
+	long long n = 0, id = 0;
 	int known = 0;
 	const struct route *r;
 
-	r = route_match(METHOD_GET, "/api/v1/tickets/42", &n, &known);
+	r = route_match(METHOD_GET, "/api/v1/tickets/42", &n, &id, &known);
 	CHECK(r != NULL && strcmp(r->name, "tickets.get") == 0);
 	CHECK_INT(n, 42);
-	r = route_match(METHOD_POST, "/api/v1/tickets/7/notes", &n, &known);
+	r = route_match(METHOD_POST, "/api/v1/tickets/7/notes", &n, &id, &known);
 	CHECK(r != NULL && strcmp(r->name, "notes.create") == 0);
 	CHECK_INT(n, 7);
 	/* ids in other notations are not ids */
@@ -28,8 +28,8 @@ static void routes_match(void)
 	                     "/api/v1/tickets/1/",
 	                     "/api/v1/ticketsx"};
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++)
-		CHECK(route_match(METHOD_GET, odd[i], &n, &known) == NULL);
-	CHECK(route_match(METHOD_DELETE, "/api/v1/tickets/5", &n, &known) == NULL);
+		CHECK(route_match(METHOD_GET, odd[i], &n, &id, &known) == NULL);
+	CHECK(route_match(METHOD_DELETE, "/api/v1/tickets/5", &n, &id, &known) == NULL);
 	CHECK_INT(known, 1);
 }
 

@@ -5,12 +5,12 @@
 static long long from_ns[] = {2, 3, 4, 5}, from_ip[] = {3, 4, 5}, from_au[] = {2, 4, 5}, from_de[] = {2, 3},
                  from_re[] = {2};
 static struct pipeline_status statuses[] = {
-        {1, "not_started", "Not started", "Received", CATEGORY_NEW, "#64748b", 0, true, from_ns, 4},
-        {2, "in_progress", "In progress", "Being worked on", CATEGORY_ACTIVE, "#2563eb", 1, false, from_ip, 3},
+        {1, "not_started", "Not started", "Received", CATEGORY_NEW, "#64748b", 0, true, 7, from_ns, 4},
+        {2, "in_progress", "In progress", "Being worked on", CATEGORY_ACTIVE, "#2563eb", 1, false, 7, from_ip, 3},
         {3, "awaiting_update", "Awaiting update", "Waiting for your reply", CATEGORY_WAITING_CUSTOMER, "#d97706", 2,
-         false, from_au, 3},
-        {4, "deferred", "Deferred", "On hold", CATEGORY_DEFERRED, "#7c3aed", 3, false, from_de, 2},
-        {5, "resolved", "Resolved", "Resolved", CATEGORY_RESOLVED, "#16a34a", 4, false, from_re, 1},
+         false, 2, from_au, 3},
+        {4, "deferred", "Deferred", "On hold", CATEGORY_DEFERRED, "#7c3aed", 3, false, 0, from_de, 2},
+        {5, "resolved", "Resolved", "Resolved", CATEGORY_RESOLVED, "#16a34a", 4, false, 0, from_re, 1},
 };
 static struct pipeline support = {1, "support", "Support", true, statuses, 5};
 
@@ -33,6 +33,10 @@ static void moves(void)
 	CHECK(status_category_is_open(CATEGORY_DEFERRED));
 	CHECK_INT(status_category_parse("waiting_customer"), CATEGORY_WAITING_CUSTOMER);
 	CHECK_INT(status_category_parse("bogus"), CATEGORY__MAX);
+	CHECK_INT(pipeline_clocks_parse("response,supplier,communication"), 7);
+	CHECK_INT(pipeline_clocks_parse("supplier"), 2);
+	CHECK_INT(pipeline_clocks_parse(""), 0);
+	CHECK_INT(pipeline_clocks_parse("communication"), 4);
 }
 
 const struct unit_case pipeline_cases[] = {

@@ -1,0 +1,40 @@
+/* light_db: the traffic lights stored per ticket: reacting to ticket changes, reading them for
+ * the list, the ticket view and the board, and the sweeper that records breaches. */
+#ifndef LIGHT_LIGHT_DB_H
+#define LIGHT_LIGHT_DB_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "light.h"
+
+struct arena;
+struct db;
+struct json_object;
+struct request;
+struct tenant;
+struct ticket_change;
+
+/* Moves the ticket's clocks for one change (inside the change's transaction). 0 or -1. */
+int light_on_change(struct db *db, struct arena *a, const struct ticket_change *c);
+
+/* Reads the light states of tickets ids[0..n) into out[i][level] (zeroed when a ticket has
+ * none). 0 or -1. */
+int light_db_load(struct db *db, struct arena *a, long long tenant_id, const long long *ids, size_t n,
+                  struct light_state (*out)[LEVEL__MAX]);
+
+/* {"response":{...},"supplier":{...},"communication":{...}} for one ticket at instant now. */
+struct json_object *light_json(const struct light_state states[LEVEL__MAX], time_t now);
+
+/* Recomputes every open cycle of a tenant after its calendar or thresholds changed, in small
+ * transactions. Returns the number of tickets recomputed, or -1. */
+long long light_recompute_tenant(struct db *db, struct arena *a, const struct tenant *t);
+
+/* One pass of the breach sweeper over all tenants: records each light that turned amber or
+ * red and has not been recorded. Returns the number recorded, or -1. */
+long long light_sweep(struct db *db, struct arena *a);
+
+/* GET /board */
+int light_board(struct request *r);
+
+#endif

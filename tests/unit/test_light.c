@@ -1,0 +1,99 @@
+/* test_light: the light cycle state machine over a calendar open around the clock. */
+#include "../../app/light/calendar.h"
+#include "../../app/light/light.h"
+#include "unit.h"
+
+static struct calendar always;
+static const struct light_threshold th = {true, 600, 1200}; /* amber after 10 min, red after 20 */
+static const time_t T0 = 1790000000;                        /* 2026-09-21T13:33:20Z */
+
+static void setup(void)
+{
+	memset(&always, 0, sizeof(always));
+	strcpy(always.time_zone, "UTC");
+	for (int d = 0; d < CALENDAR__MAX; d++) {
+		always.week[d].nspans = 1;
+		always.week[d].spans[0].start_min = 0;
+		always.week[d].spans[0].end_min = 1440;
+	}
+}
+
+static void start_and_turn(void)
+{
+	struct light_state s;
+
+	setup();
+	light_start(&s, &always, &th, T0, true);
+	CHECK_INT(s.amber_at, T0 + 600);
+	CHECK_INT(s.red_at, T0 + 1200);
+	CHECK_INT(light_colour_at(&s, T0 + 599), LIGHT_GREEN);
+	CHECK_INT(light_colour_at(&s, T0 + 600), LIGHT_AMBER);
+	CHECK_INT(light_colour_at(&s, T0 + 1200), LIGHT_RED);
+	light_stop(&s);
+	CHECK_INT(light_colour_at(&s, T0 + 5000), LIGHT_OFF);
+}
+
+static void pause_shifts_due(void)
+{
+	struct light_state s;
+
+	setup();
+	light_start(&s, &always, &th, T0, true);
+	light_set_running(&s, &always, &th, T0 + 300, false); /* paused after 5 minutes */
+	CHECK_INT(s.accrued, 300);
+	CHECK_INT(s.amber_at, 0);
+	CHECK_INT(s.red_at, 0);
+	CHECK_INT(light_colour_at(&s, T0 + 100000), LIGHT_GREEN);  /* a paused clock does not turn */
+	light_set_running(&s, &always, &th, T0 + 3 * 86400, true); /* three days later */
+	CHECK_INT(s.amber_at, T0 + 3 * 86400 + 300);
+	CHECK_INT(s.red_at, T0 + 3 * 86400 + 900);
+}
+
+static void paused_red_stays_red(void)
+{
+	struct light_state s;
+
+	setup();
+	light_start(&s, &always, &th, T0, true);
+	light_set_running(&s, &always, &th, T0 + 1500, false);
+	CHECK_INT(s.red_at, T0 + 1200);
+	CHECK_INT(light_colour_at(&s, T0 + 9999), LIGHT_RED);
+}
+
+static void looser_thresholds_turn_back(void)
+{
+	struct light_state s;
+	const struct light_threshold loose = {true, 3600, 7200};
+
+	setup();
+	light_start(&s, &always, &th, T0, true);
+	CHECK_INT(light_colour_at(&s, T0 + 1500), LIGHT_RED);
+	light_recompute(&s, &always, &loose, T0 + 1500);
+	CHECK_INT(s.amber_at, T0 + 3600);
+	CHECK_INT(s.red_at, T0 + 7200);
+	CHECK_INT(light_colour_at(&s, T0 + 1500), LIGHT_GREEN);
+	/* Tightening again: already past both, the instants are when they were passed. */
+	light_recompute(&s, &always, &th, T0 + 1500);
+	CHECK_INT(s.red_at, T0 + 1200);
+	CHECK_INT(light_colour_at(&s, T0 + 1500), LIGHT_RED);
+}
+
+static void disabled_level_never_turns(void)
+{
+	struct light_state s;
+	const struct light_threshold off = {false, 600, 1200};
+
+	setup();
+	light_start(&s, &always, &off, T0, true);
+	CHECK_INT(s.red_at, 0);
+	CHECK_INT(light_colour_at(&s, T0 + 99999), LIGHT_GREEN);
+}
+
+const struct unit_case light_cases[] = {
+        {"light: a cycle turns amber then red at its instants", start_and_turn},
+        {"light: a pause moves the due instants by the paused time", pause_shifts_due},
+        {"light: a clock paused after red stays red", paused_red_stays_red},
+        {"light: looser thresholds turn a red light green at once", looser_thresholds_turn_back},
+        {"light: a disabled level never turns", disabled_level_never_turns},
+        {NULL, NULL},
+};
