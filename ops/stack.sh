@@ -73,10 +73,11 @@ start_mariadb() {
 	fi
 	if [ ! -d "$VAR/mariadb/mysql" ]; then
 		say "creating a private MariaDB in $VAR/mariadb"
+		# --force: grants by address, so a machine whose host name does not resolve still works.
 		mkdir -p "$VAR/mariadb"
 		mariadb-install-db --no-defaults --datadir="$VAR/mariadb" --user="$me" \
 			--auth-root-authentication-method=socket --auth-root-socket-user="$me" \
-			--skip-test-db --skip-name-resolve >"$LOG/mariadb-install.log" 2>&1 || die "mariadb-install-db failed: see $LOG/mariadb-install.log"
+			--skip-test-db --skip-name-resolve --force >"$LOG/mariadb-install.log" 2>&1 || die "mariadb-install-db failed: see $LOG/mariadb-install.log"
 	fi
 	if ! pid_alive "$RUN/mariadb.pid"; then
 		mariadbd --no-defaults --datadir="$VAR/mariadb" --socket="$RUN/mariadb.sock" \
