@@ -251,7 +251,26 @@ static void request_handle(struct worker *w, FCGX_Request *fr, struct buf *out, 
 	buf_init(&r.out_body);
 	request_read(&r, fr);
 	log_context(r.request_id, 0);
-	r.status = request_run(&r);
+	/* A transaction chosen as a deadlock victim was rolled back whole: run the request again,
+	 * unless something was already committed. */
+	for (int attempt = 1;; attempt++) {
+		unsigned long long commits = r.db->commits;
+
+		r.db->last_errno = 0;
+		r.status = request_run(&r);
+		if (r.status != 500 || attempt == 3 || r.db->commits != commits ||
+		    (r.db->last_errno != DB_ER_LOCK_DEADLOCK && r.db->last_errno != DB_ER_LOCK_WAIT_TIMEOUT))
+			break;
+		log_warn("%s: deadlock, running the request again", r.route ? r.route->name : "?");
+		buf_reset(&r.out_headers);
+		buf_reset(&r.out_body);
+		r.problem_code = NULL;
+		r.problem_detail = NULL;
+		memset(&r.invalid, 0, sizeof(r.invalid));
+		r.tenant = NULL;
+		r.user = NULL;
+		r.via_cookie = false;
+	}
 	if (r.db->in_tx) {
 		log_error("handler %s left a transaction open; rolled back", r.route ? r.route->name : "?");
 		db_rollback(r.db);

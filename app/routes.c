@@ -9,6 +9,7 @@
 #include "supplier/supplier.h"
 #include "http/route.h"
 #include "note/note.h"
+#include "note/word_list.h"
 #include "tenant/tenant_http.h"
 #include "ticket/ticket.h"
 #include "user/user.h"
@@ -56,6 +57,7 @@ static const struct field_spec note_create_input[NOTE_CREATE__MAX] = {
         [NOTE_CREATE_BODY] =
                 {.name = "body", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = NOTE_BODY_MAX},
         [NOTE_CREATE_VISIBILITY] = {.name = "visibility", .type = FIELD_ENUM, .choices = note_visibility_names},
+        [NOTE_CREATE_OVERRIDE] = {.name = "override", .type = FIELD_BOOL},
 };
 
 static const struct field_spec supplier_ask_input[SUPPLIER_ASK__MAX] = {
@@ -74,6 +76,11 @@ static const struct field_spec supplier_ask_input[SUPPLIER_ASK__MAX] = {
 static const struct field_spec light_admin_input[LIGHT_ADMIN__MAX] = {
         [LIGHT_ADMIN_CALENDAR] = {.name = "calendar", .type = FIELD_OBJECT, .required = true},
         [LIGHT_ADMIN_THRESHOLDS] = {.name = "thresholds", .type = FIELD_ARRAY, .required = true},
+};
+
+static const struct field_spec word_list_input[WORD_LIST__MAX] = {
+        [WORD_LIST_TERMS] = {.name = "terms", .type = FIELD_ARRAY, .required = true},
+        [WORD_LIST_CHECK_INTERNAL] = {.name = "check_internal_notes", .type = FIELD_BOOL},
 };
 
 const struct route routes[] = {
@@ -105,6 +112,10 @@ const struct route routes[] = {
          NULL, 0, supplier_request_answer, 0},
         {"board.get", METHOD_GET, "/api/v1/board", ROLES_STAFF, NULL, 0, light_board, 0},
         {"admin.lights.get", METHOD_GET, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), NULL, 0, light_admin_get, 0},
+        {"admin.word_list.get", METHOD_GET, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), NULL, 0, word_list_get,
+         0},
+        {"admin.word_list.put", METHOD_PUT, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), word_list_input,
+         N(word_list_input), word_list_put, 0},
         {"admin.lights.put", METHOD_PUT, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), light_admin_input,
          N(light_admin_input), light_admin_put, 0},
 };

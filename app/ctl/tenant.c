@@ -15,6 +15,7 @@
 #include "../core/json.h"
 #include "../core/utf8.h"
 #include "../light/calendar.h"
+#include "../note/wordcheck.h"
 #include "../tenant/tenant.h"
 #include "../db/db.h"
 #include "ctl.h"
@@ -46,6 +47,7 @@ enum ctl_tenant_stmt {
 	T_SET_STATUS,
 	T_BUMP,
 	T_CLOCKS,   /* which traffic-light clocks run in each status of a new pipeline */
+	T_WORD_ADD, /* a neutral-language term from the definition (added, never removed here) */
 	T_CALENDAR, /* business hours, when the definition has them */
 	T_STMT__MAX
 };
@@ -93,7 +95,9 @@ static const char *const sql[T_STMT__MAX] = {
         "UPDATE statuses SET clocks = CASE category WHEN 'waiting_customer' THEN 'supplier' "
         "WHEN 'deferred' THEN '' WHEN 'resolved' THEN '' WHEN 'closed' THEN '' "
         "ELSE 'response,supplier,communication' END WHERE tenant_id = ? AND pipeline_id = ?",
-        /* T_CALENDAR */
+        	/* T_WORD_ADD */
+	"INSERT IGNORE INTO word_list (tenant_id, term) VALUES (?, ?)",
+	/* T_CALENDAR */
         "UPDATE tenants SET calendar = ?, lights_version = lights_version + 1 WHERE id = ? AND NOT (calendar <=> ?)",
 };
 
@@ -376,6 +380,15 @@ static void apply_one(const char *file)
 	}
 	if (db_exec(db, sql[T_COUNTER_ADD], NULL, NULL, "i", tenant_id) == -1)
 		ctl_die("cannot add the ticket counter");
+	if (json_object_object_get_ex(def, "word_list", &arr) && json_object_is_type(arr, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			const char *term = json_object_get_string(json_object_array_get_idx(arr, i));
+
+			if (term == NULL || !wordcheck_term_valid(term))
+				ctl_die("%s: word_list terms must be 1-100 characters, '*' only at the end", file);
+			if (db_exec(db, sql[T_WORD_ADD], NULL, NULL, "is", tenant_id, term) == -1)
+				ctl_die("cannot add a word_list term");
+		}
 	if (json_object_object_get_ex(def, "calendar", &v)) {
 		const char *cal =
 		        json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -441,6 +441,7 @@ int db_commit(struct db *db)
 		return -1;
 	}
 	db->in_tx = false;
+	db->commits++;
 	return 0;
 }
 

@@ -32,6 +32,7 @@ struct db {
 	} cache[DB_STMT_CACHE];
 	int ncache;
 	unsigned long long queries; /* statements run, for metrics and benchmarks */
+	unsigned long long commits; /* transactions committed */
 };
 
 /* Rows of a result, every cell as text (NULL for SQL NULL), owned by the arena. */

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "../core/arena.h"
+#include "../core/buf.h"
 #include "../core/json.h"
 #include "../db/db.h"
 #include "../http/request.h"
@@ -14,6 +15,7 @@
 #include "../tenant/tenant.h"
 #include "../ticket/ticket.h"
 #include "../timeline/timeline.h"
+#include "wordcheck.h"
 
 #define NOTE_PAGE_MAX 100
 
@@ -126,6 +128,8 @@ int note_create(struct request *r)
 	struct ticket *tk;
 	long long note_id;
 	struct db_rows rows;
+	struct json_object *overridden = NULL; /* the listed words the author kept, if any */
+	size_t nfound = 0;
 
 	if (in[NOTE_CREATE_VISIBILITY].present)
 		vis = (enum note_visibility)in[NOTE_CREATE_VISIBILITY].choice;
@@ -136,8 +140,38 @@ int note_create(struct request *r)
 		               "customers can only add public replies");
 		return problem_invalid(r);
 	}
+	/* The neutral-language check: public notes always, internal ones unless the tenant opts out. */
+	if (r->tenant->nwords > 0 && (vis == NOTE_PUBLIC || r->tenant->check_internal_notes)) {
+		size_t *found = arena_alloc(r->a, r->tenant->nwords * sizeof(*found));
+
+		nfound = wordcheck_find(r->a, in[NOTE_CREATE_BODY].str, in[NOTE_CREATE_BODY].len, r->tenant->words,
+		                        r->tenant->nwords, found);
+		if (nfound > 0) {
+			struct buf list;
+
+			buf_init(&list);
+			overridden = json_object_new_array();
+			for (size_t i = 0; i < nfound; i++) {
+				buf_printf(&list, "%s\"%s\"", i ? ", " : "", r->tenant->words[found[i]]);
+				json_object_array_add(overridden, json_object_new_string(r->tenant->words[found[i]]));
+			}
+			if (!(in[NOTE_CREATE_OVERRIDE].present && in[NOTE_CREATE_OVERRIDE].boolean)) {
+				int rc;
+
+				json_object_put(overridden);
+				validation_add(&r->invalid, r->a, "body", "neutral_language",
+				               "The note uses %s from the neutral-language list. Rephrase it, or post it "
+				               "anyway with override (the override is recorded).",
+				               list.data);
+				rc = problem(r, 422, "neutral_language", "%s", r->invalid.errors[0].message);
+				buf_release(&list);
+				return rc;
+			}
+			buf_release(&list);
+		}
+	}
 	if (db_begin(r->db) == -1)
-		return 500;
+		goto fail_early;
 	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
 		goto fail;
 	if (tk == NULL) {
@@ -152,6 +186,11 @@ int note_create(struct request *r)
 
 		json_add_int(data, "note_id", note_id);
 		json_add_str(data, "visibility", note_visibility_names[vis]);
+		if (overridden != NULL) {
+			/* The author chose to keep words from the list: on the record, for good. */
+			json_object_object_add(data, "override", overridden);
+			overridden = NULL;
+		}
 		struct ticket_change ch = {r->tenant, tk->id,           r->user->user_id,
 		                           customer,  EVENT_NOTE_ADDED, vis == NOTE_PUBLIC};
 
@@ -179,5 +218,7 @@ int note_create(struct request *r)
 	return response_json(r, 201, note_json(&rows, 0));
 fail:
 	db_rollback(r->db);
+fail_early:
+	json_object_put(overridden);
 	return 500;
 }

@@ -17,6 +17,7 @@ enum tenant_stmt {
 	TENANT_FULL,       /* the configuration, loaded when the version changed */
 	TENANT_KEYS,       /* signing key ids, newest first */
 	TENANT_THRESHOLDS, /* traffic-light thresholds set by the admin */
+	TENANT_WORDS,      /* the neutral-language list */
 	TENANT_STMT__MAX
 };
 
@@ -30,13 +31,16 @@ static const char *const tenant_sql[TENANT_STMT__MAX] = {
         "SELECT id, status, config_version FROM tenants WHERE id = ?",
         /* TENANT_FULL */
         "SELECT slug, name, time_zone, branding, "
-        "COALESCE(JSON_VALUE(settings, '$.customers_see_company'), '0'), calendar, lights_version "
+        "COALESCE(JSON_VALUE(settings, '$.customers_see_company'), '0'), calendar, lights_version, "
+        "COALESCE(JSON_VALUE(settings, '$.check_internal_notes'), '1') "
         "FROM tenants WHERE id = ?",
         /* TENANT_KEYS */
         "SELECT kid, retired_at IS NOT NULL FROM signing_keys WHERE tenant_id = ? "
         "AND (retired_at IS NULL OR retired_at > UTC_TIMESTAMP(6) - INTERVAL 1 DAY) ORDER BY created_at DESC, kid",
         /* TENANT_THRESHOLDS */
         "SELECT priority, level, enabled, amber_minutes, red_minutes FROM light_thresholds WHERE tenant_id = ?",
+        /* TENANT_WORDS */
+        "SELECT term FROM word_list WHERE tenant_id = ? ORDER BY term LIMIT 500",
 };
 
 static const char *const priority_names[TENANT_PRIORITIES] = {"low", "normal", "high", "urgent"};
@@ -178,6 +182,18 @@ static struct tenant *tenant_load(struct db *db, long long id, unsigned long lon
 				          reason ? reason : "?");
 			calendar_around_the_clock(&t->calendar, t->time_zone);
 		}
+	}
+	t->check_internal_notes = strcmp(db_cell(&r, 0, 7), "0") != 0 && strcmp(db_cell(&r, 0, 7), "false") != 0;
+	{
+		struct db_rows w;
+
+		if (db_query(db, &t->mem, tenant_sql[TENANT_WORDS], &w, "i", id) == -1) {
+			tenant_free(t);
+			return NULL;
+		}
+		t->words = arena_alloc(&t->mem, (w.nrows ? w.nrows : 1) * sizeof(*t->words));
+		for (size_t i = 0; i < w.nrows; i++)
+			t->words[t->nwords++] = db_cell(&w, i, 0);
 	}
 	tenant_default_thresholds(t->thresholds);
 	{

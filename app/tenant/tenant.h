@@ -40,6 +40,9 @@ struct tenant {
 	struct calendar calendar; /* business hours for the lights (24/7 in the tenant's zone if unset) */
 	struct light_threshold thresholds[TENANT_PRIORITIES][LEVEL__MAX];
 	unsigned long long lights_version;
+	const char **words; /* the neutral-language list */
+	size_t nwords;
+	bool check_internal_notes; /* internal notes are checked too (the default) */
 	struct arena mem; /* owns everything above */
 };
 

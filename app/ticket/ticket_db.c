@@ -41,10 +41,13 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         "AND disabled = 0",
         /* TICKET_IDEMPOTENCY_GET */
         "SELECT request_hash, status, response, location FROM idempotency_keys "
-        "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ? FOR UPDATE",
-        /* TICKET_IDEMPOTENCY_PUT */
-        "INSERT INTO idempotency_keys (tenant_id, user_id, route, idem_key, request_hash, status, response, "
-        "location) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
+        /* TICKET_IDEMPOTENCY_CLAIM: a concurrent twin waits on this row until the first commits */
+        "INSERT INTO idempotency_keys (tenant_id, user_id, route, idem_key, request_hash, status, response) "
+        "VALUES (?, ?, ?, ?, ?, 0, '')",
+        /* TICKET_IDEMPOTENCY_DONE */
+        "UPDATE idempotency_keys SET status = ?, response = ?, location = ? "
+        "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
 };
 
 const char *ticket_db_sql(enum ticket_stmt s)

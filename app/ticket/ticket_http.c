@@ -383,12 +383,20 @@ int ticket_create(struct request *r)
 
 	if (db_begin(r->db) == -1)
 		return 500;
-	if (idem != NULL) {
+	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_CLAIM), NULL, NULL, "iisss", r->tenant->id,
+	                            r->user->user_id, "tickets.create", idem, hash) == -1) {
+		/* Taken: by a request already answered (replay it), or one that is still running, which
+		 * held us until it committed or rolled back. */
+		if (r->db->last_errno != DB_ER_DUP_ENTRY)
+			goto fail;
+		db_rollback(r->db);
 		if (db_query(r->db, r->a, ticket_db_sql(TICKET_IDEMPOTENCY_GET), &rows, "iiss", r->tenant->id,
 		             r->user->user_id, "tickets.create", idem) == -1)
-			goto fail;
-		if (rows.nrows == 1) {
-			db_rollback(r->db);
+			return 500;
+		if (rows.nrows == 0 || db_cell_ll(&rows, 0, 1) == 0)
+			return problem(r, 409, "conflict",
+			               "A request with this Idempotency-Key is in progress; retry to get its answer.");
+		{
 			if (strcmp(db_cell(&rows, 0, 0), hash) != 0)
 				return problem(r, 422, "idempotency_key_reused",
 				               "This Idempotency-Key was used for a different request.");
@@ -446,15 +454,9 @@ int ticket_create(struct request *r)
 	text = json_to_arena(r->a, body, &text_len);
 	json_object_put(body);
 	location = arena_printf(r->a, "/api/v1/tickets/%lld", number);
-	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_PUT), NULL, NULL, "iisssiss", r->tenant->id,
-	                            r->user->user_id, "tickets.create", idem, hash, 201LL, text, location) == -1) {
-		if (r->db->last_errno == DB_ER_DUP_ENTRY) {
-			db_rollback(r->db);
-			return problem(r, 409, "conflict",
-			               "A request with this Idempotency-Key is in progress; retry to get its answer.");
-		}
+	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_DONE), NULL, NULL, "issiiss", 201LL, text,
+	                            location, r->tenant->id, r->user->user_id, "tickets.create", idem) == -1)
 		goto fail;
-	}
 	if (db_commit(r->db) == -1)
 		return 500;
 	response_header(r, "Location", location);
