@@ -9,6 +9,14 @@
 
 static const char health_sql[] = "SELECT 1";
 
+int health_ping(struct request *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_add_str(o, "status", "ok");
+	return response_json(r, 200, o);
+}
+
 int health_get(struct request *r)
 {
 	struct db_rows rows;

@@ -6,5 +6,7 @@ struct request;
 
 /* GET /healthz: 200 when the database answers, 503 when it does not. Needs no tenant. */
 int health_get(struct request *r);
+/* GET /ping: touches neither the database nor a token: the FastCGI pool's own ceiling. */
+int health_ping(struct request *r);
 
 #endif

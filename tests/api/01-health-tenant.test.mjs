@@ -91,3 +91,10 @@ test('API answers carry the security headers and are never cached', async () => 
 		assert.equal(res.headers.server, 'nginx', 'no version banner');
 	}
 });
+
+test('ping answers without a tenant, a token or the database', async () => {
+	const res = await request('nosuchtenant', 'GET', '/api/v1/ping');
+	assert.equal(res.status, 200, res.text);
+	assert.deepEqual(res.json, { status: 'ok' });
+	assert.equal(res.headers['cache-control'], 'no-store');
+});
