@@ -102,3 +102,21 @@ format:
 
 clean:
 	rm -rf $(BUILD) frontend/vendor
+
+# Each libFuzzer harness in tests/fuzz/ (clang, ASan + UBSan) from its seed corpus; new corpus
+# entries stay in var/fuzz/corpus, crashing inputs go to var/fuzz/crashes.
+.PHONY: fuzz fuzz-short
+fuzz:
+	@FUZZ_SECONDS=60 ops/fuzz.sh
+
+# Five seconds per harness, for make test.
+fuzz-short:
+	@FUZZ_SECONDS=5 ops/fuzz.sh
+
+# wrk against the real stack on 127.0.0.1:18180 (data in var/bench, generated once and reused);
+# the results table goes to BENCHMARKS.md. QUICK=1: a small data set and short runs.
+.PHONY: bench
+QUICK ?= 0
+bench: deps
+	@$(MAKE) --no-print-directory build vendor
+	@QUICK=$(QUICK) ops/bench.sh

@@ -328,7 +328,7 @@ static int worker_main(int listen_fd, void *arg)
 	/* A database that is down at start is not fatal: requests answer 503 until it is back. */
 	if (db_open(&w.db, &cfg->db) == -1)
 		log_warn("starting without a database connection");
-	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_error("FCGX_InitRequest failed");
 		return 1;
 	}
@@ -336,12 +336,10 @@ static int worker_main(int listen_fd, void *arg)
 	while (!master_stop_requested()) {
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
-		master_request_begin();
 		request_handle(&w, &fr, &out, log_requests);
 		FCGX_Finish_r(&fr);
 		arena_reset(&w.arena);
 		w.requests++;
-		master_request_end();
 		if (cfg->max_requests > 0 && ++served >= cfg->max_requests)
 			break;
 	}

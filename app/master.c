@@ -19,7 +19,7 @@
 #define STOP_GRACE_SECONDS 10
 
 static volatile sig_atomic_t got_stop, got_hup, got_chld;
-static volatile sig_atomic_t worker_busy, worker_stop;
+static volatile sig_atomic_t worker_stop;
 
 struct slot {
 	pid_t pid;
@@ -40,25 +40,17 @@ static void on_master_signal(int sig)
 static void on_worker_term(int sig)
 {
 	(void)sig;
-	/* Idle in accept(): leave now. Busy: finish the request, then leave. */
-	if (!worker_busy)
-		_exit(0);
+	/* No exit from here: a worker may have accepted a connection and not yet marked itself
+	 * busy. The flag ends the accept loop; an accept() in progress fails with EINTR (the
+	 * request is initialised with FCGI_FAIL_ACCEPT_ON_INTR), and a request in progress is
+	 * finished first. */
 	worker_stop = 1;
+	FCGX_ShutdownPending();
 }
 
 int master_stop_requested(void)
 {
 	return worker_stop;
-}
-
-void master_request_begin(void)
-{
-	worker_busy = 1;
-}
-
-void master_request_end(void)
-{
-	worker_busy = 0;
 }
 
 static pid_t spawn(int fd, worker_main_fn fn, void *arg)

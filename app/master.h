@@ -21,8 +21,5 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg);
 
 /* For workers: true once a graceful stop was asked for. */
 int master_stop_requested(void);
-/* For workers: brackets a request so a stop signal lets it finish first. */
-void master_request_begin(void);
-void master_request_end(void);
 
 #endif

@@ -37,6 +37,7 @@ static const struct field_spec ticket_create_input[TICKET_CREATE__MAX] = {
                                        .max_chars = TICKET_DESCRIPTION_MAX},
         [TICKET_CREATE_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
         [TICKET_CREATE_CUSTOMER_ID] = {.name = "customer_id", .type = FIELD_ID},
+        [TICKET_CREATE_CATEGORY] = {.name = "category", .type = FIELD_STRING, .min_chars = 1, .max_chars = 60},
 };
 
 static const struct field_spec ticket_patch_input[TICKET_PATCH__MAX] = {
@@ -83,6 +84,10 @@ static const struct field_spec word_list_input[WORD_LIST__MAX] = {
         [WORD_LIST_CHECK_INTERNAL] = {.name = "check_internal_notes", .type = FIELD_BOOL},
 };
 
+static const struct field_spec me_input[ME__MAX] = {
+        [ME_AVAILABILITY] = {.name = "availability", .type = FIELD_ENUM, .choices = user_availability_names},
+};
+
 const struct route routes[] = {
         {"health", METHOD_GET, "/api/v1/healthz", ROLES_ANONYMOUS, NULL, 0, health_get, ROUTE_NO_TENANT},
         {"ping", METHOD_GET, "/api/v1/ping", ROLES_ANONYMOUS, NULL, 0, health_ping, ROUTE_NO_TENANT},
@@ -91,6 +96,8 @@ const struct route routes[] = {
          ROUTE_NO_CSRF},
         {"auth.logout", METHOD_POST, "/api/v1/auth/logout", ROLES_SIGNED_IN, NULL, 0, auth_logout, 0},
         {"me.get", METHOD_GET, "/api/v1/me", ROLES_SIGNED_IN, NULL, 0, auth_me, 0},
+        {"me.update", METHOD_PATCH, "/api/v1/me", ROLES_STAFF, me_input, N(me_input), user_me_patch, 0},
+        {"notifications.list", METHOD_GET, "/api/v1/notifications", ROLES_STAFF, NULL, 0, user_notifications, 0},
         {"statuses.list", METHOD_GET, "/api/v1/statuses", ROLES_SIGNED_IN, NULL, 0, tenant_statuses, 0},
         {"users.list", METHOD_GET, "/api/v1/users", ROLES_STAFF, NULL, 0, user_list, 0},
         {"tickets.list", METHOD_GET, "/api/v1/tickets", ROLES_SIGNED_IN, NULL, 0, ticket_list, 0},
@@ -113,8 +120,7 @@ const struct route routes[] = {
          NULL, 0, supplier_request_answer, 0},
         {"board.get", METHOD_GET, "/api/v1/board", ROLES_STAFF, NULL, 0, light_board, 0},
         {"admin.lights.get", METHOD_GET, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), NULL, 0, light_admin_get, 0},
-        {"admin.word_list.get", METHOD_GET, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), NULL, 0, word_list_get,
-         0},
+        {"admin.word_list.get", METHOD_GET, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), NULL, 0, word_list_get, 0},
         {"admin.word_list.put", METHOD_PUT, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), word_list_input,
          N(word_list_input), word_list_put, 0},
         {"admin.lights.put", METHOD_PUT, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), light_admin_input,

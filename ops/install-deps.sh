@@ -10,8 +10,9 @@ packages=(
 	mariadb-server mariadb-client                     # the private database under var/
 	nginx-light                                       # static files and FastCGI in front of portald
 	chromium fonts-dejavu-core                        # browser tests
-	curl ca-certificates tzdata
+	curl ca-certificates tzdata iproute2
 	clang-format cppcheck                             # make lint
+	clang libclang-rt-14-dev                          # make fuzz (libFuzzer, sanitizer runtimes)
 )
 
 missing=()

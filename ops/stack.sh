@@ -47,13 +47,13 @@ wait_for() {
 stop_pid() {
 	local file=$1 name=$2 i
 	pid_alive "$file" || { rm -f "$file"; return 0; }
-	kill -TERM "$(cat "$file")" 2>/dev/null || true
+	kill -TERM "$(cat "$file" 2>/dev/null)" 2>/dev/null || true
 	for ((i = 0; i < 150; i++)); do
 		pid_alive "$file" || { rm -f "$file"; return 0; }
 		sleep 0.1
 	done
 	say "$name did not stop in 15 s; killing it"
-	kill -KILL "$(cat "$file")" 2>/dev/null || true
+	kill -KILL "$(cat "$file" 2>/dev/null)" 2>/dev/null || true
 	rm -f "$file"
 }
 

@@ -48,7 +48,14 @@ enum ctl_tenant_stmt {
 	T_BUMP,
 	T_CLOCKS,   /* which traffic-light clocks run in each status of a new pipeline */
 	T_WORD_ADD, /* a neutral-language term from the definition (added, never removed here) */
-	T_CALENDAR, /* business hours, when the definition has them */
+	T_SKILL_ADD,
+	T_SKILL_GET,
+	T_USER_SKILL,   /* an agent's level in a skill */
+	T_USER_ROUTING, /* capacity and availability */
+	T_CATEGORY,     /* a category and the skill it needs */
+	T_LEVEL,        /* the level a priority needs */
+	T_INTAKE,       /* where the default pipeline sends new tickets */
+	T_CALENDAR,     /* business hours, when the definition has them */
 	T_STMT__MAX
 };
 
@@ -95,9 +102,25 @@ static const char *const sql[T_STMT__MAX] = {
         "UPDATE statuses SET clocks = CASE category WHEN 'waiting_customer' THEN 'supplier' "
         "WHEN 'deferred' THEN '' WHEN 'resolved' THEN '' WHEN 'closed' THEN '' "
         "ELSE 'response,supplier,communication' END WHERE tenant_id = ? AND pipeline_id = ?",
-        	/* T_WORD_ADD */
-	"INSERT IGNORE INTO word_list (tenant_id, term) VALUES (?, ?)",
-	/* T_CALENDAR */
+        /* T_WORD_ADD */
+        "INSERT IGNORE INTO word_list (tenant_id, term) VALUES (?, ?)",
+        /* T_SKILL_ADD */ "INSERT IGNORE INTO skills (tenant_id, name) VALUES (?, ?)",
+        /* T_SKILL_GET */ "SELECT id FROM skills WHERE tenant_id = ? AND name = ?",
+        /* T_USER_SKILL */
+        "INSERT INTO user_skills (tenant_id, user_id, skill_id, level) VALUES (?, ?, ?, ?) "
+        "ON DUPLICATE KEY UPDATE level = VALUES(level)",
+        /* T_USER_ROUTING */
+        "UPDATE users SET capacity = ?, availability = ? WHERE tenant_id = ? AND email = ?",
+        /* T_CATEGORY */
+        "INSERT INTO categories (tenant_id, name, skill_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE skill_id = "
+        "VALUES(skill_id)",
+        /* T_LEVEL */
+        "INSERT INTO priority_levels (tenant_id, priority, min_level) VALUES (?, ?, ?) "
+        "ON DUPLICATE KEY UPDATE min_level = VALUES(min_level)",
+        /* T_INTAKE */
+        "UPDATE pipelines SET intake = ?, manager_id = (SELECT id FROM users WHERE tenant_id = ? AND email = ?), "
+        "is_default = is_default WHERE tenant_id = ? AND is_default = 1",
+        /* T_CALENDAR */
         "UPDATE tenants SET calendar = ?, lights_version = lights_version + 1 WHERE id = ? AND NOT (calendar <=> ?)",
 };
 
@@ -290,6 +313,94 @@ static long long upsert_user(struct db *db, long long tenant_id, const char *ema
 	return id;
 }
 
+static long long skill_id(struct db *db, struct arena *a, long long tenant_id, const char *name, const char *file)
+{
+	struct db_rows rows;
+
+	if (name == NULL || utf8_chars(name, strlen(name)) == 0 || utf8_chars(name, strlen(name)) > 60)
+		ctl_die("%s: skill names are 1-60 characters", file);
+	if (db_exec(db, sql[T_SKILL_ADD], NULL, NULL, "is", tenant_id, name) == -1 ||
+	    db_query(db, a, sql[T_SKILL_GET], &rows, "is", tenant_id, name) == -1 || rows.nrows != 1)
+		ctl_die("cannot add skill %s", name);
+	return db_cell_ll(&rows, 0, 0);
+}
+
+/* Skills, capacity and availability of users; categories, levels and intake of the tenant. */
+static void apply_routing(struct db *db, struct arena *a, struct json_object *def, const char *file,
+                          long long tenant_id)
+{
+	struct json_object *arr, *routing, *v;
+
+	if (json_object_object_get_ex(def, "users", &arr) && json_object_is_type(arr, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			struct json_object *u = json_object_array_get_idx(arr, i), *skills;
+			const char *email = json_object_get_string(json_object_object_get(u, "email"));
+			long long capacity = 10;
+			const char *availability = "available";
+			struct db_rows rows;
+
+			if (json_object_object_get_ex(u, "capacity", &v))
+				capacity = json_object_get_int64(v);
+			if (json_object_object_get_ex(u, "availability", &v))
+				availability = json_object_get_string(v);
+			if (capacity < 0 || capacity > 10000 ||
+			    (strcmp(availability, "available") != 0 && strcmp(availability, "away") != 0))
+				ctl_die("%s: %s: capacity 0-10000, availability available or away", file, email);
+			if (db_exec(db, sql[T_USER_ROUTING], NULL, NULL, "isis", capacity, availability, tenant_id,
+			            email) == -1)
+				ctl_die("cannot set the routing of %s", email);
+			if (!json_object_object_get_ex(u, "skills", &skills))
+				continue;
+			if (db_query(db, a, sql[T_USER_GET], &rows, "is", tenant_id, email) == -1 || rows.nrows != 1)
+				ctl_die("cannot read %s", email);
+			json_object_object_foreach(skills, name, level)
+			{
+				long long lv = json_object_get_int64(level);
+
+				if (!json_object_is_type(level, json_type_int) || lv < 1 || lv > 5)
+					ctl_die("%s: %s: skill levels are 1 to 5", file, email);
+				if (db_exec(db, sql[T_USER_SKILL], NULL, NULL, "iiii", tenant_id,
+				            db_cell_ll(&rows, 0, 0), skill_id(db, a, tenant_id, name, file), lv) == -1)
+					ctl_die("cannot set a skill of %s", email);
+			}
+		}
+	if (!json_object_object_get_ex(def, "routing", &routing))
+		return;
+	if (json_object_object_get_ex(routing, "categories", &arr) && json_object_is_type(arr, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			struct json_object *c = json_object_array_get_idx(arr, i);
+			const char *name = req_str(c, "name", 60, file), *skill = req_str(c, "skill", 60, file);
+
+			if (db_exec(db, sql[T_CATEGORY], NULL, NULL, "isi", tenant_id, name,
+			            skill_id(db, a, tenant_id, skill, file)) == -1)
+				ctl_die("cannot add category %s", name);
+		}
+	if (json_object_object_get_ex(routing, "levels", &v)) {
+		json_object_object_foreach(v, priority, level)
+		{
+			long long lv = json_object_get_int64(level);
+
+			if (strcmp(priority, "low") != 0 && strcmp(priority, "normal") != 0 &&
+			    strcmp(priority, "high") != 0 && strcmp(priority, "urgent") != 0)
+				ctl_die("%s: routing levels are for low, normal, high and urgent", file);
+			if (lv < 1 || lv > 5 ||
+			    db_exec(db, sql[T_LEVEL], NULL, NULL, "isi", tenant_id, priority, lv) == -1)
+				ctl_die("%s: routing levels are 1 to 5", file);
+		}
+	}
+	if (json_object_object_get_ex(routing, "intake", &v)) {
+		const char *intake = json_object_get_string(v), *manager = NULL;
+		struct json_object *m;
+
+		if (strcmp(intake, "manual") != 0 && strcmp(intake, "router") != 0 && strcmp(intake, "triage") != 0)
+			ctl_die("%s: intake is manual, router or triage", file);
+		if (json_object_object_get_ex(routing, "manager", &m))
+			manager = json_object_get_string(m);
+		if (db_exec(db, sql[T_INTAKE], NULL, NULL, "sisi", intake, tenant_id, manager, tenant_id) == -1)
+			ctl_die("cannot set the intake");
+	}
+}
+
 static void apply_one(const char *file)
 {
 	struct db *db = ctl_connect();
@@ -389,6 +500,7 @@ static void apply_one(const char *file)
 			if (db_exec(db, sql[T_WORD_ADD], NULL, NULL, "is", tenant_id, term) == -1)
 				ctl_die("cannot add a word_list term");
 		}
+	apply_routing(db, a, def, file, tenant_id);
 	if (json_object_object_get_ex(def, "calendar", &v)) {
 		const char *cal =
 		        json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);

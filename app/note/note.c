@@ -159,10 +159,11 @@ int note_create(struct request *r)
 				int rc;
 
 				json_object_put(overridden);
-				validation_add(&r->invalid, r->a, "body", "neutral_language",
-				               "The note uses %s from the neutral-language list. Rephrase it, or post it "
-				               "anyway with override (the override is recorded).",
-				               list.data);
+				validation_add(
+				        &r->invalid, r->a, "body", "neutral_language",
+				        "The note uses %s from the neutral-language list. Rephrase it, or post it "
+				        "anyway with override (the override is recorded).",
+				        list.data);
 				rc = problem(r, 422, "neutral_language", "%s", r->invalid.errors[0].message);
 				buf_release(&list);
 				return rc;

@@ -16,9 +16,12 @@ enum note_visibility {
 extern const char *const note_visibility_names[NOTE__MAX + 1];
 
 /* Fields of POST /tickets/{number}/notes. */
-enum note_create_field { NOTE_CREATE_BODY, 	NOTE_CREATE_VISIBILITY,
+enum note_create_field {
+	NOTE_CREATE_BODY,
+	NOTE_CREATE_VISIBILITY,
 	NOTE_CREATE_OVERRIDE, /* post despite the neutral-language check; recorded on the timeline */
-	NOTE_CREATE__MAX };
+	NOTE_CREATE__MAX
+};
 
 int note_list(struct request *r);
 int note_create(struct request *r);

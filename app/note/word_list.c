@@ -54,7 +54,8 @@ int word_list_put(struct request *r)
 	const char **terms, **folded;
 
 	if (n > WORDCHECK_MAX_TERMS) {
-		validation_add(&r->invalid, r->a, "terms", "too_long", "the list holds at most %d terms", WORDCHECK_MAX_TERMS);
+		validation_add(&r->invalid, r->a, "terms", "too_long", "the list holds at most %d terms",
+		               WORDCHECK_MAX_TERMS);
 		return problem_invalid(r);
 	}
 	terms = arena_alloc(r->a, (n ? n : 1) * sizeof(*terms));
@@ -65,9 +66,10 @@ int word_list_put(struct request *r)
 		bool dup = false;
 
 		if (!json_object_is_type(v, json_type_string) || !wordcheck_term_valid(t)) {
-			validation_add(&r->invalid, r->a, arena_printf(r->a, "terms/%zu", i), "invalid_value",
-			               "each term is 1 to %d characters with a letter or digit, and '*' only at its end",
-			               WORDCHECK_TERM_MAX);
+			validation_add(
+			        &r->invalid, r->a, arena_printf(r->a, "terms/%zu", i), "invalid_value",
+			        "each term is 1 to %d characters with a letter or digit, and '*' only at its end",
+			        WORDCHECK_TERM_MAX);
 			return problem_invalid(r);
 		}
 		/* Terms that fold to the same text are one term. */

@@ -5,11 +5,7 @@
 struct request;
 
 /* Fields of PUT /admin/word_list. */
-enum word_list_field {
-	WORD_LIST_TERMS,
-	WORD_LIST_CHECK_INTERNAL,
-	WORD_LIST__MAX
-};
+enum word_list_field { WORD_LIST_TERMS, WORD_LIST_CHECK_INTERNAL, WORD_LIST__MAX };
 
 int word_list_get(struct request *r);
 /* Replaces the list; takes effect in every worker at its next request. */

@@ -9,17 +9,17 @@
 
 /* Base letters of U+00C0..U+017F (Latin-1 Supplement letters and Latin Extended-A), lower case;
  * a NUL entry keeps the character as it is. Two-letter folds are handled in fold_cp. */
-static const char latin_base[] = "aaaaaaaceeeeiiii"  /* C0-CF */
-                                 "dnooooo\0ouuuuyts" /* D0-DF: D7 is the multiplication sign */
-                                 "aaaaaaaceeeeiiii"  /* E0-EF */
-                                 "dnooooo\0ouuuuyty" /* F0-FF: F7 is the division sign */
-                                 "aaaaaaccccccccdd"  /* 100-10F */
-                                 "ddeeeeeeeeeegggg"  /* 110-11F */
-                                 "gggghhhhiiiiiiii"  /* 120-12F */
-                                 "iiiijjkkklllllll"  /* 130-13F */
-                                 "lllnnnnnnnnnoooo"  /* 140-14F */
-                                 "oooorrrrrrssssss"  /* 150-15F */
-                                 "ssssttttttuuuuuu"  /* 160-16F */
+static const char latin_base[] = "aaaaaaaceeeeiiii"   /* C0-CF */
+                                 "dnooooo\0ouuuuyts"  /* D0-DF: D7 is the multiplication sign */
+                                 "aaaaaaaceeeeiiii"   /* E0-EF */
+                                 "dnooooo\0ouuuuyty"  /* F0-FF: F7 is the division sign */
+                                 "aaaaaaccccccccdd"   /* 100-10F */
+                                 "ddeeeeeeeeeegggg"   /* 110-11F */
+                                 "gggghhhhiiiiiiii"   /* 120-12F */
+                                 "iiiijjkkklllllll"   /* 130-13F */
+                                 "lllnnnnnnnnnoooo"   /* 140-14F */
+                                 "oooorrrrrrssssss"   /* 150-15F */
+                                 "ssssttttttuuuuuu"   /* 160-16F */
                                  "uuuuuuwwyyyzzzzzs"; /* 170-17F */
 
 /* Appends the folded form of code point cp; returns the number of bytes written (at most 4).
@@ -181,8 +181,7 @@ static bool occurs(const char *text, const char *term)
 	return false;
 }
 
-size_t wordcheck_find(struct arena *a, const char *text, size_t len, const char *const *terms, size_t n,
-                      size_t *found)
+size_t wordcheck_find(struct arena *a, const char *text, size_t len, const char *const *terms, size_t n, size_t *found)
 {
 	const char *folded = wordcheck_fold(a, text, len);
 	size_t count = 0;

@@ -8,7 +8,7 @@
 
 struct arena;
 
-#define WORDCHECK_TERM_MAX 100
+#define WORDCHECK_TERM_MAX  100
 #define WORDCHECK_MAX_TERMS 500
 
 /* Folds UTF-8 text to the form terms are compared in: lower case, accents removed, full-width
@@ -22,7 +22,6 @@ int wordcheck_term_valid(const char *term);
 
 /* Finds which of terms[0..n) occur in text. Writes the indexes of the matching terms to
  * found (capacity n) and returns their number. */
-size_t wordcheck_find(struct arena *a, const char *text, size_t len, const char *const *terms, size_t n,
-                      size_t *found);
+size_t wordcheck_find(struct arena *a, const char *text, size_t len, const char *const *terms, size_t n, size_t *found);
 
 #endif

@@ -19,6 +19,13 @@ enum status_category {
 	CATEGORY__MAX
 };
 
+enum pipeline_intake {
+	INTAKE_MANUAL, /* new tickets wait unassigned */
+	INTAKE_ROUTER, /* the skill-based router assigns them */
+	INTAKE_TRIAGE, /* the pipeline's manager checks them first */
+	INTAKE__MAX
+};
+
 struct pipeline_status {
 	long long id;
 	const char *key;
@@ -38,6 +45,8 @@ struct pipeline {
 	const char *key;
 	const char *name;
 	bool is_default;
+	enum pipeline_intake intake;      /* where new tickets go */
+	long long manager_id;             /* triage and fallback owner; 0: none */
 	struct pipeline_status *statuses; /* in position order */
 	size_t nstatuses;
 };

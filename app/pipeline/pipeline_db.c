@@ -15,7 +15,8 @@ enum pipeline_stmt {
 
 static const char *const pipeline_sql[PIPELINE_STMT__MAX] = {
         /* PIPELINE_LIST */
-        "SELECT id, pkey, name, is_default FROM pipelines WHERE tenant_id = ? ORDER BY is_default DESC, id",
+        "SELECT id, pkey, name, is_default, intake, COALESCE(manager_id, 0) FROM pipelines WHERE tenant_id = ? "
+        "ORDER BY is_default DESC, id",
         /* STATUS_LIST */
         "SELECT id, pipeline_id, skey, staff_name, customer_name, category, color, position, is_entry, clocks "
         "FROM statuses WHERE tenant_id = ? ORDER BY pipeline_id, position, id",
@@ -42,6 +43,10 @@ int pipeline_db_load(struct db *db, struct arena *a, long long tenant_id, struct
 		p->key = db_cell(&pr, i, 1);
 		p->name = db_cell(&pr, i, 2);
 		p->is_default = db_cell_ll(&pr, i, 3) != 0;
+		p->intake = strcmp(db_cell(&pr, i, 4), "router") == 0   ? INTAKE_ROUTER
+		            : strcmp(db_cell(&pr, i, 4), "triage") == 0 ? INTAKE_TRIAGE
+		                                                        : INTAKE_MANUAL;
+		p->manager_id = db_cell_ll(&pr, i, 5);
 		for (size_t s = 0; s < sr.nrows; s++)
 			if (db_cell_ll(&sr, s, 1) == p->id)
 				count++;

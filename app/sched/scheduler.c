@@ -74,11 +74,9 @@ int scheduler_run(const struct scheduler_config *cfg)
 	while (!master_stop_requested()) {
 		struct timespec pause = {cfg->interval_ms / 1000, (long)(cfg->interval_ms % 1000) * 1000000L};
 
-		master_request_begin();
 		pass(&db, &a, &cache, holder);
 		db_rollback(&db); /* nothing is left open across a sleep */
 		arena_reset(&a);
-		master_request_end();
 		if (master_stop_requested())
 			break;
 		nanosleep(&pause, NULL);

@@ -43,7 +43,7 @@ struct tenant {
 	const char **words; /* the neutral-language list */
 	size_t nwords;
 	bool check_internal_notes; /* internal notes are checked too (the default) */
-	struct arena mem; /* owns everything above */
+	struct arena mem;          /* owns everything above */
 };
 
 struct tenant_cache {

@@ -41,6 +41,8 @@ struct ticket {
 	long long version;
 	const char *created_at;
 	const char *updated_at;
+	const char *category; /* NULL: none */
+	const char *queue;    /* "triage", "fallback" or NULL */
 };
 
 /* Fields of POST /tickets. */
@@ -49,6 +51,7 @@ enum ticket_create_field {
 	TICKET_CREATE_DESCRIPTION,
 	TICKET_CREATE_PRIORITY,
 	TICKET_CREATE_CUSTOMER_ID,
+	TICKET_CREATE_CATEGORY,
 	TICKET_CREATE__MAX
 };
 

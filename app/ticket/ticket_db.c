@@ -22,14 +22,16 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         "UPDATE ticket_counters SET last_number = LAST_INSERT_ID(last_number + 1) WHERE tenant_id = ?",
         /* TICKET_INSERT */
         "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
-        "customer_id, company_id, assignee_id, created_by, version, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+        "customer_id, company_id, assignee_id, created_by, category_id, version, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+        /* TICKET_CATEGORY_GET */
+        "SELECT id FROM categories WHERE tenant_id = ? AND name = ?",
         /* TICKET_SET_STATUS */
         "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
         "WHERE tenant_id = ? AND id = ?",
         /* TICKET_UPDATE */
-        "UPDATE tickets SET subject = ?, priority = ?, assignee_id = ?, version = version + 1, "
-        "updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ? AND version = ?",
+        "UPDATE tickets SET subject = ?, priority = ?, assignee_id = ?, queue = IF(assignee_id IS NULL, queue, NULL), "
+        "version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ? AND version = ?",
         /* TICKET_TOUCH */
         "UPDATE tickets SET updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
         /* TICKET_CUSTOMER_GET */
@@ -75,8 +77,10 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	t->version = db_cell_ll(rows, i, 13);
 	t->created_at = db_cell(rows, i, 14);
 	t->updated_at = db_cell(rows, i, 15);
+	t->category = db_cell(rows, i, 16);
+	t->queue = db_cell(rows, i, 17);
 	if (with_description)
-		t->description = db_cell(rows, i, 16);
+		t->description = db_cell(rows, i, 18);
 }
 
 /* Customers see their own tickets, and their company's where the tenant allows it. */

@@ -10,15 +10,16 @@ struct db_rows;
 struct ticket;
 
 enum ticket_stmt {
-	TICKET_GET,             /* one ticket by number */
-	TICKET_GET_FOR_UPDATE,  /* same, locked for a change */
-	TICKET_NEXT_NUMBER,     /* the tenant's counter, in the create's transaction */
-	TICKET_INSERT,          /* a new ticket */
-	TICKET_SET_STATUS,      /* a pipeline move */
-	TICKET_UPDATE,          /* subject, priority, assignee, guarded by version */
-	TICKET_TOUCH,           /* updated_at only */
-	TICKET_CUSTOMER_GET,    /* the customer a ticket is raised for */
-	TICKET_STAFF_GET,       /* an assignee candidate */
+	TICKET_GET,               /* one ticket by number */
+	TICKET_GET_FOR_UPDATE,    /* same, locked for a change */
+	TICKET_NEXT_NUMBER,       /* the tenant's counter, in the create's transaction */
+	TICKET_INSERT,            /* a new ticket */
+	TICKET_CATEGORY_GET,      /* a category by name */
+	TICKET_SET_STATUS,        /* a pipeline move */
+	TICKET_UPDATE,            /* subject, priority, assignee, guarded by version */
+	TICKET_TOUCH,             /* updated_at only */
+	TICKET_CUSTOMER_GET,      /* the customer a ticket is raised for */
+	TICKET_STAFF_GET,         /* an assignee candidate */
 	TICKET_IDEMPOTENCY_GET,   /* a stored answer for an Idempotency-Key */
 	TICKET_IDEMPOTENCY_CLAIM, /* the key's row, taken before the work */
 	TICKET_IDEMPOTENCY_DONE,  /* the answer, stored with the work */
@@ -34,11 +35,13 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 #define TICKET_COLUMNS                                                                                        \
 	"t.id, t.number, t.subject, t.priority, t.status_id, t.pipeline_id, t.customer_id, c.name, c.email, " \
 	"COALESCE(t.company_id, 0), co.name, COALESCE(t.assignee_id, 0), a.name, t.version, "                 \
-	"DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%sZ')"
+	"DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "  \
+	"cat.name, t.queue"
 #define TICKET_JOINS                                                                          \
 	" FROM tickets t JOIN users c ON c.id = t.customer_id AND c.tenant_id = t.tenant_id " \
 	"LEFT JOIN companies co ON co.id = t.company_id AND co.tenant_id = t.tenant_id "      \
-	"LEFT JOIN users a ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
+	"LEFT JOIN users a ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "            \
+	"LEFT JOIN categories cat ON cat.id = t.category_id AND cat.tenant_id = t.tenant_id "
 
 /* The list statement's start; filters are appended as "AND ..." fragments. */
 #define TICKET_LIST_SELECT "SELECT " TICKET_COLUMNS TICKET_JOINS "WHERE t.tenant_id = ?"

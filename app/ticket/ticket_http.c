@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include "../assign/assign.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/json.h"
@@ -72,6 +73,9 @@ struct json_object *ticket_json(const struct tenant *t, const struct principal *
 			json_add_null(o, "assignee");
 		}
 	}
+	json_add_str(o, "category", tk->category);
+	if (staff)
+		json_add_str(o, "queue", tk->queue);
 	json_add_int(o, "version", tk->version);
 	json_add_str(o, "created_at", tk->created_at);
 	json_add_str(o, "updated_at", tk->updated_at);
@@ -201,6 +205,7 @@ int ticket_list(struct request *r)
 	const char *customer_s = request_query(r, "customer", &bad);
 	const char *priority_s = request_query(r, "priority", &bad);
 	const char *q = request_query(r, "q", &bad);
+	const char *queue_s = request_query(r, "queue", &bad);
 	long long limit = TICKET_LIST_DEFAULT, cursor = 0, customer = 0, assignee = 0, status_ids[8];
 	size_t nstatus = 0;
 	bool assignee_none = false;
@@ -251,6 +256,8 @@ int ticket_list(struct request *r)
 		if (!known)
 			return bad_param(r, "priority must be one of: low, normal, high, urgent.");
 	}
+	if (queue_s != NULL && strcmp(queue_s, "triage") != 0 && strcmp(queue_s, "fallback") != 0)
+		return bad_param(r, "queue must be triage or fallback.");
 	if (q != NULL && strlen(q) > 4 * TICKET_SUBJECT_MAX)
 		return bad_param(r, "q is longer than a subject can be.");
 
@@ -278,6 +285,8 @@ int ticket_list(struct request *r)
 		list_add_int(&lq, " AND t.customer_id = ?", customer);
 	if (priority_s != NULL)
 		list_add_str(&lq, " AND t.priority = ?", priority_s);
+	if (queue_s != NULL && r->user->role != ROLE_CUSTOMER)
+		list_add_str(&lq, " AND t.queue = ?", queue_s);
 	if (q != NULL && q[0] != '\0')
 		list_add_str(&lq, " AND t.subject LIKE ?", like_pattern(r->a, q));
 	if (cursor > 0)
@@ -350,7 +359,7 @@ int ticket_create(struct request *r)
 	const struct pipeline *p = tenant_default_pipeline(r->tenant);
 	const struct pipeline_status *entry = pipeline_entry(p);
 	const char *idem = r->idempotency_key, *hash = NULL, *priority;
-	long long customer_id, number, ticket_id;
+	long long customer_id, number, ticket_id, category_id = 0;
 	struct ticket tk;
 	struct db_rows rows;
 	struct json_object *body;
@@ -424,10 +433,22 @@ int ticket_create(struct request *r)
 	tk.company_name = db_cell(&rows, 0, 3);
 	if (db_exec(r->db, ticket_db_sql(TICKET_NEXT_NUMBER), NULL, &number, "i", r->tenant->id) == -1)
 		goto fail;
-	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiui", r->tenant->id, number, p->id,
+	if (in[TICKET_CREATE_CATEGORY].present) {
+		if (db_query(r->db, r->a, ticket_db_sql(TICKET_CATEGORY_GET), &rows, "is", r->tenant->id,
+		             in[TICKET_CREATE_CATEGORY].str) == -1)
+			goto fail;
+		if (rows.nrows == 0) {
+			db_rollback(r->db);
+			validation_add(&r->invalid, r->a, "category", "not_found",
+			               "category is not a category of this tenant");
+			return problem_invalid(r);
+		}
+		category_id = db_cell_ll(&rows, 0, 0);
+	}
+	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuiu", r->tenant->id, number, p->id,
 	            entry->id, in[TICKET_CREATE_SUBJECT].str,
 	            in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority,
-	            customer_id, tk.company_id, r->user->user_id) == -1)
+	            customer_id, tk.company_id, r->user->user_id, category_id) == -1)
 		goto fail;
 	{
 		struct json_object *data = json_object_new_object();
@@ -440,6 +461,9 @@ int ticket_create(struct request *r)
 		if (timeline_record(r->db, r->a, &ch, data) == -1)
 			goto fail;
 	}
+	/* Who gets it: the pipeline's intake decides, inside this transaction. */
+	if (assign_new_ticket(r->db, r->a, r->tenant, ticket_id, r->user->user_id) == -1)
+		goto fail;
 	/* Read back what was stored, so the answer shows the server's own times and values. */
 	{
 		struct ticket *stored;

@@ -36,6 +36,7 @@ static const char *const kind_names[] = {
         "supplier_asked",    /* EVENT_SUPPLIER_ASKED */
         "supplier_answered", /* EVENT_SUPPLIER_ANSWERED */
         "light_changed",     /* EVENT_LIGHT_CHANGED */
+        "queued",            /* EVENT_QUEUED */
 };
 /* A kind added to the enum without a name here fails the build, not a query. */
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == EVENT__MAX, "a timeline kind has no name");

@@ -19,6 +19,7 @@ enum timeline_kind {
 	EVENT_SUPPLIER_ASKED,    /* {"request_id","supplier"} */
 	EVENT_SUPPLIER_ANSWERED, /* {"request_id","supplier"} */
 	EVENT_LIGHT_CHANGED,     /* {"level","colour"}: recorded by the sweeper */
+	EVENT_QUEUED,            /* {"queue","reason"}: waiting in triage or the fallback queue */
 	EVENT__MAX
 };
 

@@ -79,3 +79,59 @@ int user_list(struct request *r)
 	json_add_null(out, "next_cursor");
 	return response_json(r, 200, out);
 }
+
+const char *const user_availability_names[3] = {"available", "away", NULL};
+
+static const char me_availability_sql[] =
+        "UPDATE users SET availability = ?, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?";
+static const char me_get_sql[] = "SELECT availability, capacity FROM users WHERE tenant_id = ? AND id = ?";
+static const char notifications_sql[] =
+        "SELECT n.id, n.kind, n.message, t.number, DATE_FORMAT(n.created_at, '%Y-%m-%dT%H:%i:%sZ'), "
+        "n.read_at IS NOT NULL FROM notifications n "
+        "LEFT JOIN tickets t ON t.id = n.ticket_id AND t.tenant_id = n.tenant_id "
+        "WHERE n.tenant_id = ? AND n.user_id = ? ORDER BY n.id DESC LIMIT 50";
+
+int user_me_patch(struct request *r)
+{
+	struct db_rows rows;
+	struct json_object *out;
+
+	if (r->input[ME_AVAILABILITY].present &&
+	    db_exec(r->db, me_availability_sql, NULL, NULL, "sii",
+	            user_availability_names[r->input[ME_AVAILABILITY].choice], r->tenant->id, r->user->user_id) == -1)
+		return 500;
+	if (db_query(r->db, r->a, me_get_sql, &rows, "ii", r->tenant->id, r->user->user_id) == -1 || rows.nrows != 1)
+		return 500;
+	out = json_object_new_object();
+	json_add_str(out, "availability", db_cell(&rows, 0, 0));
+	json_add_int(out, "capacity", db_cell_ll(&rows, 0, 1));
+	return response_json(r, 200, out);
+}
+
+int user_notifications(struct request *r)
+{
+	struct db_rows rows;
+	struct json_object *out, *data;
+
+	if (db_query(r->db, r->a, notifications_sql, &rows, "ii", r->tenant->id, r->user->user_id) == -1)
+		return 500;
+	out = json_object_new_object();
+	data = json_object_new_array();
+	for (size_t i = 0; i < rows.nrows; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_add_int(o, "id", db_cell_ll(&rows, i, 0));
+		json_add_str(o, "kind", db_cell(&rows, i, 1));
+		json_add_str(o, "message", db_cell(&rows, i, 2));
+		if (db_cell(&rows, i, 3) != NULL)
+			json_add_int(o, "ticket", db_cell_ll(&rows, i, 3));
+		else
+			json_add_null(o, "ticket");
+		json_add_str(o, "created_at", db_cell(&rows, i, 4));
+		json_add_bool(o, "read", db_cell_ll(&rows, i, 5) != 0);
+		json_object_array_add(data, o);
+	}
+	json_object_object_add(out, "data", data);
+	json_add_null(out, "next_cursor");
+	return response_json(r, 200, out);
+}

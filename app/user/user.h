@@ -15,4 +15,15 @@ struct json_object *user_json(long long id, const char *email, const char *name,
 /* GET /users?role=staff|agent|customer */
 int user_list(struct request *r);
 
+/* Fields of PATCH /me. */
+enum me_field { ME_AVAILABILITY, ME__MAX };
+
+/* NULL-terminated, for the input spec. */
+extern const char *const user_availability_names[3];
+
+/* PATCH /me: staff set their availability for the router. */
+int user_me_patch(struct request *r);
+/* GET /notifications: the caller's inbox, newest first. */
+int user_notifications(struct request *r);
+
 #endif

@@ -50,7 +50,8 @@ function defaultMessage(status) {
  * Sends one API request. `path` is relative to /api/v1. Options: `body`
  * (sent as JSON), `headers`, `quiet401` (do not call the unauthorized
  * handler: used where a 401 is an expected answer, e.g. /me and login).
- * Resolves to {status, data, headers}; rejects with ApiError.
+ * Resolves to {status, data, headers} (data is null for 304 Not Modified);
+ * rejects with ApiError.
  */
 export async function request(method, path, options = {}) {
 	const headers = { Accept: 'application/json, application/problem+json' };
@@ -70,6 +71,9 @@ export async function request(method, path, options = {}) {
 	} catch (e) {
 		throw new ApiError(0, null, null);
 	}
+
+	// A conditional GET (If-None-Match) answered "unchanged": the caller keeps what it has.
+	if (response.status === 304) return { status: 304, data: null, headers: response.headers };
 
 	let data = null;
 	const type = response.headers.get('Content-Type') || '';
@@ -92,6 +96,7 @@ export async function request(method, path, options = {}) {
 export const get = (path, options) => request('GET', path, options);
 export const post = (path, body, options = {}) => request('POST', path, { ...options, body });
 export const patch = (path, body, options = {}) => request('PATCH', path, { ...options, body });
+export const put = (path, body, options = {}) => request('PUT', path, { ...options, body });
 
 /** Builds a query string from an object, leaving out empty values. */
 export function query(params) {

@@ -1,5 +1,7 @@
 // The agent desk: the queue, raising a ticket for a customer, and the
-// ticket view with worknotes, status moves, assignment and the timeline.
+// ticket view with worknotes, status moves, assignment, service levels,
+// supplier requests and the timeline; the lights board in the header and,
+// for admins, the settings.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import * as api from './api.js';
@@ -8,6 +10,9 @@ import {
 	ErrorBox, FieldError, Loading, Logo, PRIORITIES, capitalize,
 } from './ui.js';
 import { NoteList, ticketNumberFrom, useFlash, FlashBar, getAll } from './shared.js';
+import { Board, LightDots, ServiceLevelsCard, levelOf } from './lights.js';
+import { SupplierRequests } from './supplier.js';
+import { Settings } from './settings.js';
 
 const PAGE_SIZE = 25;
 
@@ -37,6 +42,7 @@ export function Desk({ user, tenant, onSignOut }) {
 	else if (route.path === '/') view = html`<${Queue} key="queue" params=${route.params} statuses=${statuses} staff=${staff} user=${user} />`;
 	else if (route.path === '/new') view = html`<${NewTicket} flash=${flash.show} />`;
 	else if (number) view = html`<${TicketView} key=${number} number=${number} statuses=${statuses} staff=${staff} user=${user} flash=${flash.show} />`;
+	else if (route.path === '/settings' || route.path.startsWith('/settings/')) view = html`<${Settings} user=${user} path=${route.path} />`;
 	else view = html`<${NotFound} />`;
 
 	const branding = tenant.branding || {};
@@ -49,7 +55,10 @@ export function Desk({ user, tenant, onSignOut }) {
 			</a>
 			<nav class="topbar-nav">
 				<a href="#/" class=${route.path === '/' ? 'active' : ''} data-testid="nav-queue">Queue</a>
+				${user.role === 'admin' && html`<a href="#/settings" class=${route.path.startsWith('/settings') ? 'active' : ''}
+					data-testid="nav-settings">Settings</a>`}
 			</nav>
+			<${Board} path=${route.path} />
 			<div class="topbar-user">
 				<span class="user-name" data-testid="user-name">${user.name}</span>
 				<span class="user-role" data-testid="user-role">${capitalize(user.role)}</span>
@@ -204,13 +213,14 @@ function QueueTable({ rows }) {
 	}
 	return html`<table class="table queue-table" data-testid="queue-table">
 		<thead><tr>
-			<th class="col-num">#</th><th>Subject</th><th>Status</th><th>Priority</th>
+			<th class="col-num">#</th><th class="col-lights"><span title="Service levels: response, supplier, communication">Lights</span></th><th>Subject</th><th>Status</th><th>Priority</th>
 			<th>Customer</th><th>Assignee</th><th>Updated</th>
 		</tr></thead>
 		<tbody>
 			${rows.map((t) => html`<tr key=${t.number} class="clickable" data-testid="queue-row" data-number=${t.number}
 				onClick=${(e) => { if (e.target.tagName !== 'A') navigate('/tickets/' + t.number); }}>
 				<td class="col-num" data-testid="queue-number">${t.number}</td>
+				<td class="col-lights"><${LightDots} number=${t.number} lights=${t.lights} /></td>
 				<td class="col-subject"><a href=${'#/tickets/' + t.number} data-testid="queue-subject">${t.subject}</a></td>
 				<td><${StatusBadge} status=${t.status} testid="queue-status" /></td>
 				<td><${PriorityBadge} priority=${t.priority} /></td>
@@ -353,6 +363,25 @@ function TicketView({ number, statuses, staff, flash }) {
 
 	useEffect(() => { reloadAll(); }, [reloadAll]);
 
+	// The lights move with time and with supplier requests. A fresh copy of the
+	// same version replaces the ticket; of a newer one (changed elsewhere), only
+	// its lights are taken, so a later change still meets If-Match's check.
+	const refreshLights = useCallback(async () => {
+		const r = await api.get(base);
+		setTicket((t) => (!t || t.version === r.data.version ? r.data : { ...t, lights: r.data.lights }));
+	}, [base]);
+
+	useEffect(() => {
+		const t = setInterval(() => {
+			if (document.visibilityState === 'visible') refreshLights().catch(() => {});
+		}, 60000);
+		return () => clearInterval(t);
+	}, [refreshLights]);
+
+	const onSupplierChanged = useCallback(() => {
+		Promise.all([refreshLights(), loadTimeline()]).catch(() => {});
+	}, [refreshLights, loadTimeline]);
+
 	// A change answered with the fresh ticket; the timeline and notes follow.
 	async function change(send) {
 		if (busy) return;
@@ -417,6 +446,7 @@ function TicketView({ number, statuses, staff, flash }) {
 						? html`<div class="prose" data-testid="ticket-description">${ticket.description}</div>`
 						: html`<p class="muted" data-testid="ticket-description">No description.</p>`}
 				</section>
+				<${SupplierRequests} number=${ticket.number} onChanged=${onSupplierChanged} />
 				<section class="panel">
 					<h2 class="panel-title">Worknotes</h2>
 					${notes === null ? html`<${Loading} />` : html`<${NoteList} notes=${notes} staffView=${true} />`}
@@ -433,6 +463,7 @@ function TicketView({ number, statuses, staff, flash }) {
 							${byKey[key] ? byKey[key].name : key}</button>`)}
 					</div>`}
 				</section>
+				<${ServiceLevelsCard} lights=${ticket.lights} />
 				<section class="panel">
 					<h2 class="panel-title">Details</h2>
 					<dl class="details">
@@ -525,6 +556,14 @@ export function describeEvent(ev, byKey) {
 		return 'assigned the ticket to ' + (d.to_name || '#' + d.to);
 	case 'note_added':
 		return d.visibility === 'public' ? 'added a public reply' : 'added an internal note';
+	case 'supplier_asked':
+		return 'asked ' + (d.supplier || 'a supplier') + ' (supplier request)';
+	case 'supplier_answered':
+		return 'recorded the answer from ' + (d.supplier || 'the supplier');
+	case 'light_changed': {
+		const level = levelOf(d.level);
+		return 'marked ' + (level ? level.label : 'a service level') + ' ' + (d.colour || 'changed');
+	}
 	case 'updated': {
 		const fields = Array.isArray(d.fields) ? d.fields : [];
 		return fields.length ? 'changed ' + fields.join(', ') : 'updated the ticket';

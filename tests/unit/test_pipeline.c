@@ -12,7 +12,7 @@ static struct pipeline_status statuses[] = {
         {4, "deferred", "Deferred", "On hold", CATEGORY_DEFERRED, "#7c3aed", 3, false, 0, from_de, 2},
         {5, "resolved", "Resolved", "Resolved", CATEGORY_RESOLVED, "#16a34a", 4, false, 0, from_re, 1},
 };
-static struct pipeline support = {1, "support", "Support", true, statuses, 5};
+static struct pipeline support = {1, "support", "Support", true, INTAKE_MANUAL, 0, statuses, 5};
 
 static void moves(void)
 {

@@ -35,9 +35,14 @@ static void case_accents_and_width(void)
 	arena_init(&a);
 	CHECK_INT(find(&a, "IDIOTIC design", found), 1);
 	CHECK_INT(found[0], 1);
-	CHECK_INT(find(&a, "\xC3\x8D" "diot", found), 1);                                /* Ídiot */
-	CHECK_INT(find(&a, "\xEF\xBD\x93\xEF\xBD\x94\xEF\xBD\x95\xEF\xBD\x90\xEF\xBD\x89\xEF\xBD\x84", found), 1); /* ｓｔｕｐｉｄ */
-	CHECK_INT(find(&a, "quel cretin", found), 1);                             /* accent-free text, accented term */
+	CHECK_INT(find(&a,
+	               "\xC3\x8D"
+	               "diot",
+	               found),
+	          1); /* Ídiot */
+	CHECK_INT(find(&a, "\xEF\xBD\x93\xEF\xBD\x94\xEF\xBD\x95\xEF\xBD\x90\xEF\xBD\x89\xEF\xBD\x84", found),
+	          1);                                 /* ｓｔｕｐｉｄ */
+	CHECK_INT(find(&a, "quel cretin", found), 1); /* accent-free text, accented term */
 	CHECK_INT(find(&a, "Stüpid? no: St\xC3\xBCpid", found), 1);
 	CHECK_INT(find(&a, "", found), 0);
 	arena_release(&a);
@@ -49,7 +54,11 @@ static void folding_and_terms(void)
 
 	arena_init(&a);
 	CHECK_STR(wordcheck_fold(&a, "  Hello,   WORLD!! ", 19), "hello world");
-	CHECK_STR(wordcheck_fold(&a, "Stra\xC3\x9F" "e", 7), "strasse");
+	CHECK_STR(wordcheck_fold(&a,
+	                         "Stra\xC3\x9F"
+	                         "e",
+	                         7),
+	          "strasse");
 	CHECK(wordcheck_term_valid("idiot*"));
 	CHECK(!wordcheck_term_valid("*idiot"));
 	CHECK(!wordcheck_term_valid("!!!"));
@@ -58,8 +67,8 @@ static void folding_and_terms(void)
 }
 
 const struct unit_case wordcheck_cases[] = {
-	{"wordcheck: whole words and phrases only", whole_words_only},
-	{"wordcheck: case, accents and full-width letters", case_accents_and_width},
-	{"wordcheck: folding and term rules", folding_and_terms},
-	{NULL, NULL},
+        {"wordcheck: whole words and phrases only", whole_words_only},
+        {"wordcheck: case, accents and full-width letters", case_accents_and_width},
+        {"wordcheck: folding and term rules", folding_and_terms},
+        {NULL, NULL},
 };

@@ -1,0 +1,36 @@
+/* assign: who gets a new ticket. The router picks, among available agents with the skill at
+ * the level the priority needs and room under their capacity, the one with the fewest open
+ * tickets; ties go to the one who has waited longest since their last assignment. */
+#ifndef ASSIGN_ASSIGN_H
+#define ASSIGN_ASSIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct arena;
+struct db;
+struct tenant;
+
+struct assign_candidate {
+	long long user_id;
+	const char *name;
+	int level;          /* in the needed skill; 0 when no skill is needed */
+	long long open;     /* open tickets assigned now */
+	long long capacity; /* most open tickets at once */
+	bool available;
+	time_t last_assigned; /* 0: never */
+};
+
+/* Returns the index of the chosen candidate, or -1 when none is eligible. The reason, in
+ * words for the timeline, is written to *reason (arena memory) either way. skill may be NULL
+ * (no skill needed, min_level 0). */
+int assign_choose(struct arena *a, const struct assign_candidate *c, size_t n, const char *skill, int min_level,
+                  const char **reason);
+
+/* Routes a just-created ticket (inside its transaction) as its pipeline's intake says: to an
+ * agent by skill, to the triage queue, or to the fallback queue (notifying the pipeline's
+ * manager) when nobody can take it. Records the outcome on the timeline. 0 or -1. */
+int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id);
+
+#endif

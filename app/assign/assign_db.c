@@ -1,0 +1,176 @@
+/* assign_db: routing a new ticket inside its create transaction. Candidate agents are locked
+ * (FOR UPDATE) before their open tickets are counted, so two concurrent creates cannot both
+ * take an agent's last free place. */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/json.h"
+#include "../db/db.h"
+#include "../pipeline/pipeline.h"
+#include "../tenant/tenant.h"
+#include "../timeline/timeline.h"
+#include "assign.h"
+
+enum assign_stmt {
+	ASSIGN_TICKET,       /* pipeline, category and priority of the new ticket */
+	ASSIGN_CATEGORY,     /* the skill a category needs */
+	ASSIGN_MIN_LEVEL,    /* the level a priority needs */
+	ASSIGN_AGENTS_SKILL, /* agents with the skill, locked */
+	ASSIGN_AGENTS_ANY,   /* all agents, locked */
+	ASSIGN_SET,          /* the assignment */
+	ASSIGN_STAMP,        /* the agent's last assignment time */
+	ASSIGN_QUEUE,        /* park the ticket in a queue */
+	ASSIGN_NOTIFY,       /* tell the pipeline's manager */
+	ASSIGN_STMT__MAX
+};
+
+static const char *const assign_sql[ASSIGN_STMT__MAX] = {
+        /* ASSIGN_TICKET */
+        "SELECT pipeline_id, COALESCE(category_id, 0), priority, number FROM tickets WHERE tenant_id = ? AND id = ?",
+        /* ASSIGN_CATEGORY */
+        "SELECT s.id, s.name FROM categories c JOIN skills s ON s.id = c.skill_id AND s.tenant_id = c.tenant_id "
+        "WHERE c.tenant_id = ? AND c.id = ?",
+        /* ASSIGN_MIN_LEVEL */
+        "SELECT min_level FROM priority_levels WHERE tenant_id = ? AND priority = ?",
+        /* ASSIGN_AGENTS_SKILL */
+        "SELECT u.id, u.name, us.level, u.capacity, u.availability = 'available', "
+        "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
+        "JOIN user_skills us ON us.user_id = u.id AND us.tenant_id = u.tenant_id AND us.skill_id = ? "
+        "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 ORDER BY u.id FOR UPDATE",
+        /* ASSIGN_AGENTS_ANY */
+        "SELECT u.id, u.name, 0, u.capacity, u.availability = 'available', "
+        "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
+        "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 ORDER BY u.id FOR UPDATE",
+        /* ASSIGN_SET */
+        "UPDATE tickets SET assignee_id = ?, queue = NULL WHERE tenant_id = ? AND id = ?",
+        /* ASSIGN_STAMP */
+        "UPDATE users SET last_assigned_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+        /* ASSIGN_QUEUE */
+        "UPDATE tickets SET queue = ? WHERE tenant_id = ? AND id = ?",
+        /* ASSIGN_NOTIFY */
+        "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) VALUES (?, ?, ?, ?, ?)",
+};
+
+/* Open tickets per candidate, counted with the candidates' rows already locked. */
+static int count_open(struct db *db, struct arena *a, const struct tenant *t, struct assign_candidate *c, size_t n)
+{
+	struct buf sql;
+	struct db_param *params;
+	struct db_rows rows;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	params = arena_alloc(a, (n + 2) * sizeof(*params));
+	buf_init(&sql);
+	buf_puts(&sql, "SELECT t.assignee_id, COUNT(*) FROM tickets t JOIN statuses s ON s.id = t.status_id AND "
+	               "s.tenant_id = t.tenant_id WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed') "
+	               "AND t.assignee_id IN (");
+	params[0].type = 'i';
+	params[0].i = t->id;
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&sql, i ? ", ?" : "?");
+		params[i + 1].type = 'i';
+		params[i + 1].i = c[i].user_id;
+	}
+	buf_puts(&sql, ") GROUP BY t.assignee_id");
+	rc = db_query_params(db, a, sql.data, &rows, params, n + 1);
+	buf_release(&sql);
+	if (rc == -1)
+		return -1;
+	for (size_t r = 0; r < rows.nrows; r++)
+		for (size_t i = 0; i < n; i++)
+			if (c[i].user_id == db_cell_ll(&rows, r, 0))
+				c[i].open = db_cell_ll(&rows, r, 1);
+	return 0;
+}
+
+static int park(struct db *db, struct arena *a, const struct tenant *t, const struct pipeline *p, long long ticket_id,
+                long long number, long long actor_id, const char *queue, const char *reason)
+{
+	struct json_object *data = json_object_new_object();
+	struct ticket_change ch = {t, ticket_id, actor_id, false, EVENT_QUEUED, false};
+
+	if (db_exec(db, assign_sql[ASSIGN_QUEUE], NULL, NULL, "sii", queue, t->id, ticket_id) == -1) {
+		json_object_put(data);
+		return -1;
+	}
+	json_add_str(data, "queue", queue);
+	json_add_str(data, "reason", reason);
+	if (timeline_record(db, a, &ch, data) == -1)
+		return -1;
+	if (p->manager_id > 0 &&
+	    db_exec(db, assign_sql[ASSIGN_NOTIFY], NULL, NULL, "iiiss", t->id, p->manager_id, ticket_id, queue,
+	            arena_printf(a, "Ticket #%lld waits in the %s queue: %s", number, queue, reason)) == -1)
+		return -1;
+	return 0;
+}
+
+int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id)
+{
+	struct db_rows tr, rows;
+	const struct pipeline *p;
+	const char *skill = NULL, *reason = NULL;
+	long long skill_id = 0, number;
+	int min_level = 0, chosen;
+	struct assign_candidate *c;
+
+	if (db_query(db, a, assign_sql[ASSIGN_TICKET], &tr, "ii", t->id, ticket_id) == -1)
+		return -1;
+	if (tr.nrows != 1)
+		return -1;
+	p = tenant_pipeline_by_id(t, db_cell_ll(&tr, 0, 0));
+	number = db_cell_ll(&tr, 0, 3);
+	if (p == NULL || p->intake == INTAKE_MANUAL)
+		return 0;
+	if (p->intake == INTAKE_TRIAGE)
+		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
+		            "the pipeline's manager checks new tickets first");
+
+	if (db_cell_ll(&tr, 0, 1) > 0) {
+		if (db_query(db, a, assign_sql[ASSIGN_CATEGORY], &rows, "ii", t->id, db_cell_ll(&tr, 0, 1)) == -1)
+			return -1;
+		if (rows.nrows == 1) {
+			skill_id = db_cell_ll(&rows, 0, 0);
+			skill = db_cell(&rows, 0, 1);
+			if (db_query(db, a, assign_sql[ASSIGN_MIN_LEVEL], &rows, "is", t->id, db_cell(&tr, 0, 2)) == -1)
+				return -1;
+			/* Without a setting, the level follows the priority: low 1, normal 2, high 3, urgent 4. */
+			min_level = rows.nrows ? (int)db_cell_ll(&rows, 0, 0)
+			                       : tenant_priority_index(db_cell(&tr, 0, 2)) + 1;
+		}
+	}
+	if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "ii", skill_id, t->id)
+	                 : db_query(db, a, assign_sql[ASSIGN_AGENTS_ANY], &rows, "i", t->id))
+		return -1;
+	c = arena_alloc(a, (rows.nrows ? rows.nrows : 1) * sizeof(*c));
+	for (size_t i = 0; i < rows.nrows; i++) {
+		c[i].user_id = db_cell_ll(&rows, i, 0);
+		c[i].name = db_cell(&rows, i, 1);
+		c[i].level = (int)db_cell_ll(&rows, i, 2);
+		c[i].capacity = db_cell_ll(&rows, i, 3);
+		c[i].available = db_cell_ll(&rows, i, 4) != 0;
+		c[i].last_assigned = (time_t)db_cell_ll(&rows, i, 5);
+	}
+	if (count_open(db, a, t, c, rows.nrows) == -1)
+		return -1;
+	chosen = assign_choose(a, c, rows.nrows, skill, min_level, &reason);
+	if (chosen < 0)
+		return park(db, a, t, p, ticket_id, number, actor_id, "fallback", reason);
+	if (db_exec(db, assign_sql[ASSIGN_SET], NULL, NULL, "iii", c[chosen].user_id, t->id, ticket_id) == -1 ||
+	    db_exec(db, assign_sql[ASSIGN_STAMP], NULL, NULL, "ii", t->id, c[chosen].user_id) == -1)
+		return -1;
+	{
+		struct json_object *data = json_object_new_object();
+		struct ticket_change ch = {t, ticket_id, 0, false, EVENT_ASSIGNED, false};
+
+		json_add_null(data, "from");
+		json_add_int(data, "to", c[chosen].user_id);
+		json_add_str(data, "to_name", c[chosen].name);
+		json_add_str(data, "reason", reason);
+		return timeline_record(db, a, &ch, data);
+	}
+}

@@ -1,0 +1,380 @@
+// The admin console (tenant admins only): the settings index and the
+// service-level settings, i.e. the business calendar the clocks run on and,
+// per priority and level, when a light turns amber and red.
+
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import * as api from './api.js';
+import { html, ErrorBox, Loading, PRIORITIES, capitalize } from './ui.js';
+import { LEVELS } from './lights.js';
+
+const DAYS = [
+	['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],
+	['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday'],
+];
+const DAY_NAMES = Object.fromEntries(DAYS);
+const MAX_MINUTES = 525600;
+
+export function Settings({ user, path }) {
+	if (user.role !== 'admin') {
+		return html`<section class="panel" data-testid="settings-forbidden">
+			<h1>Settings</h1>
+			<p>Only administrators can change the settings.</p>
+			<p><a href="#/">Back to the queue</a></p>
+		</section>`;
+	}
+	if (path === '/settings/service-levels') return html`<${ServiceLevelSettings} />`;
+	return html`<section class="settings-index" data-testid="settings-index">
+		<div class="page-head"><h1>Settings</h1></div>
+		<ul class="settings-links">
+			<li class="panel">
+				<a href="#/settings/service-levels" data-testid="settings-service-levels-link">Service levels</a>
+				<p class="muted">Business hours and holidays the clocks run on, and when a ticket's lights turn amber and red.</p>
+			</li>
+		</ul>
+	</section>`;
+}
+
+/* ---------- between the API's shape and the form's ---------- */
+
+function fromServer(data) {
+	const cal = (data && data.calendar) || {};
+	const week = {};
+	for (const [key] of DAYS) {
+		const spans = (cal.week && Array.isArray(cal.week[key])) ? cal.week[key] : [];
+		week[key] = spans.map((s) => ({ from: String((s && s[0]) || ''), to: String((s && s[1]) || '') }));
+	}
+	const holidays = (Array.isArray(cal.holidays) ? cal.holidays : []).map((h) => ({
+		date: (h && h.date) || '', from: (h && h.from) || '', to: (h && h.to) || '',
+	}));
+	const list = (data && Array.isArray(data.thresholds)) ? data.thresholds : [];
+	const thresholds = [];
+	for (const priority of PRIORITIES) {
+		for (const lv of LEVELS) {
+			const t = list.find((x) => x && x.priority === priority && x.level === lv.level);
+			thresholds.push({
+				priority,
+				level: lv.level,
+				enabled: t ? t.enabled !== false : true,
+				amber: t ? String(t.amber_minutes) : '',
+				red: t ? String(t.red_minutes) : '',
+			});
+		}
+	}
+	return { timeZone: cal.time_zone || '', week, holidays, thresholds };
+}
+
+function thresholdName(t) {
+	const lv = LEVELS.find((l) => l.level === t.level);
+	return capitalize(t.priority) + ' priority, level ' + t.level + (lv ? ' (' + lv.label + ')' : '');
+}
+
+/** The PUT body, or the problems that keep it from being sent. */
+function toServer(form) {
+	const problems = [];
+	const week = {};
+	for (const [key] of DAYS) {
+		if (form.week[key].length > 0) week[key] = form.week[key].map((s) => [s.from.trim(), s.to.trim()]);
+	}
+	const holidays = form.holidays.map((h) => {
+		const out = { date: h.date.trim() };
+		if (h.from.trim()) out.from = h.from.trim();
+		if (h.to.trim()) out.to = h.to.trim();
+		return out;
+	});
+	const whole = (s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : null);
+	const thresholds = form.thresholds.map((t, i) => {
+		const amber = whole(t.amber);
+		const red = whole(t.red);
+		if (amber === null || red === null || amber < 1 || red < 1 || amber > MAX_MINUTES || red > MAX_MINUTES) {
+			problems.push({ key: 'th:' + i, where: thresholdName(t), text: 'amber and red must be whole minutes from 1 to ' + MAX_MINUTES });
+		} else if (amber >= red) {
+			problems.push({ key: 'th:' + i, where: thresholdName(t), text: 'amber must come before red (fewer minutes)' });
+		}
+		return { priority: t.priority, level: t.level, enabled: t.enabled, amber_minutes: amber, red_minutes: red };
+	});
+	return {
+		body: { calendar: { time_zone: form.timeZone.trim(), week, holidays }, thresholds },
+		problems,
+	};
+}
+
+/** A server's 422 message turned into {key, where, text} for the form. */
+function explain(err, form) {
+	const msg = String(err.message || err.code || 'invalid');
+	const pointer = String(err.pointer || '');
+	const th = /^\/?thresholds\/(\d+)/.exec(pointer);
+	if (th) {
+		const t = form.thresholds[Number(th[1])];
+		return { key: 'th:' + th[1], where: t ? thresholdName(t) : 'Thresholds', text: msg };
+	}
+	const m = /^calendar: (\/[^\s:]*): (.*)$/.exec(msg);
+	if (m) {
+		const parts = m[1].split('/').filter(Boolean);
+		const text = m[2];
+		if (parts[0] === 'time_zone') return { key: 'tz', where: 'Time zone', text };
+		if (parts[0] === 'week' && DAY_NAMES[parts[1]]) {
+			const span = parts[2] !== undefined ? ', hours ' + (Number(parts[2]) + 1) : '';
+			return { key: 'week:' + parts[1], where: DAY_NAMES[parts[1]] + span, text };
+		}
+		if (parts[0] === 'week') return { key: 'week', where: 'Opening hours', text };
+		if (parts[0] === 'holidays' && parts[1] !== undefined) {
+			const h = form.holidays[Number(parts[1])];
+			return { key: 'holiday:' + parts[1], where: 'Holiday ' + (Number(parts[1]) + 1) + (h && h.date ? ' (' + h.date + ')' : ''), text };
+		}
+		if (parts[0] === 'holidays') return { key: 'holidays', where: 'Holidays', text };
+		return { key: 'calendar', where: 'Calendar', text };
+	}
+	const cal = /^calendar: (.*)$/.exec(msg);
+	if (cal) {
+		const text = cal[1];
+		if (/time zone/.test(text)) return { key: 'tz', where: 'Time zone', text };
+		if (/open hours|week/.test(text)) return { key: 'week', where: 'Opening hours', text };
+		if (/holiday/.test(text)) return { key: 'holidays', where: 'Holidays', text };
+		return { key: 'calendar', where: 'Calendar', text };
+	}
+	return { key: pointer || 'form', where: null, text: msg };
+}
+
+/* ---------- the page ---------- */
+
+function ServiceLevelSettings() {
+	const [saved, setSaved] = useState(null); // the form as last loaded or saved
+	const [form, setForm] = useState(null);
+	const [loadError, setLoadError] = useState(null);
+	const [problems, setProblems] = useState(null); // {title, items:[{key, where, text}]}
+	const [notice, setNotice] = useState(null);
+	const [busy, setBusy] = useState(false);
+
+	const load = useCallback(async () => {
+		setLoadError(null);
+		try {
+			const r = await api.get('/admin/lights');
+			const f = fromServer(r.data);
+			setSaved(f);
+			setForm(f);
+			setProblems(null);
+		} catch (e) {
+			setLoadError(e);
+		}
+	}, []);
+	useEffect(() => { load(); }, [load]);
+
+	const dirty = useMemo(() => form && saved && JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
+	const bad = useMemo(() => new Set(((problems && problems.items) || []).map((p) => p.key)), [problems]);
+
+	const edit = (fn) => {
+		setNotice(null);
+		setForm((f) => {
+			const copy = structuredClone(f);
+			fn(copy);
+			return copy;
+		});
+	};
+
+	async function save(ev) {
+		ev.preventDefault();
+		if (busy || !form) return;
+		const { body, problems: local } = toServer(form);
+		setNotice(null);
+		if (local.length > 0) {
+			setProblems({ title: 'Nothing was saved. Please correct:', items: local });
+			return;
+		}
+		setBusy(true);
+		setProblems(null);
+		try {
+			const r = await api.put('/admin/lights', body);
+			const f = fromServer(r.data);
+			setSaved(f);
+			setForm(f);
+			setNotice('Saved. Open tickets now follow the new settings.');
+		} catch (e) {
+			if (e.status === 422) {
+				const items = (e.errors.length > 0 ? e.errors : [{ message: e.detail }]).map((x) => explain(x, form));
+				setProblems({ title: 'The server did not accept these settings, so nothing was saved:', items });
+			} else {
+				setProblems({ title: 'Nothing was saved.', items: [{ key: 'form', where: null, text: e.detail || e.message }] });
+			}
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	function discard() {
+		setForm(saved);
+		setProblems(null);
+		setNotice(null);
+	}
+
+	if (loadError && !form) {
+		return html`<section class="panel">
+			<p class="crumbs"><a href="#/settings">← Settings</a></p>
+			<${ErrorBox} error=${loadError} testid="page-error" />
+			<button class="btn" onClick=${load}>Try again</button>
+		</section>`;
+	}
+	if (!form) return html`<${Loading} />`;
+
+	return html`<form class="settings" onSubmit=${save} novalidate data-testid="service-level-settings">
+		<p class="crumbs"><a href="#/settings" data-testid="back-to-settings">← Settings</a></p>
+		<div class="page-head">
+			<h1>Service levels</h1>
+		</div>
+		<p class="settings-intro muted">Clocks run only during the business hours below, in the calendar's time zone.
+			A light turns amber, then red, after the given number of business minutes.</p>
+
+		<section class="panel">
+			<h2 class="panel-title">Business calendar</h2>
+			<label class=${'field field-narrow' + (bad.has('tz') ? ' is-invalid' : '')}>
+				<span>Time zone</span>
+				<input type="text" list="time-zones" autocomplete="off" spellcheck="false" data-testid="settings-time-zone"
+					placeholder="Europe/London" value=${form.timeZone}
+					onInput=${(e) => { const v = e.currentTarget.value; edit((f) => { f.timeZone = v; }); }} />
+				<${TimeZoneList} />
+			</label>
+
+			<h3 class="settings-sub">Opening hours</h3>
+			<table class=${'table week-table' + (bad.has('week') ? ' is-invalid' : '')} data-testid="settings-week">
+				<tbody>
+					${DAYS.map(([key, name]) => html`<${DayRow} key=${key} day=${key} name=${name} spans=${form.week[key]}
+						invalid=${bad.has('week:' + key)} edit=${edit} />`)}
+				</tbody>
+			</table>
+
+			<h3 class="settings-sub">Holidays</h3>
+			<p class="muted settings-hint">Leave the hours empty for a whole day; give them (24:00 is the end of the day) for part of one.</p>
+			${form.holidays.length === 0
+				? html`<p class="muted" data-testid="holidays-empty">No holidays.</p>`
+				: html`<table class=${'table holiday-table' + (bad.has('holidays') ? ' is-invalid' : '')} data-testid="settings-holidays">
+					<thead><tr><th>Date</th><th>Closed from</th><th>Closed until</th><th><span class="sr-only">Remove</span></th></tr></thead>
+					<tbody>
+						${form.holidays.map((h, i) => html`<tr key=${i} class=${bad.has('holiday:' + i) ? 'is-invalid' : ''} data-testid=${'holiday-' + i}>
+							<td><input type="date" aria-label=${'Holiday ' + (i + 1) + ' date'} data-testid=${'holiday-' + i + '-date'} value=${h.date}
+								onInput=${(e) => { const v = e.currentTarget.value; edit((f) => { f.holidays[i].date = v; }); }} /></td>
+							<td><input type="text" class="input-time" maxlength="5" placeholder="00:00" aria-label=${'Holiday ' + (i + 1) + ' closed from'}
+								data-testid=${'holiday-' + i + '-from'} value=${h.from}
+								onInput=${(e) => { const v = e.currentTarget.value; edit((f) => { f.holidays[i].from = v; }); }} /></td>
+							<td><input type="text" class="input-time" maxlength="5" placeholder="24:00" aria-label=${'Holiday ' + (i + 1) + ' closed until'}
+								data-testid=${'holiday-' + i + '-to'} value=${h.to}
+								onInput=${(e) => { const v = e.currentTarget.value; edit((f) => { f.holidays[i].to = v; }); }} /></td>
+							<td><button type="button" class="btn btn-small" data-testid=${'holiday-' + i + '-remove'}
+								onClick=${() => edit((f) => { f.holidays.splice(i, 1); })}>Remove</button></td>
+						</tr>`)}
+					</tbody>
+				</table>`}
+			<p><button type="button" class="btn btn-small" data-testid="add-holiday"
+				onClick=${() => edit((f) => { f.holidays.push({ date: '', from: '', to: '' }); })}>Add holiday</button></p>
+		</section>
+
+		<section class="panel">
+			<h2 class="panel-title">Thresholds (business minutes)</h2>
+			<table class="table threshold-table" data-testid="settings-thresholds">
+				<thead><tr>
+					<th scope="col">Priority</th>
+					${LEVELS.map((lv) => html`<th key=${lv.level} scope="col"><span class="sl-level">${lv.level}</span> ${lv.label}</th>`)}
+				</tr></thead>
+				<tbody>
+					${PRIORITIES.map((p) => html`<tr key=${p}>
+						<th scope="row">${capitalize(p)}</th>
+						${LEVELS.map((lv) => {
+							const i = form.thresholds.findIndex((t) => t.priority === p && t.level === lv.level);
+							return html`<${ThresholdCell} key=${lv.level} index=${i} t=${form.thresholds[i]} invalid=${bad.has('th:' + i)} edit=${edit} />`;
+						})}
+					</tr>`)}
+				</tbody>
+			</table>
+		</section>
+
+		${problems && html`<div class="alert alert-error" role="alert" data-testid="settings-errors">
+			<p>${problems.title}</p>
+			<ul>${problems.items.map((p, i) => html`<li key=${i} data-testid="settings-error-item">
+				${p.where && html`<strong>${p.where}: </strong>`}${p.text}</li>`)}</ul>
+		</div>`}
+		${notice && html`<div class="alert alert-success" role="status" data-testid="settings-saved">${notice}</div>`}
+		<div class="form-actions settings-actions">
+			${dirty && html`<span class="muted settings-dirty" data-testid="settings-dirty">Unsaved changes</span>`}
+			<button type="button" class="btn" disabled=${busy || !dirty} onClick=${discard} data-testid="settings-discard">Discard changes</button>
+			<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="settings-save">${busy ? 'Saving…' : 'Save'}</button>
+		</div>
+	</form>`;
+}
+
+function DayRow({ day, name, spans, invalid, edit }) {
+	const setSpan = (i, end) => (e) => {
+		const v = e.currentTarget.value;
+		edit((f) => { f.week[day][i][end] = v; });
+	};
+	return html`<tr class=${invalid ? 'is-invalid' : ''} data-testid=${'day-' + day}>
+		<th scope="row" class="day-name">${name}</th>
+		<td class="day-spans"><div class="day-spans-list">
+			${spans.length === 0 && html`<span class="muted" data-testid=${'day-' + day + '-closed'}>Closed</span>`}
+			${spans.map((s, i) => html`<span key=${i} class="span-edit">
+				<input type="text" class="input-time" maxlength="5" placeholder="09:00" aria-label=${name + ' hours ' + (i + 1) + ' from'}
+					data-testid=${'span-' + day + '-' + i + '-from'} value=${s.from} onInput=${setSpan(i, 'from')} />
+				<span aria-hidden="true">–</span>
+				<input type="text" class="input-time" maxlength="5" placeholder="17:30" aria-label=${name + ' hours ' + (i + 1) + ' until'}
+					data-testid=${'span-' + day + '-' + i + '-to'} value=${s.to} onInput=${setSpan(i, 'to')} />
+				<button type="button" class="btn-close" aria-label=${'Remove ' + name + ' hours ' + (i + 1)}
+					data-testid=${'span-' + day + '-' + i + '-remove'} onClick=${() => edit((f) => { f.week[day].splice(i, 1); })}>×</button>
+			</span>`)}
+		</div></td>
+		<td class="day-add">
+			<button type="button" class="btn btn-small" data-testid=${'add-span-' + day} aria-label=${'Add hours on ' + name}
+				onClick=${() => edit((f) => {
+					const list = f.week[day];
+					const last = list[list.length - 1];
+					list.push(last ? { from: '', to: '' } : { from: '09:00', to: '17:30' });
+				})}>Add hours</button>
+		</td>
+	</tr>`;
+}
+
+function ThresholdCell({ index, t, invalid, edit }) {
+	if (!t) return html`<td></td>`;
+	const id = 'threshold-' + t.priority + '-' + t.level;
+	const set = (name) => (e) => {
+		const v = name === 'enabled' ? e.currentTarget.checked : e.currentTarget.value;
+		edit((f) => { f.thresholds[index][name] = v; });
+	};
+	const label = capitalize(t.priority) + ' level ' + t.level;
+	return html`<td class=${'threshold-cell' + (t.enabled ? '' : ' is-disabled') + (invalid ? ' is-invalid' : '')} data-testid=${id}>
+		<label class="threshold-on">
+			<input type="checkbox" checked=${t.enabled} onChange=${set('enabled')} data-testid=${id + '-enabled'} />
+			<span>${t.enabled ? 'On' : 'Off'}</span>
+		</label>
+		<label class="threshold-min threshold-amber">
+			<span>Amber</span>
+			<input type="number" min="1" max=${MAX_MINUTES} step="1" inputmode="numeric" aria-label=${label + ' amber minutes'}
+				data-testid=${id + '-amber'} value=${t.amber} onInput=${set('amber')} />
+			<span class="muted">${minutesHint(t.amber)}</span>
+		</label>
+		<label class="threshold-min threshold-red">
+			<span>Red</span>
+			<input type="number" min="1" max=${MAX_MINUTES} step="1" inputmode="numeric" aria-label=${label + ' red minutes'}
+				data-testid=${id + '-red'} value=${t.red} onInput=${set('red')} />
+			<span class="muted">${minutesHint(t.red)}</span>
+		</label>
+	</td>`;
+}
+
+/** "90" → "1 h 30 min"; empty for anything that is not a whole number. */
+function minutesHint(value) {
+	if (!/^\s*\d+\s*$/.test(value)) return '';
+	const n = Number(value);
+	if (n < 60) return n + ' min';
+	const h = Math.floor(n / 60);
+	const m = n % 60;
+	return h + ' h' + (m ? ' ' + m + ' min' : '');
+}
+
+let zoneOptions = null;
+function TimeZoneList() {
+	if (zoneOptions === null) {
+		try {
+			zoneOptions = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+		} catch (e) {
+			zoneOptions = [];
+		}
+	}
+	return html`<datalist id="time-zones">${zoneOptions.map((z) => html`<option key=${z} value=${z} />`)}</datalist>`;
+}

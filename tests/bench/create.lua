@@ -1,0 +1,28 @@
+-- POST /api/v1/tickets by an agent for a random customer, each with its own Idempotency-Key
+-- (run nonce, thread, counter), so no request is a replay of another.
+--   BENCH_CUSTOMERS  "first,last" customer ids of the tenant
+--   BENCH_NONCE      distinguishes this run's keys from earlier runs'
+local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local b = dofile(dir .. "common.lua")
+local lo, hi = string.match(os.getenv("BENCH_CUSTOMERS") or "1,1", "(%d+),(%d+)")
+lo, hi = tonumber(lo), tonumber(hi)
+local nonce = os.getenv("BENCH_NONCE") or tostring(os.time())
+local priorities = { "low", "normal", "normal", "normal", "high", "urgent" }
+local n = 0
+
+function init()
+	b.init()
+end
+
+function request()
+	n = n + 1
+	local body = string.format(
+		'{"subject":"Bench: printer on floor %d is jammed (%d)","description":"Created by the benchmark. '
+			.. 'The printer shows error E%d and nothing prints since this morning.","priority":"%s","customer_id":%d}',
+		n % 9 + 1, n, n % 997, priorities[n % #priorities + 1], math.random(lo, hi))
+	local key = nonce .. "-" .. tid .. "-" .. n
+	return wrk.format("POST", "/api/v1/tickets", b.headers({
+		["Content-Type"] = "application/json",
+		["Idempotency-Key"] = key,
+	}), body)
+end

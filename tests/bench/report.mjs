@@ -1,0 +1,240 @@
+// Turns one bench run (ops/bench.sh's results directory) into the Markdown section of
+// BENCHMARKS.md for its mode (between <!-- bench:MODE:begin --> and <!-- bench:MODE:end -->),
+// and prints the same text.
+//
+//   node tests/bench/report.mjs RESULTS-DIR BENCHMARKS.md
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [dir, mdFile] = process.argv.slice(2);
+if (!dir || !mdFile) {
+	console.error('usage: node tests/bench/report.mjs RESULTS-DIR BENCHMARKS.md');
+	process.exit(2);
+}
+
+const meta = Object.fromEntries(
+	fs.readFileSync(path.join(dir, 'meta.txt'), 'utf8').split('\n').filter(Boolean)
+		.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+);
+const lines = fs.readFileSync(path.join(dir, 'results.tsv'), 'utf8').trim().split('\n');
+const head = lines.shift().split('\t');
+const rows = new Map();
+for (const l of lines) {
+	const f = l.split('\t');
+	const r = Object.fromEntries(head.map((h, i) => [h, f[i]]));
+	for (const k of head) if (!['id', 'label', 'tenant'].includes(k)) r[k] = Number(r[k]);
+	rows.set(r.id, r);
+}
+const sumLine = (file) => {
+	try {
+		const text = fs.readFileSync(path.join(dir, file), 'utf8').trim();
+		return Object.fromEntries(text.split(/\s+/).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+	} catch {
+		return null;
+	}
+};
+
+const ms = (us) => (us / 1000).toFixed(us < 10000 ? 2 : 1);
+const int = (x) => Math.round(x).toLocaleString('en-US');
+const pct = (x) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
+const yes = (ok) => (ok ? 'yes' : '**no**');
+
+// Ratio targets (of the FastCGI ceiling at the same concurrency), and the paths that are reads.
+const targets = {
+	get: { ratio: 0.25 },
+	queue: { ratio: 0.07 },
+	view: { ratio: 0.05, per: 3 },
+	custlist: { ratio: 0.07 },
+	create: { ratio: 0.04, noErrorsAt: 64 },
+	note: { ratio: 0.08 },
+	move: { ratio: 0.08 },
+	board: { ratio: 0.05, p99ms: 50 },
+};
+const reads = new Set(['get', 'queue', 'notes', 'timeline', 'view', 'custlist', 'board']);
+const order = ['get', 'queue', 'notes', 'timeline', 'view', 'custlist', 'board', 'create', 'note', 'move'];
+
+const ceiling = (c) => rows.get(`healthz-c${c}`);
+const errors = (r) => r.non2xx + r.sockerr;
+const errText = (r) => (r.sockerr ? `${r.non2xx} (+${r.sockerr} socket)` : `${r.non2xx}`);
+
+function verdict(key, r) {
+	const t = targets[key];
+	const parts = [];
+	let ok = true;
+	const ceil = ceiling(r.c);
+	const rate = r.rps / (t?.per || 1);
+	if (t && ceil) {
+		const good = rate >= t.ratio * ceil.rps;
+		parts.push(`≥${Math.round(t.ratio * 100)} %: ${yes(good)}`);
+		ok &&= good;
+	}
+	if (t?.p99ms) {
+		const good = r.p99_us < t.p99ms * 1000;
+		parts.push(`p99 < ${t.p99ms} ms: ${yes(good)}`);
+		ok &&= good;
+	}
+	if (t?.noErrorsAt && r.c === t.noErrorsAt) {
+		const good = errors(r) === 0;
+		parts.push(`no errors: ${yes(good)}`);
+		ok &&= good;
+	}
+	if (reads.has(key)) {
+		const good = r.p99_us < 4 * r.p50_us;
+		parts.push(`p99 < 4×p50: ${yes(good)}`);
+		ok &&= good;
+	}
+	if (!reads.has(key) && !t?.noErrorsAt && errors(r) > 0) {
+		parts.push(`errors: **${errors(r)}**`);
+		ok = false;
+	}
+	return { text: parts.join(', ') || '–', ok };
+}
+
+const out = [];
+const p = (s = '') => out.push(s);
+const big = meta.big, mid = meta.mid;
+
+p(`### ${meta.mode === 'quick' ? 'Quick run' : 'Full run'} (${meta.date})`);
+p();
+p(`Command: \`${meta.command}\` — ${meta.duration} s per measurement, wrk ${meta.threads} threads, ` +
+	`${meta.workers} portald workers, large tenant \`${big}\` (${meta.rows}).`);
+p();
+p('| machine | |');
+p('| --- | --- |');
+p(`| nproc | ${meta.nproc} |`);
+p(`| memory | ${meta.memory} |`);
+p(`| CPU model | ${meta.cpu} |`);
+p(`| kernel | ${meta.kernel} |`);
+p(`| software | ${meta.versions} |`);
+p(`| load average at the start | ${meta.load} (the CPU is shared: figures move with other work) |`);
+p(`| data set generation | ${meta.generated_now === '1' ? '' : 'reused; it took '}${meta.generation_seconds} s |`);
+p();
+p('**Ceilings.** The FastCGI ceiling is `GET /api/v1/healthz`: nginx + FastCGI + one `SELECT 1` ' +
+	'(no tenant, no token); every ratio below is to it at the same concurrency.');
+p();
+p('| what | c | req/s | p50 ms | p99 ms | non-2xx/3xx | × FastCGI ceiling | SQL/req |');
+p('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const c of [16, 64]) {
+	for (const id of ['static', 'healthz']) {
+		const r = rows.get(`${id}-c${c}`);
+		if (!r) continue;
+		p(`| ${r.label} | ${c} | ${int(r.rps)} | ${ms(r.p50_us)} | ${ms(r.p99_us)} | ${errText(r)} | ` +
+			`${id === 'healthz' ? '1' : (r.rps / ceiling(c).rps).toFixed(2)} | ${id === 'healthz' ? r.stmts.toFixed(2) : '–'} |`);
+	}
+}
+p();
+p(`**Hot paths on \`${big}\`.** SQL/req: statements MariaDB executed per request (\`Questions\` delta, ` +
+	`less the scheduler's idle rate of ${meta.bg_rate}/s, divided by the requests).`);
+p();
+p('| path | c | req/s | p50 ms | p99 ms | non-2xx/3xx | × FastCGI ceiling | SQL/req | target met |');
+p('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+let allOk = true;
+const missed = [];
+for (const key of order) {
+	for (const c of [16, 64]) {
+		const r = rows.get(`big-${key}-c${c}`);
+		if (!r) continue;
+		const ceil = ceiling(c);
+		const per = targets[key]?.per || 1;
+		const ratio = ceil ? r.rps / per / ceil.rps : NaN;
+		const v = verdict(key, r);
+		if (!v.ok) {
+			allOk = false;
+			missed.push(`${r.label} c=${c}`);
+		}
+		const rate = per > 1 ? `${int(r.rps)} (${int(r.rps / per)} views/s)` : int(r.rps);
+		p(`| ${r.label} | ${c} | ${rate} | ${ms(r.p50_us)} | ${ms(r.p99_us)} | ${errText(r)} | ${pct(ratio)} | ` +
+			`${r.stmts.toFixed(2)} | ${v.text} |`);
+	}
+}
+p();
+
+const login = rows.get('big-login-c2');
+const alone = rows.get('big-get-alone-c16');
+const during = rows.get('big-get-login-c16');
+const bgLogin = sumLine('big-login-bg.sum');
+if (login) {
+	p('**Sign-in** (argon2id, about 12 ms of CPU per attempt by design) at low concurrency, and ' +
+		'GET one ticket with and without two clients signing in at the same time:');
+	p();
+	p('| what | c | req/s | p50 ms | p99 ms | non-2xx/3xx | SQL/req |');
+	p('| --- | --- | --- | --- | --- | --- | --- |');
+	p(`| sign-in | 2 | ${int(login.rps)} | ${ms(login.p50_us)} | ${ms(login.p99_us)} | ${errText(login)} | ${login.stmts.toFixed(2)} |`);
+	if (alone) p(`| GET one ticket, alone | 16 | ${int(alone.rps)} | ${ms(alone.p50_us)} | ${ms(alone.p99_us)} | ${errText(alone)} | ${alone.stmts.toFixed(2)} |`);
+	if (during) p(`| GET one ticket, during 2 sign-ins | 16 | ${int(during.rps)} | ${ms(during.p50_us)} | ${ms(during.p99_us)} | ${errText(during)} | – |`);
+	if (bgLogin) {
+		const secs = bgLogin.duration_us / 1e6;
+		p(`| sign-in, during that GET load | 2 | ${int(bgLogin.requests / secs)} | ${ms(bgLogin.p50_us)} | ${ms(bgLogin.p99_us)} | ${bgLogin.non2xx} | – |`);
+	}
+	if (alone && during)
+		p(`\nDuring the sign-ins GET one ticket ran at ${pct(during.rps / alone.rps)} of its rate alone ` +
+			`(p99 ${ms(alone.p99_us)} → ${ms(during.p99_us)} ms).`);
+	p();
+}
+
+const flat = [];
+for (const key of ['get', 'queue', 'notes', 'timeline', 'custlist', 'board']) {
+	for (const c of [16, 64]) {
+		const b = rows.get(`big-${key}-c${c}`), m = rows.get(`mid-${key}-c${c}`);
+		if (b && m) flat.push([b, m, c]);
+	}
+}
+if (flat.length) {
+	p(`**Flat with size:** the same reads on \`${mid}\` (${int(Number(meta.mid_n))} tickets) and \`${big}\` ` +
+		`(${int(Number(meta.big_n))}); target: at most 10 % slower on the large tenant.`);
+	p();
+	p(`| path | c | ${mid} req/s | ${big} req/s | ${big} / ${mid} | p99 ms ${mid} → ${big} | met |`);
+	p('| --- | --- | --- | --- | --- | --- | --- |');
+	for (const [b, m, c] of flat) {
+		const ok = b.rps >= 0.9 * m.rps;
+		if (!ok) missed.push(`flat: ${b.label} c=${c}`);
+		p(`| ${b.label} | ${c} | ${int(m.rps)} | ${int(b.rps)} | ${(b.rps / m.rps).toFixed(2)} | ` +
+			`${ms(m.p99_us)} → ${ms(b.p99_us)} | ${yes(ok)} |`);
+	}
+	p();
+}
+
+p('**SQL per request** (c=16 runs, on the large tenant): all statements, then SELECTs, INSERTs, ' +
+	'UPDATEs/DELETEs, and transaction control (BEGIN/COMMIT/ROLLBACK).');
+p();
+p('| path | statements | SELECT | INSERT | UPDATE/DELETE | BEGIN/COMMIT |');
+p('| --- | --- | --- | --- | --- | --- |');
+for (const key of [...order, 'login']) {
+	const r = rows.get(`big-${key}-c16`) || rows.get(`big-${key}-c2`);
+	if (!r) continue;
+	p(`| ${r.label} | ${r.stmts.toFixed(2)} | ${r.sel.toFixed(2)} | ${r.ins.toFixed(2)} | ${r.upd.toFixed(2)} | ${r.tx.toFixed(2)} |`);
+}
+p();
+
+const rss = (file) => {
+	try {
+		return fs.readFileSync(path.join(dir, file), 'utf8').trim().split('\n').filter(Boolean)
+			.map((l) => l.split(/\s+/)).map(([pid, role, kb]) => ({ pid, role, kb: Number(kb) }));
+	} catch {
+		return [];
+	}
+};
+const before = rss('rss-before.txt'), after = rss('rss-after.txt');
+if (after.length) {
+	p('**portald children, RSS** (VmRSS of the master\'s children, before the first and after the last measurement):');
+	p();
+	p('| pid | role | before | after |');
+	p('| --- | --- | --- | --- |');
+	for (const a of after) {
+		const b = before.find((x) => x.pid === a.pid);
+		p(`| ${a.pid} | ${a.role} | ${b ? (b.kb / 1024).toFixed(1) + ' MiB' : '(new)'} | ${(a.kb / 1024).toFixed(1)} MiB |`);
+	}
+	for (const b of before) if (!after.find((x) => x.pid === b.pid)) p(`| ${b.pid} | ${b.role} | ${(b.kb / 1024).toFixed(1)} MiB | (gone) |`);
+	p();
+}
+p(missed.length ? `Targets missed in this run: ${missed.join('; ')}.` : 'Every target was met in this run.');
+
+const section = out.join('\n');
+const begin = `<!-- bench:${meta.mode}:begin -->`, end = `<!-- bench:${meta.mode}:end -->`;
+let md = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : '# Benchmarks\n';
+const i = md.indexOf(begin), j = md.indexOf(end);
+if (i >= 0 && j > i) md = md.slice(0, i + begin.length) + '\n' + section + '\n' + md.slice(j);
+else md = md.replace(/\n*$/, '\n\n') + begin + '\n' + section + '\n' + end + '\n';
+fs.writeFileSync(mdFile, md);
+console.log('\n' + section + '\n');
+console.log(`results written to ${mdFile}`);
