@@ -179,6 +179,13 @@ static int request_run(struct request *r)
 		case AUTH_NONE:
 			break;
 		case AUTH_INVALID:
+			/* A stale cookie must not lock anyone out of the sign-in page or the sign-in
+			 * itself: routes open to everyone treat it as no sign-in at all. */
+			if (rt->roles & ROLES_ANONYMOUS) {
+				r->user = NULL;
+				r->via_cookie = false;
+				break;
+			}
 			return problem(r, 401, "unauthorized",
 			               "The sign-in is not valid (expired, revoked or for another portal).");
 		case AUTH_ERROR:
