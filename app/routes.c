@@ -10,6 +10,7 @@
 #include "http/route.h"
 #include "note/note.h"
 #include "note/word_list.h"
+#include "pipeline/pipeline_admin.h"
 #include "tenant/tenant_http.h"
 #include "ticket/ticket.h"
 #include "user/user.h"
@@ -52,6 +53,7 @@ static const struct field_spec ticket_patch_input[TICKET_PATCH__MAX] = {
 static const struct field_spec ticket_transition_input[TICKET_TRANSITION__MAX] = {
         [TICKET_TRANSITION_TO] =
                 {.name = "to", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = 40},
+        [TICKET_TRANSITION_NOTE] = {.name = "note", .type = FIELD_STRING, .min_chars = 1, .max_chars = NOTE_BODY_MAX},
 };
 
 static const struct field_spec note_create_input[NOTE_CREATE__MAX] = {
@@ -86,6 +88,13 @@ static const struct field_spec word_list_input[WORD_LIST__MAX] = {
 
 static const struct field_spec me_input[ME__MAX] = {
         [ME_AVAILABILITY] = {.name = "availability", .type = FIELD_ENUM, .choices = user_availability_names},
+};
+
+static const struct field_spec pipeline_put_input[PIPELINE_PUT__MAX] = {
+        [PIPELINE_PUT_NAME] = {.name = "name", .type = FIELD_STRING, .min_chars = 1, .max_chars = PIPELINE_NAME_MAX},
+        [PIPELINE_PUT_INTAKE] = {.name = "intake", .type = FIELD_ENUM, .choices = pipeline_intake_names},
+        [PIPELINE_PUT_STATUSES] = {.name = "statuses", .type = FIELD_ARRAY, .required = true},
+        [PIPELINE_PUT_MAPPING] = {.name = "mapping", .type = FIELD_OBJECT},
 };
 
 const struct route routes[] = {
@@ -124,6 +133,10 @@ const struct route routes[] = {
         {"admin.word_list.get", METHOD_GET, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), NULL, 0, word_list_get, 0},
         {"admin.word_list.put", METHOD_PUT, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), word_list_input,
          N(word_list_input), word_list_put, 0},
+        {"admin.pipelines.list", METHOD_GET, "/api/v1/admin/pipelines", ROLE_BIT(ROLE_ADMIN), NULL, 0,
+         pipeline_admin_list, 0},
+        {"admin.pipelines.put", METHOD_PUT, "/api/v1/admin/pipelines/{id}", ROLE_BIT(ROLE_ADMIN), pipeline_put_input,
+         N(pipeline_put_input), pipeline_admin_put, 0},
         {"admin.lights.put", METHOD_PUT, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), light_admin_input,
          N(light_admin_input), light_admin_put, 0},
 };

@@ -71,6 +71,24 @@ static int not_found(struct request *r)
 	return problem(r, 404, "not_found", "There is no ticket with this number.");
 }
 
+int note_store(struct db *db, struct arena *a, const struct ticket_change *c, const char *body,
+               struct json_object *override, long long *note_id)
+{
+	struct json_object *data;
+
+	if (db_exec(db, note_sql[NOTE_INSERT], NULL, note_id, "iiiss", c->tenant->id, c->ticket_id, c->actor_id,
+	            note_visibility_names[c->public_note ? NOTE_PUBLIC : NOTE_INTERNAL], body) == -1) {
+		json_object_put(override);
+		return -1;
+	}
+	data = json_object_new_object();
+	json_add_int(data, "note_id", *note_id);
+	json_add_str(data, "visibility", note_visibility_names[c->public_note ? NOTE_PUBLIC : NOTE_INTERNAL]);
+	if (override != NULL) /* the author chose to keep words from the list: on the record, for good */
+		json_object_object_add(data, "override", override);
+	return timeline_record(db, a, c, data);
+}
+
 int note_list(struct request *r)
 {
 	bool bad = false;
@@ -179,23 +197,15 @@ int note_create(struct request *r)
 		db_rollback(r->db);
 		return not_found(r);
 	}
-	if (db_exec(r->db, note_sql[NOTE_INSERT], NULL, &note_id, "iiiss", r->tenant->id, tk->id, r->user->user_id,
-	            note_visibility_names[vis], in[NOTE_CREATE_BODY].str) == -1)
-		goto fail;
 	{
-		struct json_object *data = json_object_new_object();
-
-		json_add_int(data, "note_id", note_id);
-		json_add_str(data, "visibility", note_visibility_names[vis]);
-		if (overridden != NULL) {
-			/* The author chose to keep words from the list: on the record, for good. */
-			json_object_object_add(data, "override", overridden);
-			overridden = NULL;
-		}
 		struct ticket_change ch = {r->tenant, tk->id,           r->user->user_id,
 		                           customer,  EVENT_NOTE_ADDED, vis == NOTE_PUBLIC};
 
-		if (timeline_record(r->db, r->a, &ch, data) == -1)
+		/* note_store takes the override list, whatever happens. */
+		struct json_object *kept = overridden;
+
+		overridden = NULL;
+		if (note_store(r->db, r->a, &ch, in[NOTE_CREATE_BODY].str, kept, &note_id) == -1)
 			goto fail;
 	}
 	/* A customer's reply hands a ticket that waited on them back to the team. */

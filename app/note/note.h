@@ -23,6 +23,17 @@ enum note_create_field {
 	NOTE_CREATE__MAX
 };
 
+struct arena;
+struct db;
+struct json_object;
+struct ticket_change;
+
+/* Stores a worknote (public when c->public_note) for c->ticket_id and records it on the
+ * timeline, inside the caller's transaction. override (the listed words the author kept, or
+ * NULL) is consumed. Sets *note_id. 0 or -1. */
+int note_store(struct db *db, struct arena *a, const struct ticket_change *c, const char *body,
+               struct json_object *override, long long *note_id);
+
 int note_list(struct request *r);
 int note_create(struct request *r);
 

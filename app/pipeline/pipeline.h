@@ -36,6 +36,7 @@ struct pipeline_status {
 	int position;
 	bool is_entry;
 	unsigned clocks;     /* LIGHT_CLOCK() bits of the traffic-light clocks that run in this status */
+	bool require_note;   /* a move into it must carry a note */
 	long long *next_ids; /* statuses this one may move to */
 	size_t nnext;
 };

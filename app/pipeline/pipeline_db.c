@@ -18,7 +18,8 @@ static const char *const pipeline_sql[PIPELINE_STMT__MAX] = {
         "SELECT id, pkey, name, is_default, intake, COALESCE(manager_id, 0) FROM pipelines WHERE tenant_id = ? "
         "ORDER BY is_default DESC, id",
         /* STATUS_LIST */
-        "SELECT id, pipeline_id, skey, staff_name, customer_name, category, color, position, is_entry, clocks "
+        "SELECT id, pipeline_id, skey, staff_name, customer_name, category, color, position, is_entry, clocks, "
+        "require_note "
         "FROM statuses WHERE tenant_id = ? ORDER BY pipeline_id, position, id",
         /* TRANSITION_LIST */
         "SELECT from_status_id, to_status_id FROM status_transitions WHERE tenant_id = ? "
@@ -66,6 +67,7 @@ int pipeline_db_load(struct db *db, struct arena *a, long long tenant_id, struct
 			st->position = (int)db_cell_ll(&sr, s, 7);
 			st->is_entry = db_cell_ll(&sr, s, 8) != 0;
 			st->clocks = pipeline_clocks_parse(db_cell(&sr, s, 9));
+			st->require_note = db_cell_ll(&sr, s, 10) != 0;
 			for (size_t t = 0; t < tr.nrows; t++)
 				if (db_cell_ll(&tr, t, 0) == st->id)
 					st->nnext++;

@@ -59,7 +59,11 @@ enum ticket_create_field {
 enum ticket_patch_field { TICKET_PATCH_SUBJECT, TICKET_PATCH_PRIORITY, TICKET_PATCH_ASSIGNEE_ID, TICKET_PATCH__MAX };
 
 /* Fields of POST /tickets/{number}/transitions. */
-enum ticket_transition_field { TICKET_TRANSITION_TO, TICKET_TRANSITION__MAX };
+enum ticket_transition_field {
+	TICKET_TRANSITION_TO,
+	TICKET_TRANSITION_NOTE, /* a public note sent with the move; required by some statuses */
+	TICKET_TRANSITION__MAX
+};
 
 /* Loads ticket number of the tenant if user may see it. Returns 0 with *out set (NULL when
  * missing or hidden: the caller answers 404 either way), or -1 on database failure.

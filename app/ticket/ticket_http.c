@@ -13,6 +13,8 @@
 #include "../core/json.h"
 #include "../core/log.h"
 #include "../light/light_db.h"
+#include "../note/note.h"
+#include "../note/wordcheck.h"
 #include "../db/db.h"
 #include "../http/request.h"
 #include "../pipeline/pipeline.h"
@@ -688,8 +690,36 @@ int ticket_transition(struct request *r)
 		buf_release(&allowed);
 		return rc;
 	}
+	if (r->input[TICKET_TRANSITION_NOTE].present && r->tenant->nwords > 0) {
+		/* The note is public: it passes the neutral-language check like any other. */
+		size_t *found = arena_alloc(r->a, r->tenant->nwords * sizeof(*found));
+
+		if (wordcheck_find(r->a, r->input[TICKET_TRANSITION_NOTE].str, r->input[TICKET_TRANSITION_NOTE].len,
+		                   r->tenant->words, r->tenant->nwords, found) > 0) {
+			db_rollback(r->db);
+			validation_add(
+			        &r->invalid, r->a, "note", "neutral_language",
+			        "The note uses \"%s\" from the neutral-language list; rephrase it, or move the ticket "
+			        "and add the note separately with override.",
+			        r->tenant->words[found[0]]);
+			return problem(r, 422, "neutral_language", "%s", r->invalid.errors[0].message);
+		}
+	}
+	if (to->require_note && !r->input[TICKET_TRANSITION_NOTE].present) {
+		db_rollback(r->db);
+		validation_add(&r->invalid, r->a, "note", "required", "moving to %s needs a note for the customer",
+		               to->staff_name);
+		return problem_invalid(r);
+	}
 	if (ticket_set_status(r->db, r->a, r->tenant, tk, r->user->user_id, false, to->id) == -1)
 		goto fail;
+	if (r->input[TICKET_TRANSITION_NOTE].present) {
+		struct ticket_change ch = {r->tenant, tk->id, r->user->user_id, false, EVENT_NOTE_ADDED, true};
+		long long note_id;
+
+		if (note_store(r->db, r->a, &ch, r->input[TICKET_TRANSITION_NOTE].str, NULL, &note_id) == -1)
+			goto fail;
+	}
 	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1 || tk == NULL)
 		goto fail;
 	if (db_commit(r->db) == -1)

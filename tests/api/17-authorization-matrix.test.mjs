@@ -35,6 +35,8 @@ const EXPECTED = {
 	'admin.lights.put': ['admin'],
 	'admin.word_list.get': ['admin'],
 	'admin.word_list.put': ['admin'],
+	'admin.pipelines.list': ['admin'],
+	'admin.pipelines.put': ['admin'],
 };
 
 const PRINCIPALS = [

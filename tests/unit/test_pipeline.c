@@ -4,15 +4,21 @@
 
 static long long from_ns[] = {2, 3, 4, 5}, from_ip[] = {3, 4, 5}, from_au[] = {2, 4, 5}, from_de[] = {2, 3},
                  from_re[] = {2};
+#define STATUS(id_, key_, cat_, entry_, clocks_, next_, n_)                                                    \
+	{                                                                                                      \
+		.id = id_, .key = key_, .staff_name = key_, .customer_name = key_, .category = cat_,           \
+		.color = "#64748b", .position = id_, .is_entry = entry_, .clocks = clocks_, .next_ids = next_, \
+		.nnext = n_                                                                                    \
+	}
 static struct pipeline_status statuses[] = {
-        {1, "not_started", "Not started", "Received", CATEGORY_NEW, "#64748b", 0, true, 7, from_ns, 4},
-        {2, "in_progress", "In progress", "Being worked on", CATEGORY_ACTIVE, "#2563eb", 1, false, 7, from_ip, 3},
-        {3, "awaiting_update", "Awaiting update", "Waiting for your reply", CATEGORY_WAITING_CUSTOMER, "#d97706", 2,
-         false, 2, from_au, 3},
-        {4, "deferred", "Deferred", "On hold", CATEGORY_DEFERRED, "#7c3aed", 3, false, 0, from_de, 2},
-        {5, "resolved", "Resolved", "Resolved", CATEGORY_RESOLVED, "#16a34a", 4, false, 0, from_re, 1},
+        STATUS(1, "not_started", CATEGORY_NEW, true, 7, from_ns, 4),
+        STATUS(2, "in_progress", CATEGORY_ACTIVE, false, 7, from_ip, 3),
+        STATUS(3, "awaiting_update", CATEGORY_WAITING_CUSTOMER, false, 2, from_au, 3),
+        STATUS(4, "deferred", CATEGORY_DEFERRED, false, 0, from_de, 2),
+        STATUS(5, "resolved", CATEGORY_RESOLVED, false, 0, from_re, 1),
 };
-static struct pipeline support = {1, "support", "Support", true, INTAKE_MANUAL, 0, statuses, 5};
+static struct pipeline support = {
+        .id = 1, .key = "support", .name = "Support", .is_default = true, .statuses = statuses, .nstatuses = 5};
 
 static void moves(void)
 {
