@@ -83,6 +83,8 @@ fi
 
 echo "== API tests"
 node_suite api tests/api/*.test.mjs
+echo "== faults under load (database restarted and killed, workers killed)"
+node_suite faults tests/faults/*.test.mjs
 echo "== browser tests (headless Chromium)"
 node_suite browser tests/browser/*.test.mjs
 
