@@ -29,29 +29,33 @@ enum assign_stmt {
 
 static const char *const assign_sql[ASSIGN_STMT__MAX] = {
         /* ASSIGN_TICKET */
-        "SELECT pipeline_id, COALESCE(category_id, 0), priority, number FROM tickets WHERE tenant_id = ? AND id = ?",
+        [ASSIGN_TICKET] = "SELECT pipeline_id, COALESCE(category_id, 0), priority, number FROM tickets WHERE tenant_id "
+                          "= ? AND id = ?",
         /* ASSIGN_CATEGORY */
-        "SELECT s.id, s.name FROM categories c JOIN skills s ON s.id = c.skill_id AND s.tenant_id = c.tenant_id "
-        "WHERE c.tenant_id = ? AND c.id = ?",
+        [ASSIGN_CATEGORY] = "SELECT s.id, s.name FROM categories c JOIN skills s ON s.id = c.skill_id AND s.tenant_id "
+                            "= c.tenant_id "
+                            "WHERE c.tenant_id = ? AND c.id = ?",
         /* ASSIGN_MIN_LEVEL */
-        "SELECT min_level FROM priority_levels WHERE tenant_id = ? AND priority = ?",
+        [ASSIGN_MIN_LEVEL] = "SELECT min_level FROM priority_levels WHERE tenant_id = ? AND priority = ?",
         /* ASSIGN_AGENTS_SKILL */
-        "SELECT u.id, u.name, us.level, u.capacity, u.availability = 'available', "
-        "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
-        "JOIN user_skills us ON us.user_id = u.id AND us.tenant_id = u.tenant_id AND us.skill_id = ? "
-        "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 ORDER BY u.id FOR UPDATE",
+        [ASSIGN_AGENTS_SKILL] =
+                "SELECT u.id, u.name, us.level, u.capacity, u.availability = 'available', "
+                "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
+                "JOIN user_skills us ON us.user_id = u.id AND us.tenant_id = u.tenant_id AND us.skill_id = ? "
+                "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 ORDER BY u.id FOR UPDATE",
         /* ASSIGN_AGENTS_ANY */
-        "SELECT u.id, u.name, 0, u.capacity, u.availability = 'available', "
-        "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
-        "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 ORDER BY u.id FOR UPDATE",
+        [ASSIGN_AGENTS_ANY] = "SELECT u.id, u.name, 0, u.capacity, u.availability = 'available', "
+                              "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
+                              "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 ORDER BY u.id FOR UPDATE",
         /* ASSIGN_SET */
-        "UPDATE tickets SET assignee_id = ?, queue = NULL WHERE tenant_id = ? AND id = ?",
+        [ASSIGN_SET] = "UPDATE tickets SET assignee_id = ?, queue = NULL WHERE tenant_id = ? AND id = ?",
         /* ASSIGN_STAMP */
-        "UPDATE users SET last_assigned_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+        [ASSIGN_STAMP] = "UPDATE users SET last_assigned_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
         /* ASSIGN_QUEUE */
-        "UPDATE tickets SET queue = ? WHERE tenant_id = ? AND id = ?",
+        [ASSIGN_QUEUE] = "UPDATE tickets SET queue = ? WHERE tenant_id = ? AND id = ?",
         /* ASSIGN_NOTIFY */
-        "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) VALUES (?, ?, ?, ?, ?)",
+        [ASSIGN_NOTIFY] =
+                "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) VALUES (?, ?, ?, ?, ?)",
 };
 
 /* Open tickets per candidate, counted with the candidates' rows already locked. */

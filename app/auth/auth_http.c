@@ -38,31 +38,35 @@ enum auth_stmt {
 
 static const char *const auth_sql[AUTH_STMT__MAX] = {
         /* AUTH_SESSION_GET */
-        "SELECT s.csrf_token, u.role, u.name, u.email, COALESCE(u.company_id, 0) FROM sessions s "
-        "JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id "
-        "WHERE s.id = ? AND s.tenant_id = ? AND s.user_id = ? AND s.revoked_at IS NULL "
-        "AND s.expires_at > UTC_TIMESTAMP(6) AND u.disabled = 0",
+        [AUTH_SESSION_GET] = "SELECT s.csrf_token, u.role, u.name, u.email, COALESCE(u.company_id, 0) FROM sessions s "
+                             "JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id "
+                             "WHERE s.id = ? AND s.tenant_id = ? AND s.user_id = ? AND s.revoked_at IS NULL "
+                             "AND s.expires_at > UTC_TIMESTAMP(6) AND u.disabled = 0",
         /* AUTH_USER_BY_EMAIL */
-        "SELECT id, password_hash, role, name, email, COALESCE(company_id, 0), disabled FROM users "
-        "WHERE tenant_id = ? AND email = ?",
+        [AUTH_USER_BY_EMAIL] =
+                "SELECT id, password_hash, role, name, email, COALESCE(company_id, 0), disabled FROM users "
+                "WHERE tenant_id = ? AND email = ?",
         /* AUTH_FAILURES_GET */
-        "SELECT scope, failures, GREATEST(1, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), window_start + INTERVAL 15 "
-        "MINUTE)) "
-        "FROM login_failures WHERE scope IN (?, ?) AND window_start > UTC_TIMESTAMP() - INTERVAL 15 MINUTE",
+        [AUTH_FAILURES_GET] =
+                "SELECT scope, failures, GREATEST(1, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), window_start + INTERVAL 15 "
+                "MINUTE)) "
+                "FROM login_failures WHERE scope IN (?, ?) AND window_start > UTC_TIMESTAMP() - INTERVAL 15 MINUTE",
         /* AUTH_FAILURE_ADD */
-        "INSERT INTO login_failures (scope, window_start, failures) VALUES (?, UTC_TIMESTAMP(), 1) "
-        "ON DUPLICATE KEY UPDATE "
-        "failures = IF(window_start > UTC_TIMESTAMP() - INTERVAL 15 MINUTE, failures + 1, 1), "
-        "window_start = IF(failures = 1, UTC_TIMESTAMP(), window_start)",
+        [AUTH_FAILURE_ADD] =
+                "INSERT INTO login_failures (scope, window_start, failures) VALUES (?, UTC_TIMESTAMP(), 1) "
+                "ON DUPLICATE KEY UPDATE "
+                "failures = IF(window_start > UTC_TIMESTAMP() - INTERVAL 15 MINUTE, failures + 1, 1), "
+                "window_start = IF(failures = 1, UTC_TIMESTAMP(), window_start)",
         /* AUTH_FAILURES_CLEAR */
-        "DELETE FROM login_failures WHERE scope = ?",
+        [AUTH_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE scope = ?",
         /* AUTH_SESSION_ADD */
-        "INSERT INTO sessions (id, tenant_id, user_id, csrf_token, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), FROM_UNIXTIME(?))",
+        [AUTH_SESSION_ADD] = "INSERT INTO sessions (id, tenant_id, user_id, csrf_token, created_at, expires_at) "
+                             "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6), FROM_UNIXTIME(?))",
         /* AUTH_SESSION_REVOKE */
-        "UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL",
+        [AUTH_SESSION_REVOKE] = "UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ? AND tenant_id = ? AND "
+                                "revoked_at IS NULL",
         /* AUTH_COMPANY_NAME */
-        "SELECT name FROM companies WHERE id = ? AND tenant_id = ?",
+        [AUTH_COMPANY_NAME] = "SELECT name FROM companies WHERE id = ? AND tenant_id = ?",
 };
 
 /* The value of cookie name in a Cookie header, arena-owned; NULL if absent. */

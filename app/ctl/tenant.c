@@ -60,68 +60,78 @@ enum ctl_tenant_stmt {
 };
 
 static const char *const sql[T_STMT__MAX] = {
-        /* T_GET */ "SELECT id FROM tenants WHERE slug = ?",
+        [T_GET] = "SELECT id FROM tenants WHERE slug = ?",
         /* T_INSERT */
-        "INSERT INTO tenants (slug, name, time_zone, branding, settings) VALUES (?, ?, ?, ?, ?)",
+        [T_INSERT] = "INSERT INTO tenants (slug, name, time_zone, branding, settings) VALUES (?, ?, ?, ?, ?)",
         /* T_UPDATE */
-        "UPDATE tenants SET name = ?, time_zone = ?, branding = ?, settings = ?, "
-        "config_version = config_version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
-        /* T_DOMAIN_CLEAR */ "DELETE FROM tenant_domains WHERE tenant_id = ?",
-        /* T_DOMAIN_ADD */ "INSERT INTO tenant_domains (domain, tenant_id) VALUES (?, ?)",
-        /* T_COMPANY_ADD */ "INSERT IGNORE INTO companies (tenant_id, name) VALUES (?, ?)",
-        /* T_COMPANY_GET */ "SELECT id FROM companies WHERE tenant_id = ? AND name = ?",
-        /* T_USER_GET */ "SELECT id, role FROM users WHERE tenant_id = ? AND email = ?",
+        [T_UPDATE] = "UPDATE tenants SET name = ?, time_zone = ?, branding = ?, settings = ?, "
+                     "config_version = config_version + 1, updated_at = UTC_TIMESTAMP(6) WHERE id = ?",
+        [T_DOMAIN_CLEAR] = "DELETE FROM tenant_domains WHERE tenant_id = ?",
+        [T_DOMAIN_ADD] = "INSERT INTO tenant_domains (domain, tenant_id) VALUES (?, ?)",
+        [T_COMPANY_ADD] = "INSERT IGNORE INTO companies (tenant_id, name) VALUES (?, ?)",
+        [T_COMPANY_GET] = "SELECT id FROM companies WHERE tenant_id = ? AND name = ?",
+        [T_USER_GET] = "SELECT id, role FROM users WHERE tenant_id = ? AND email = ?",
         /* T_USER_INSERT */
-        "INSERT INTO users (tenant_id, email, name, role, company_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)",
+        [T_USER_INSERT] =
+                "INSERT INTO users (tenant_id, email, name, role, company_id, password_hash) VALUES (?, ?, ?, ?, ?, ?)",
         /* T_USER_UPDATE */
-        "UPDATE users SET name = ?, role = ?, company_id = ?, updated_at = UTC_TIMESTAMP(6) "
-        "WHERE tenant_id = ? AND id = ?",
+        [T_USER_UPDATE] = "UPDATE users SET name = ?, role = ?, company_id = ?, updated_at = UTC_TIMESTAMP(6) "
+                          "WHERE tenant_id = ? AND id = ?",
         /* T_USER_PASSWORD */
-        "UPDATE users SET password_hash = ?, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+        [T_USER_PASSWORD] =
+                "UPDATE users SET password_hash = ?, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
         /* T_SESSIONS_REVOKE */
-        "UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND user_id = ? AND revoked_at IS NULL",
-        /* T_KEY_COUNT */ "SELECT COUNT(*) FROM signing_keys WHERE tenant_id = ? AND retired_at IS NULL",
-        /* T_KEY_ADD */ "INSERT INTO signing_keys (tenant_id, kid) VALUES (?, ?)",
+        [T_SESSIONS_REVOKE] = "UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND user_id = ? "
+                              "AND revoked_at IS NULL",
+        [T_KEY_COUNT] = "SELECT COUNT(*) FROM signing_keys WHERE tenant_id = ? AND retired_at IS NULL",
+        [T_KEY_ADD] = "INSERT INTO signing_keys (tenant_id, kid) VALUES (?, ?)",
         /* T_KEY_RETIRE */
-        "UPDATE signing_keys SET retired_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND retired_at IS NULL AND kid <> ?",
-        /* T_COUNTER_ADD */ "INSERT IGNORE INTO ticket_counters (tenant_id, last_number) VALUES (?, 0)",
-        /* T_PIPELINE_COUNT */ "SELECT COUNT(*) FROM pipelines WHERE tenant_id = ?",
-        /* T_PIPELINE_ADD */ "INSERT INTO pipelines (tenant_id, pkey, name, is_default) VALUES (?, ?, ?, 1)",
+        [T_KEY_RETIRE] = "UPDATE signing_keys SET retired_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND retired_at IS "
+                         "NULL AND kid <> ?",
+        [T_COUNTER_ADD] = "INSERT IGNORE INTO ticket_counters (tenant_id, last_number) VALUES (?, 0)",
+        [T_PIPELINE_COUNT] = "SELECT COUNT(*) FROM pipelines WHERE tenant_id = ?",
+        [T_PIPELINE_ADD] = "INSERT INTO pipelines (tenant_id, pkey, name, is_default) VALUES (?, ?, ?, 1)",
         /* T_STATUS_ADD */
-        "INSERT INTO statuses (tenant_id, pipeline_id, skey, staff_name, customer_name, category, color, position, "
-        "is_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [T_STATUS_ADD] = "INSERT INTO statuses (tenant_id, pipeline_id, skey, staff_name, customer_name, category, "
+                         "color, position, "
+                         "is_entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         /* T_TRANSITION_ADD */
-        "INSERT INTO status_transitions (tenant_id, from_status_id, to_status_id) VALUES (?, ?, ?)",
+        [T_TRANSITION_ADD] =
+                "INSERT INTO status_transitions (tenant_id, from_status_id, to_status_id) VALUES (?, ?, ?)",
         /* T_LIST */
-        "SELECT slug, name, status, (SELECT COUNT(*) FROM tickets k WHERE k.tenant_id = t.id) FROM tenants t ORDER BY "
-        "slug",
+        [T_LIST] = "SELECT slug, name, status, (SELECT COUNT(*) FROM tickets k WHERE k.tenant_id = t.id) FROM tenants "
+                   "t ORDER BY "
+                   "slug",
         /* T_SET_STATUS */
-        "UPDATE tenants SET status = ?, config_version = config_version + 1 WHERE slug = ?",
-        /* T_BUMP */ "UPDATE tenants SET config_version = config_version + 1 WHERE id = ?",
+        [T_SET_STATUS] = "UPDATE tenants SET status = ?, config_version = config_version + 1 WHERE slug = ?",
+        [T_BUMP] = "UPDATE tenants SET config_version = config_version + 1 WHERE id = ?",
         /* T_CLOCKS */
-        "UPDATE statuses SET clocks = CASE category WHEN 'waiting_customer' THEN 'supplier' "
-        "WHEN 'deferred' THEN '' WHEN 'resolved' THEN '' WHEN 'closed' THEN '' "
-        "ELSE 'response,supplier,communication' END WHERE tenant_id = ? AND pipeline_id = ?",
+        [T_CLOCKS] = "UPDATE statuses SET clocks = CASE category WHEN 'waiting_customer' THEN 'supplier' "
+                     "WHEN 'deferred' THEN '' WHEN 'resolved' THEN '' WHEN 'closed' THEN '' "
+                     "ELSE 'response,supplier,communication' END WHERE tenant_id = ? AND pipeline_id = ?",
         /* T_WORD_ADD */
-        "INSERT IGNORE INTO word_list (tenant_id, term) VALUES (?, ?)",
-        /* T_SKILL_ADD */ "INSERT IGNORE INTO skills (tenant_id, name) VALUES (?, ?)",
-        /* T_SKILL_GET */ "SELECT id FROM skills WHERE tenant_id = ? AND name = ?",
+        [T_WORD_ADD] = "INSERT IGNORE INTO word_list (tenant_id, term) VALUES (?, ?)",
+        [T_SKILL_ADD] = "INSERT IGNORE INTO skills (tenant_id, name) VALUES (?, ?)",
+        [T_SKILL_GET] = "SELECT id FROM skills WHERE tenant_id = ? AND name = ?",
         /* T_USER_SKILL */
-        "INSERT INTO user_skills (tenant_id, user_id, skill_id, level) VALUES (?, ?, ?, ?) "
-        "ON DUPLICATE KEY UPDATE level = VALUES(level)",
+        [T_USER_SKILL] = "INSERT INTO user_skills (tenant_id, user_id, skill_id, level) VALUES (?, ?, ?, ?) "
+                         "ON DUPLICATE KEY UPDATE level = VALUES(level)",
         /* T_USER_ROUTING */
-        "UPDATE users SET capacity = ?, availability = ? WHERE tenant_id = ? AND email = ?",
+        [T_USER_ROUTING] = "UPDATE users SET capacity = ?, availability = ? WHERE tenant_id = ? AND email = ?",
         /* T_CATEGORY */
-        "INSERT INTO categories (tenant_id, name, skill_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE skill_id = "
-        "VALUES(skill_id)",
+        [T_CATEGORY] = "INSERT INTO categories (tenant_id, name, skill_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
+                       "skill_id = "
+                       "VALUES(skill_id)",
         /* T_LEVEL */
-        "INSERT INTO priority_levels (tenant_id, priority, min_level) VALUES (?, ?, ?) "
-        "ON DUPLICATE KEY UPDATE min_level = VALUES(min_level)",
+        [T_LEVEL] = "INSERT INTO priority_levels (tenant_id, priority, min_level) VALUES (?, ?, ?) "
+                    "ON DUPLICATE KEY UPDATE min_level = VALUES(min_level)",
         /* T_INTAKE */
-        "UPDATE pipelines SET intake = ?, manager_id = (SELECT id FROM users WHERE tenant_id = ? AND email = ?), "
-        "is_default = is_default WHERE tenant_id = ? AND is_default = 1",
+        [T_INTAKE] = "UPDATE pipelines SET intake = ?, manager_id = (SELECT id FROM users WHERE tenant_id = ? AND "
+                     "email = ?), "
+                     "is_default = is_default WHERE tenant_id = ? AND is_default = 1",
         /* T_CALENDAR */
-        "UPDATE tenants SET calendar = ?, lights_version = lights_version + 1 WHERE id = ? AND NOT (calendar <=> ?)",
+        [T_CALENDAR] = "UPDATE tenants SET calendar = ?, lights_version = lights_version + 1 WHERE id = ? AND NOT "
+                       "(calendar <=> ?)",
 };
 
 /* The default pipeline every tenant starts with. */

@@ -23,15 +23,17 @@ enum light_admin_stmt {
 
 static const char *const admin_sql[ADMIN_STMT__MAX] = {
         /* ADMIN_CALENDAR_GET */
-        "SELECT calendar FROM tenants WHERE id = ?",
+        [ADMIN_CALENDAR_GET] = "SELECT calendar FROM tenants WHERE id = ?",
         /* ADMIN_CALENDAR_SET */
-        "UPDATE tenants SET calendar = ?, config_version = config_version + 1, lights_version = lights_version + 1 "
-        "WHERE id = ?",
+        [ADMIN_CALENDAR_SET] = "UPDATE tenants SET calendar = ?, config_version = config_version + 1, lights_version = "
+                               "lights_version + 1 "
+                               "WHERE id = ?",
         /* ADMIN_THRESHOLDS_CLEAR */
-        "DELETE FROM light_thresholds WHERE tenant_id = ?",
+        [ADMIN_THRESHOLDS_CLEAR] = "DELETE FROM light_thresholds WHERE tenant_id = ?",
         /* ADMIN_THRESHOLD_ADD */
-        "INSERT INTO light_thresholds (tenant_id, priority, level, enabled, amber_minutes, red_minutes) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        [ADMIN_THRESHOLD_ADD] =
+                "INSERT INTO light_thresholds (tenant_id, priority, level, enabled, amber_minutes, red_minutes) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
 };
 
 static const char *const priorities[TENANT_PRIORITIES] = {"low", "normal", "high", "urgent"};

@@ -39,6 +39,8 @@ enum light_stmt {
 	LIGHT_MARK_AMBER,     /* claim one amber for recording */
 	LIGHT_BREACH_ADD,     /* the record */
 	LIGHT_RECOMPUTE_PAGE, /* open cycles of a tenant, by ticket */
+	LIGHT_NOTIFY_AMBER,   /* amber tells the assignee */
+	LIGHT_NOTIFY_RED,     /* red escalates to the pipeline's manager, or every manager */
 	LIGHT_STMT__MAX
 };
 
@@ -49,51 +51,78 @@ enum light_stmt {
 
 static const char *const light_sql[LIGHT_STMT__MAX] = {
         /* LIGHT_TICKET */
-        "SELECT priority, status_id, pipeline_id FROM tickets WHERE tenant_id = ? AND id = ?",
+        [LIGHT_TICKET] = "SELECT priority, status_id, pipeline_id FROM tickets WHERE tenant_id = ? AND id = ?",
         /* LIGHT_ROWS_LOCK */
-        "SELECT " STATE_COLUMNS " FROM ticket_lights WHERE tenant_id = ? AND ticket_id = ? FOR UPDATE",
+        [LIGHT_ROWS_LOCK] =
+                "SELECT " STATE_COLUMNS " FROM ticket_lights WHERE tenant_id = ? AND ticket_id = ? FOR UPDATE",
         /* LIGHT_OPEN_REQUESTS */
-        "SELECT COUNT(*) FROM supplier_requests WHERE tenant_id = ? AND ticket_id = ? AND answered_at IS NULL",
+        [LIGHT_OPEN_REQUESTS] =
+                "SELECT COUNT(*) FROM supplier_requests WHERE tenant_id = ? AND ticket_id = ? AND answered_at IS NULL",
         /* LIGHT_UPSERT: the recorded flags reset when a new cycle starts, before the cycle changes */
-        "INSERT INTO ticket_lights (tenant_id, ticket_id, level, cycle_started_at, running_since, accrued_seconds, "
-        "amber_at, red_at) VALUES " UPSERT_ROW ", " UPSERT_ROW ", " UPSERT_ROW " ON DUPLICATE KEY UPDATE "
-        "amber_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), amber_recorded, 0), "
-        "red_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), red_recorded, 0), "
-        "cycle_started_at = VALUES(cycle_started_at), running_since = VALUES(running_since), "
-        "accrued_seconds = VALUES(accrued_seconds), amber_at = VALUES(amber_at), red_at = VALUES(red_at)",
+        [LIGHT_UPSERT] =
+                "INSERT INTO ticket_lights (tenant_id, ticket_id, level, cycle_started_at, running_since, "
+                "accrued_seconds, "
+                "amber_at, red_at) VALUES " UPSERT_ROW ", " UPSERT_ROW ", " UPSERT_ROW " ON DUPLICATE KEY UPDATE "
+                "amber_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), amber_recorded, 0), "
+                "red_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), red_recorded, 0), "
+                "cycle_started_at = VALUES(cycle_started_at), running_since = VALUES(running_since), "
+                "accrued_seconds = VALUES(accrued_seconds), amber_at = VALUES(amber_at), red_at = VALUES(red_at)",
         /* LIGHT_BOARD_ACTIVE */
-        "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND cycle_started_at IS NOT NULL "
-        "GROUP BY level",
+        [LIGHT_BOARD_ACTIVE] =
+                "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND cycle_started_at IS NOT NULL "
+                "GROUP BY level",
         /* LIGHT_BOARD_AMBER */
-        "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND amber_at <= FROM_UNIXTIME(?) "
-        "GROUP BY level",
+        [LIGHT_BOARD_AMBER] =
+                "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND amber_at <= FROM_UNIXTIME(?) "
+                "GROUP BY level",
         /* LIGHT_BOARD_RED */
-        "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND red_at <= FROM_UNIXTIME(?) "
-        "GROUP BY level",
+        [LIGHT_BOARD_RED] =
+                "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND red_at <= FROM_UNIXTIME(?) "
+                "GROUP BY level",
         /* LIGHT_BOARD_WORST */
-        "SELECT t.number, t.subject, l.level, UNIX_TIMESTAMP(l.red_at), a.name FROM ticket_lights l "
-        "JOIN tickets t ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
-        "LEFT JOIN users a ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
-        "WHERE l.tenant_id = ? AND l.red_at <= FROM_UNIXTIME(?) ORDER BY l.red_at, t.number LIMIT 10",
+        [LIGHT_BOARD_WORST] =
+                "SELECT t.number, t.subject, l.level, UNIX_TIMESTAMP(l.red_at), a.name FROM ticket_lights l "
+                "JOIN tickets t ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
+                "LEFT JOIN users a ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
+                "WHERE l.tenant_id = ? AND l.red_at <= FROM_UNIXTIME(?) ORDER BY l.red_at, t.number LIMIT 10",
         /* LIGHT_SWEEP_RED */
-        "SELECT tenant_id, ticket_id, level, UNIX_TIMESTAMP(cycle_started_at), UNIX_TIMESTAMP(red_at) "
-        "FROM ticket_lights WHERE red_recorded = 0 AND red_at <= UTC_TIMESTAMP(6) LIMIT 200",
+        [LIGHT_SWEEP_RED] =
+                "SELECT tenant_id, ticket_id, level, UNIX_TIMESTAMP(cycle_started_at), UNIX_TIMESTAMP(red_at) "
+                "FROM ticket_lights WHERE red_recorded = 0 AND red_at <= UTC_TIMESTAMP(6) LIMIT 200",
         /* LIGHT_SWEEP_AMBER */
-        "SELECT tenant_id, ticket_id, level, UNIX_TIMESTAMP(cycle_started_at), UNIX_TIMESTAMP(amber_at) "
-        "FROM ticket_lights WHERE amber_recorded = 0 AND amber_at <= UTC_TIMESTAMP(6) LIMIT 200",
+        [LIGHT_SWEEP_AMBER] =
+                "SELECT tenant_id, ticket_id, level, UNIX_TIMESTAMP(cycle_started_at), UNIX_TIMESTAMP(amber_at) "
+                "FROM ticket_lights WHERE amber_recorded = 0 AND amber_at <= UTC_TIMESTAMP(6) LIMIT 200",
         /* LIGHT_MARK_RED */
-        "UPDATE ticket_lights SET red_recorded = 1 WHERE tenant_id = ? AND ticket_id = ? AND level = ? "
-        "AND red_recorded = 0 AND cycle_started_at = FROM_UNIXTIME(?) AND red_at <= UTC_TIMESTAMP(6)",
+        [LIGHT_MARK_RED] =
+                "UPDATE ticket_lights SET red_recorded = 1 WHERE tenant_id = ? AND ticket_id = ? AND level = ? "
+                "AND red_recorded = 0 AND cycle_started_at = FROM_UNIXTIME(?) AND red_at <= UTC_TIMESTAMP(6)",
         /* LIGHT_MARK_AMBER */
-        "UPDATE ticket_lights SET amber_recorded = 1 WHERE tenant_id = ? AND ticket_id = ? AND level = ? "
-        "AND amber_recorded = 0 AND cycle_started_at = FROM_UNIXTIME(?) AND amber_at <= UTC_TIMESTAMP(6)",
+        [LIGHT_MARK_AMBER] =
+                "UPDATE ticket_lights SET amber_recorded = 1 WHERE tenant_id = ? AND ticket_id = ? AND level = ? "
+                "AND amber_recorded = 0 AND cycle_started_at = FROM_UNIXTIME(?) AND amber_at <= UTC_TIMESTAMP(6)",
         /* LIGHT_BREACH_ADD */
-        "INSERT IGNORE INTO light_breaches (tenant_id, ticket_id, level, colour, cycle_started_at, turned_at, "
-        "assignee_id) SELECT ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), assignee_id FROM tickets "
-        "WHERE tenant_id = ? AND id = ?",
+        [LIGHT_BREACH_ADD] =
+                "INSERT IGNORE INTO light_breaches (tenant_id, ticket_id, level, colour, cycle_started_at, turned_at, "
+                "assignee_id) SELECT ?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), assignee_id FROM tickets "
+                "WHERE tenant_id = ? AND id = ?",
+        /* LIGHT_NOTIFY_AMBER */
+        [LIGHT_NOTIFY_AMBER] = "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) "
+                               "SELECT t.tenant_id, t.assignee_id, t.id, 'amber', CONCAT('Ticket #', t.number, ' "
+                               "turned amber on ', ?) "
+                               "FROM tickets t WHERE t.tenant_id = ? AND t.id = ? AND t.assignee_id IS NOT NULL",
+        /* LIGHT_NOTIFY_RED */
+        [LIGHT_NOTIFY_RED] = "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) "
+                             "SELECT t.tenant_id, u.id, t.id, 'red', CONCAT('Ticket #', t.number, ' turned red on ', "
+                             "?, ': escalated') "
+                             "FROM tickets t JOIN pipelines p ON p.id = t.pipeline_id AND p.tenant_id = t.tenant_id "
+                             "JOIN users u ON u.tenant_id = t.tenant_id AND u.disabled = 0 "
+                             "AND (u.id = p.manager_id OR (p.manager_id IS NULL AND u.role = 'manager')) "
+                             "WHERE t.tenant_id = ? AND t.id = ?",
         /* LIGHT_RECOMPUTE_PAGE */
-        "SELECT DISTINCT ticket_id FROM ticket_lights WHERE tenant_id = ? AND cycle_started_at IS NOT NULL "
-        "AND ticket_id > ? ORDER BY ticket_id LIMIT 500",
+        [LIGHT_RECOMPUTE_PAGE] =
+                "SELECT DISTINCT ticket_id FROM ticket_lights WHERE tenant_id = ? AND cycle_started_at IS NOT NULL "
+                "AND ticket_id > ? ORDER BY ticket_id LIMIT 500",
 };
 
 static void state_from_row(const struct db_rows *r, size_t i, struct light_state *s)
@@ -364,6 +393,10 @@ static int record_one(struct db *db, struct arena *a, const struct db_rows *r, s
 		if (timeline_record(db, a, &ch, data) == -1)
 			goto fail;
 	}
+	/* Amber tells the assignee; red escalates to the manager. */
+	if (db_exec(db, light_sql[red ? LIGHT_NOTIFY_RED : LIGHT_NOTIFY_AMBER], NULL, NULL, "sii",
+	            light_level_name((enum light_level)(level - 1)), tenant_id, ticket_id) == -1)
+		goto fail;
 	if (db_commit(db) == -1)
 		return -1;
 	return 1;

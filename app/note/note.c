@@ -40,15 +40,16 @@ enum note_stmt {
 
 static const char *const note_sql[NOTE_STMT__MAX] = {
         /* NOTE_LIST_ALL */
-        NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.id > ? ORDER BY n.id LIMIT ?",
+        [NOTE_LIST_ALL] = NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.id > ? ORDER BY n.id LIMIT ?",
         /* NOTE_LIST_PUBLIC */
-        NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.visibility = 'public' AND n.id > ? "
-                     "ORDER BY n.id LIMIT ?",
+        [NOTE_LIST_PUBLIC] =
+                NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.ticket_id = ? AND n.visibility = 'public' AND n.id > ? "
+                             "ORDER BY n.id LIMIT ?",
         /* NOTE_INSERT */
-        "INSERT INTO notes (tenant_id, ticket_id, author_id, visibility, body, created_at) "
-        "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+        [NOTE_INSERT] = "INSERT INTO notes (tenant_id, ticket_id, author_id, visibility, body, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
         /* NOTE_GET */
-        NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.id = ?",
+        [NOTE_GET] = NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.id = ?",
 };
 
 static struct json_object *note_json(const struct db_rows *rows, size_t i)

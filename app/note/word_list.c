@@ -21,12 +21,13 @@ enum word_list_stmt {
 
 static const char *const word_sql[WORDS_STMT__MAX] = {
         /* WORDS_CLEAR */
-        "DELETE FROM word_list WHERE tenant_id = ?",
+        [WORDS_CLEAR] = "DELETE FROM word_list WHERE tenant_id = ?",
         /* WORDS_ADD */
-        "INSERT INTO word_list (tenant_id, term) VALUES (?, ?)",
+        [WORDS_ADD] = "INSERT INTO word_list (tenant_id, term) VALUES (?, ?)",
         /* WORDS_SETTINGS */
-        "UPDATE tenants SET settings = JSON_SET(settings, '$.check_internal_notes', IF(? = 1, true, false)), "
-        "config_version = config_version + 1 WHERE id = ?",
+        [WORDS_SETTINGS] =
+                "UPDATE tenants SET settings = JSON_SET(settings, '$.check_internal_notes', IF(? = 1, true, false)), "
+                "config_version = config_version + 1 WHERE id = ?",
 };
 
 static struct json_object *list_json(const char *const *terms, size_t n, bool check_internal)

@@ -35,34 +35,39 @@ enum pipeline_admin_stmt {
 
 static const char *const pa_sql[PA_STMT__MAX] = {
         /* PA_LOCK */
-        "SELECT id FROM pipelines WHERE tenant_id = ? AND id = ? FOR UPDATE",
+        [PA_LOCK] = "SELECT id FROM pipelines WHERE tenant_id = ? AND id = ? FOR UPDATE",
         /* PA_RENAME */
-        "UPDATE pipelines SET name = ?, intake = ? WHERE tenant_id = ? AND id = ?",
+        [PA_RENAME] = "UPDATE pipelines SET name = ?, intake = ? WHERE tenant_id = ? AND id = ?",
         /* PA_STATUS_UPDATE */
-        "UPDATE statuses SET staff_name = ?, customer_name = ?, category = ?, color = ?, position = ?, is_entry = ?, "
-        "clocks = ?, require_note = ? WHERE tenant_id = ? AND id = ?",
+        [PA_STATUS_UPDATE] = "UPDATE statuses SET staff_name = ?, customer_name = ?, category = ?, color = ?, position "
+                             "= ?, is_entry = ?, "
+                             "clocks = ?, require_note = ? WHERE tenant_id = ? AND id = ?",
         /* PA_STATUS_INSERT */
-        "INSERT INTO statuses (tenant_id, pipeline_id, skey, staff_name, customer_name, category, color, position, "
-        "is_entry, clocks, require_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [PA_STATUS_INSERT] = "INSERT INTO statuses (tenant_id, pipeline_id, skey, staff_name, customer_name, category, "
+                             "color, position, "
+                             "is_entry, clocks, require_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         /* PA_COUNT */
-        "SELECT status_id, COUNT(*) FROM tickets WHERE tenant_id = ? GROUP BY status_id",
+        [PA_COUNT] = "SELECT status_id, COUNT(*) FROM tickets WHERE tenant_id = ? GROUP BY status_id",
         /* PA_MOVE_EVENTS */
-        "INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at) "
-        "SELECT tenant_id, id, ?, 'status_changed', JSON_OBJECT('from', ?, 'to', ?, 'reason', "
-        "'the status was removed from the pipeline'), UTC_TIMESTAMP(6) FROM tickets WHERE tenant_id = ? AND status_id "
-        "= ?",
+        [PA_MOVE_EVENTS] = "INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at) "
+                           "SELECT tenant_id, id, ?, 'status_changed', JSON_OBJECT('from', ?, 'to', ?, 'reason', "
+                           "'the status was removed from the pipeline'), UTC_TIMESTAMP(6) FROM tickets WHERE tenant_id "
+                           "= ? AND status_id "
+                           "= ?",
         /* PA_MOVE */
-        "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
-        "WHERE tenant_id = ? AND status_id = ?",
+        [PA_MOVE] = "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
+                    "WHERE tenant_id = ? AND status_id = ?",
         /* PA_CLEAR_MOVES */
-        "DELETE t FROM status_transitions t JOIN statuses s ON s.id = t.from_status_id AND s.tenant_id = t.tenant_id "
-        "WHERE t.tenant_id = ? AND s.pipeline_id = ?",
+        [PA_CLEAR_MOVES] = "DELETE t FROM status_transitions t JOIN statuses s ON s.id = t.from_status_id AND "
+                           "s.tenant_id = t.tenant_id "
+                           "WHERE t.tenant_id = ? AND s.pipeline_id = ?",
         /* PA_ADD_MOVE */
-        "INSERT INTO status_transitions (tenant_id, from_status_id, to_status_id) VALUES (?, ?, ?)",
+        [PA_ADD_MOVE] = "INSERT INTO status_transitions (tenant_id, from_status_id, to_status_id) VALUES (?, ?, ?)",
         /* PA_DELETE_STATUS */
-        "DELETE FROM statuses WHERE tenant_id = ? AND id = ?",
+        [PA_DELETE_STATUS] = "DELETE FROM statuses WHERE tenant_id = ? AND id = ?",
         /* PA_BUMP */
-        "UPDATE tenants SET config_version = config_version + 1, lights_version = lights_version + 1 WHERE id = ?",
+        [PA_BUMP] = "UPDATE tenants SET config_version = config_version + 1, lights_version = lights_version + 1 WHERE "
+                    "id = ?",
 };
 
 static const char *get_string(struct json_object *o, const char *key)

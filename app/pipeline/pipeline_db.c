@@ -15,15 +15,17 @@ enum pipeline_stmt {
 
 static const char *const pipeline_sql[PIPELINE_STMT__MAX] = {
         /* PIPELINE_LIST */
-        "SELECT id, pkey, name, is_default, intake, COALESCE(manager_id, 0) FROM pipelines WHERE tenant_id = ? "
-        "ORDER BY is_default DESC, id",
+        [PIPELINE_LIST] =
+                "SELECT id, pkey, name, is_default, intake, COALESCE(manager_id, 0) FROM pipelines WHERE tenant_id = ? "
+                "ORDER BY is_default DESC, id",
         /* STATUS_LIST */
-        "SELECT id, pipeline_id, skey, staff_name, customer_name, category, color, position, is_entry, clocks, "
-        "require_note "
-        "FROM statuses WHERE tenant_id = ? ORDER BY pipeline_id, position, id",
+        [STATUS_LIST] =
+                "SELECT id, pipeline_id, skey, staff_name, customer_name, category, color, position, is_entry, clocks, "
+                "require_note "
+                "FROM statuses WHERE tenant_id = ? ORDER BY pipeline_id, position, id",
         /* TRANSITION_LIST */
-        "SELECT from_status_id, to_status_id FROM status_transitions WHERE tenant_id = ? "
-        "ORDER BY from_status_id, to_status_id",
+        [TRANSITION_LIST] = "SELECT from_status_id, to_status_id FROM status_transitions WHERE tenant_id = ? "
+                            "ORDER BY from_status_id, to_status_id",
 };
 
 int pipeline_db_load(struct db *db, struct arena *a, long long tenant_id, struct pipeline **out, size_t *n)

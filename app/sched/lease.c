@@ -13,12 +13,13 @@ enum lease_stmt {
 
 static const char *const lease_sql[LEASE_STMT__MAX] = {
         /* LEASE_TAKE: holder is assigned first, so expires_at moves only when the row is ours */
-        "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND) "
-        "ON DUPLICATE KEY UPDATE "
-        "holder = IF(expires_at < UTC_TIMESTAMP(6) OR holder = VALUES(holder), VALUES(holder), holder), "
-        "expires_at = IF(holder = VALUES(holder), VALUES(expires_at), expires_at)",
+        [LEASE_TAKE] =
+                "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, UTC_TIMESTAMP(6) + INTERVAL ? SECOND) "
+                "ON DUPLICATE KEY UPDATE "
+                "holder = IF(expires_at < UTC_TIMESTAMP(6) OR holder = VALUES(holder), VALUES(holder), holder), "
+                "expires_at = IF(holder = VALUES(holder), VALUES(expires_at), expires_at)",
         /* LEASE_GET */
-        "SELECT holder FROM leases WHERE name = ?",
+        [LEASE_GET] = "SELECT holder FROM leases WHERE name = ?",
 };
 
 int lease_take(struct db *db, struct arena *a, const char *name, const char *holder, int seconds)

@@ -25,10 +25,11 @@ enum scheduler_stmt {
 
 static const char *const scheduler_sql[SCHED_STMT__MAX] = {
         /* SCHED_STALE_LIGHTS */
-        "SELECT id, lights_version FROM tenants WHERE lights_version <> lights_done_version AND status = 'active' "
-        "ORDER BY id LIMIT 20",
+        [SCHED_STALE_LIGHTS] = "SELECT id, lights_version FROM tenants WHERE lights_version <> lights_done_version AND "
+                               "status = 'active' "
+                               "ORDER BY id LIMIT 20",
         /* SCHED_LIGHTS_DONE */
-        "UPDATE tenants SET lights_done_version = ? WHERE id = ?",
+        [SCHED_LIGHTS_DONE] = "UPDATE tenants SET lights_done_version = ? WHERE id = ?",
 };
 
 static void pass(struct db *db, struct arena *a, struct tenant_cache *cache, const char *holder)

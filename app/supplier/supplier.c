@@ -29,19 +29,20 @@ enum supplier_stmt {
 
 static const char *const supplier_sql[SUPPLIER_STMT__MAX] = {
         /* SUPPLIER_ENSURE */
-        "INSERT IGNORE INTO suppliers (tenant_id, name) VALUES (?, ?)",
+        [SUPPLIER_ENSURE] = "INSERT IGNORE INTO suppliers (tenant_id, name) VALUES (?, ?)",
         /* SUPPLIER_ID */
-        "SELECT id FROM suppliers WHERE tenant_id = ? AND name = ?",
+        [SUPPLIER_ID] = "SELECT id FROM suppliers WHERE tenant_id = ? AND name = ?",
         /* SUPPLIER_INSERT */
-        "INSERT INTO supplier_requests (tenant_id, ticket_id, supplier_id, question, opened_by, opened_at) "
-        "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+        [SUPPLIER_INSERT] =
+                "INSERT INTO supplier_requests (tenant_id, ticket_id, supplier_id, question, opened_by, opened_at) "
+                "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
         /* SUPPLIER_LIST */
-        REQUEST_COLUMNS "WHERE r.tenant_id = ? AND r.ticket_id = ? ORDER BY r.id LIMIT 200",
+        [SUPPLIER_LIST] = REQUEST_COLUMNS "WHERE r.tenant_id = ? AND r.ticket_id = ? ORDER BY r.id LIMIT 200",
         /* SUPPLIER_GET_LOCK */
-        REQUEST_COLUMNS "WHERE r.tenant_id = ? AND r.ticket_id = ? AND r.id = ? FOR UPDATE",
+        [SUPPLIER_GET_LOCK] = REQUEST_COLUMNS "WHERE r.tenant_id = ? AND r.ticket_id = ? AND r.id = ? FOR UPDATE",
         /* SUPPLIER_ANSWER */
-        "UPDATE supplier_requests SET answered_at = UTC_TIMESTAMP(6), answered_by = ? "
-        "WHERE tenant_id = ? AND id = ? AND answered_at IS NULL",
+        [SUPPLIER_ANSWER] = "UPDATE supplier_requests SET answered_at = UTC_TIMESTAMP(6), answered_by = ? "
+                            "WHERE tenant_id = ? AND id = ? AND answered_at IS NULL",
 };
 
 static struct json_object *request_json(const struct db_rows *rows, size_t i)

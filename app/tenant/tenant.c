@@ -23,24 +23,27 @@ enum tenant_stmt {
 
 static const char *const tenant_sql[TENANT_STMT__MAX] = {
         /* TENANT_BY_SLUG */
-        "SELECT id, status, config_version FROM tenants WHERE slug = ?",
+        [TENANT_BY_SLUG] = "SELECT id, status, config_version FROM tenants WHERE slug = ?",
         /* TENANT_BY_DOMAIN */
-        "SELECT t.id, t.status, t.config_version FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id "
-        "WHERE d.domain = ?",
+        [TENANT_BY_DOMAIN] =
+                "SELECT t.id, t.status, t.config_version FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id "
+                "WHERE d.domain = ?",
         /* TENANT_BY_ID */
-        "SELECT id, status, config_version FROM tenants WHERE id = ?",
+        [TENANT_BY_ID] = "SELECT id, status, config_version FROM tenants WHERE id = ?",
         /* TENANT_FULL */
-        "SELECT slug, name, time_zone, branding, "
-        "COALESCE(JSON_VALUE(settings, '$.customers_see_company'), '0'), calendar, lights_version, "
-        "COALESCE(JSON_VALUE(settings, '$.check_internal_notes'), '1') "
-        "FROM tenants WHERE id = ?",
+        [TENANT_FULL] = "SELECT slug, name, time_zone, branding, "
+                        "COALESCE(JSON_VALUE(settings, '$.customers_see_company'), '0'), calendar, lights_version, "
+                        "COALESCE(JSON_VALUE(settings, '$.check_internal_notes'), '1') "
+                        "FROM tenants WHERE id = ?",
         /* TENANT_KEYS */
-        "SELECT kid, retired_at IS NOT NULL FROM signing_keys WHERE tenant_id = ? "
-        "AND (retired_at IS NULL OR retired_at > UTC_TIMESTAMP(6) - INTERVAL 1 DAY) ORDER BY created_at DESC, kid",
+        [TENANT_KEYS] = "SELECT kid, retired_at IS NOT NULL FROM signing_keys WHERE tenant_id = ? "
+                        "AND (retired_at IS NULL OR retired_at > UTC_TIMESTAMP(6) - INTERVAL 1 DAY) ORDER BY "
+                        "created_at DESC, kid",
         /* TENANT_THRESHOLDS */
-        "SELECT priority, level, enabled, amber_minutes, red_minutes FROM light_thresholds WHERE tenant_id = ?",
+        [TENANT_THRESHOLDS] =
+                "SELECT priority, level, enabled, amber_minutes, red_minutes FROM light_thresholds WHERE tenant_id = ?",
         /* TENANT_WORDS */
-        "SELECT term FROM word_list WHERE tenant_id = ? ORDER BY term LIMIT 500",
+        [TENANT_WORDS] = "SELECT term FROM word_list WHERE tenant_id = ? ORDER BY term LIMIT 500",
 };
 
 static const char *const priority_names[TENANT_PRIORITIES] = {"low", "normal", "high", "urgent"};

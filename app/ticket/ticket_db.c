@@ -15,41 +15,48 @@
 
 static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_GET */
-        "SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ?",
+        [TICKET_GET] = "SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ?",
         /* TICKET_GET_FOR_UPDATE */
-        "SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ? FOR UPDATE",
+        [TICKET_GET_FOR_UPDATE] = "SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS
+                                  "WHERE t.tenant_id = ? AND t.number = ? FOR UPDATE",
         /* TICKET_NEXT_NUMBER */
-        "UPDATE ticket_counters SET last_number = LAST_INSERT_ID(last_number + 1) WHERE tenant_id = ?",
+        [TICKET_NEXT_NUMBER] =
+                "UPDATE ticket_counters SET last_number = LAST_INSERT_ID(last_number + 1) WHERE tenant_id = ?",
         /* TICKET_INSERT */
-        "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
-        "customer_id, company_id, assignee_id, created_by, category_id, version, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+        [TICKET_INSERT] =
+                "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
+                "customer_id, company_id, assignee_id, created_by, category_id, version, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
         /* TICKET_CATEGORY_GET */
-        "SELECT id FROM categories WHERE tenant_id = ? AND name = ?",
+        [TICKET_CATEGORY_GET] = "SELECT id FROM categories WHERE tenant_id = ? AND name = ?",
         /* TICKET_SET_STATUS */
-        "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
-        "WHERE tenant_id = ? AND id = ?",
+        [TICKET_SET_STATUS] = "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
+                              "WHERE tenant_id = ? AND id = ?",
         /* TICKET_UPDATE */
-        "UPDATE tickets SET subject = ?, priority = ?, assignee_id = ?, queue = IF(assignee_id IS NULL, queue, NULL), "
-        "version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ? AND version = ?",
+        [TICKET_UPDATE] =
+                "UPDATE tickets SET subject = ?, priority = ?, assignee_id = ?, queue = IF(assignee_id IS NULL, queue, "
+                "NULL), "
+                "version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ? AND version = ?",
         /* TICKET_TOUCH */
-        "UPDATE tickets SET updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+        [TICKET_TOUCH] = "UPDATE tickets SET updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
         /* TICKET_CUSTOMER_GET */
-        "SELECT u.name, u.email, COALESCE(u.company_id, 0), co.name FROM users u "
-        "LEFT JOIN companies co ON co.id = u.company_id AND co.tenant_id = u.tenant_id "
-        "WHERE u.tenant_id = ? AND u.id = ? AND u.role = 'customer' AND u.disabled = 0",
+        [TICKET_CUSTOMER_GET] = "SELECT u.name, u.email, COALESCE(u.company_id, 0), co.name FROM users u "
+                                "LEFT JOIN companies co ON co.id = u.company_id AND co.tenant_id = u.tenant_id "
+                                "WHERE u.tenant_id = ? AND u.id = ? AND u.role = 'customer' AND u.disabled = 0",
         /* TICKET_STAFF_GET */
-        "SELECT name FROM users WHERE tenant_id = ? AND id = ? AND role IN ('admin','manager','agent') "
-        "AND disabled = 0",
+        [TICKET_STAFF_GET] =
+                "SELECT name FROM users WHERE tenant_id = ? AND id = ? AND role IN ('admin','manager','agent') "
+                "AND disabled = 0",
         /* TICKET_IDEMPOTENCY_GET */
-        "SELECT request_hash, status, response, location FROM idempotency_keys "
-        "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
+        [TICKET_IDEMPOTENCY_GET] = "SELECT request_hash, status, response, location FROM idempotency_keys "
+                                   "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
         /* TICKET_IDEMPOTENCY_CLAIM: a concurrent twin waits on this row until the first commits */
-        "INSERT INTO idempotency_keys (tenant_id, user_id, route, idem_key, request_hash, status, response) "
-        "VALUES (?, ?, ?, ?, ?, 0, '')",
+        [TICKET_IDEMPOTENCY_CLAIM] =
+                "INSERT INTO idempotency_keys (tenant_id, user_id, route, idem_key, request_hash, status, response) "
+                "VALUES (?, ?, ?, ?, ?, 0, '')",
         /* TICKET_IDEMPOTENCY_DONE */
-        "UPDATE idempotency_keys SET status = ?, response = ?, location = ? "
-        "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
+        [TICKET_IDEMPOTENCY_DONE] = "UPDATE idempotency_keys SET status = ?, response = ?, location = ? "
+                                    "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
 };
 
 const char *ticket_db_sql(enum ticket_stmt s)

@@ -18,13 +18,13 @@ enum timeline_stmt {
 
 static const char *const timeline_sql[TIMELINE_STMT__MAX] = {
         /* TIMELINE_ADD */
-        "INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at) "
-        "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+        [TIMELINE_ADD] = "INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at) "
+                         "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
         /* TIMELINE_LIST */
-        "SELECT e.id, e.kind, e.data, COALESCE(e.actor_id, 0), u.name, "
-        "DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM ticket_events e "
-        "LEFT JOIN users u ON u.id = e.actor_id AND u.tenant_id = e.tenant_id "
-        "WHERE e.tenant_id = ? AND e.ticket_id = ? ORDER BY e.id LIMIT 1000",
+        [TIMELINE_LIST] = "SELECT e.id, e.kind, e.data, COALESCE(e.actor_id, 0), u.name, "
+                          "DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM ticket_events e "
+                          "LEFT JOIN users u ON u.id = e.actor_id AND u.tenant_id = e.tenant_id "
+                          "WHERE e.tenant_id = ? AND e.ticket_id = ? ORDER BY e.id LIMIT 1000",
 };
 
 static const char *const kind_names[] = {

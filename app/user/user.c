@@ -18,14 +18,15 @@ enum user_stmt {
 
 static const char *const user_sql[USER_STMT__MAX] = {
         /* USER_LIST_STAFF */
-        "SELECT u.id, u.email, u.name, u.role, COALESCE(u.company_id, 0), c.name FROM users u "
-        "LEFT JOIN companies c ON c.id = u.company_id AND c.tenant_id = u.tenant_id "
-        "WHERE u.tenant_id = ? AND u.role IN ('admin','manager','agent') AND u.disabled = 0 ORDER BY u.name, u.id "
-        "LIMIT 1000",
+        [USER_LIST_STAFF] = "SELECT u.id, u.email, u.name, u.role, COALESCE(u.company_id, 0), c.name FROM users u "
+                            "LEFT JOIN companies c ON c.id = u.company_id AND c.tenant_id = u.tenant_id "
+                            "WHERE u.tenant_id = ? AND u.role IN ('admin','manager','agent') AND u.disabled = 0 ORDER "
+                            "BY u.name, u.id "
+                            "LIMIT 1000",
         /* USER_LIST_ROLE */
-        "SELECT u.id, u.email, u.name, u.role, COALESCE(u.company_id, 0), c.name FROM users u "
-        "LEFT JOIN companies c ON c.id = u.company_id AND c.tenant_id = u.tenant_id "
-        "WHERE u.tenant_id = ? AND u.role = ? AND u.disabled = 0 ORDER BY u.name, u.id LIMIT 1000",
+        [USER_LIST_ROLE] = "SELECT u.id, u.email, u.name, u.role, COALESCE(u.company_id, 0), c.name FROM users u "
+                           "LEFT JOIN companies c ON c.id = u.company_id AND c.tenant_id = u.tenant_id "
+                           "WHERE u.tenant_id = ? AND u.role = ? AND u.disabled = 0 ORDER BY u.name, u.id LIMIT 1000",
 };
 
 struct json_object *user_json(long long id, const char *email, const char *name, const char *role, long long company_id,

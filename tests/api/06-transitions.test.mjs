@@ -100,9 +100,9 @@ test('an unknown status key or a bad body is 422 validation_failed', async () =>
 	const missing = await request('acme', 'POST', `/api/v1/tickets/${t.number}/transitions`, { token: await agent(), body: {} });
 	assertFieldError(missing, '/to', 'required');
 	const extra = await request('acme', 'POST', `/api/v1/tickets/${t.number}/transitions`, {
-		token: await agent(), body: { to: 'in_progress', note: 'x' },
+		token: await agent(), body: { to: 'in_progress', reason: 'x' },
 	});
-	assertFieldError(extra, '/note', 'unknown_field');
+	assertFieldError(extra, '/reason', 'unknown_field');
 	assert.equal((await getTicket('acme', await agent(), t.number)).json.status.key, 'not_started');
 });
 

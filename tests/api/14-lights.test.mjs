@@ -49,6 +49,7 @@ test.before(async () => {
 		users: [
 			{ email: 'admin@lighthouse.example', name: 'Lia Admin', role: 'admin' },
 			{ email: 'agent@lighthouse.example', name: 'Leo Agent', role: 'agent' },
+			{ email: 'mgr@lighthouse.example', name: 'Mo Manager', role: 'manager' },
 			{ email: 'cust@harbour.example', name: 'Hal Customer', role: 'customer', company: 'Harbour' },
 		],
 	}));
@@ -176,7 +177,11 @@ test('resolving turns every light off', async () => {
 });
 
 test('the sweeper records amber and red exactly once, and the board counts it', async () => {
-	const t = await create('urgent');
+	const created = await create('urgent');
+	const me = (await request(slug, 'GET', '/api/v1/me', { token: agent })).json.user;
+	const assigned = await request(slug, 'PATCH', `/api/v1/tickets/${created.number}`, { token: agent, headers: { 'if-match': etagOf(created.version) }, body: { assignee_id: me.id } });
+	assert.equal(assigned.status, 200, assigned.text);
+	const t = assigned.json;
 	const id = sql(`SELECT id FROM tickets WHERE tenant_id = ${tenantId} AND number = ${t.number}`);
 	const before = await board();
 	// Ten urgent minutes have passed: move the cycle back and let the lights follow.
@@ -196,6 +201,12 @@ test('the sweeper records amber and red exactly once, and the board counts it', 
 	assert.ok(after.worst.some((w) => w.number === t.number && w.level === 1));
 	const timeline = await request(slug, 'GET', `/api/v1/tickets/${t.number}/timeline`, { token: agent });
 	assert.deepEqual(timeline.json.data.filter((e) => e.kind === 'light_changed').map((e) => e.data.colour), ['amber', 'red']);
+	// Amber told the assignee; red escalated to the manager.
+	const mine = (await request(slug, 'GET', '/api/v1/notifications', { token: agent })).json.data.filter((n) => n.ticket === t.number);
+	assert.deepEqual(mine.map((n) => [n.kind, n.message]), [['amber', `Ticket #${t.number} turned amber on response`]]);
+	const mgr = (await loginFull(slug, 'mgr@lighthouse.example', 'Light-Pass-123')).token;
+	const escalated = (await request(slug, 'GET', '/api/v1/notifications', { token: mgr })).json.data.filter((n) => n.ticket === t.number);
+	assert.deepEqual(escalated.map((n) => [n.kind, n.message]), [['red', `Ticket #${t.number} turned red on response: escalated`]]);
 	// A restarted sweeper records nothing twice.
 	const master = fs.readFileSync(path.join(VAR, 'run/portald.pid'), 'utf8').trim();
 	process.kill(Number(master), 'SIGHUP');
