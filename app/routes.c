@@ -7,6 +7,7 @@
 #include "light/light_admin.h"
 #include "light/light_db.h"
 #include "supplier/supplier.h"
+#include "http/openapi.h"
 #include "http/route.h"
 #include "note/note.h"
 #include "note/word_list.h"
@@ -100,6 +101,7 @@ static const struct field_spec pipeline_put_input[PIPELINE_PUT__MAX] = {
 const struct route routes[] = {
         {"health", METHOD_GET, "/api/v1/healthz", ROLES_ANONYMOUS, NULL, 0, health_get, ROUTE_NO_TENANT},
         {"routes.list", METHOD_GET, "/api/v1/routes", ROLES_ANONYMOUS, NULL, 0, health_routes, ROUTE_NO_TENANT},
+        {"openapi.get", METHOD_GET, "/api/v1/openapi.json", ROLES_ANONYMOUS, NULL, 0, openapi_get, ROUTE_NO_TENANT},
         {"ping", METHOD_GET, "/api/v1/ping", ROLES_ANONYMOUS, NULL, 0, health_ping, ROUTE_NO_TENANT},
         {"tenant.get", METHOD_GET, "/api/v1/tenant", ROLES_ANONYMOUS, NULL, 0, tenant_get, 0},
         {"auth.login", METHOD_POST, "/api/v1/auth/login", ROLES_ANONYMOUS, login_input, N(login_input), auth_login,

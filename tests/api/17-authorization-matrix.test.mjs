@@ -11,6 +11,7 @@ const EXPECTED = {
 	'health': ['anyone'],
 	'routes.list': ['anyone'],
 	'ping': ['anyone'],
+	'openapi.get': ['anyone'],
 	'tenant.get': ['anyone'],
 	'auth.login': ['anyone'],
 	'auth.logout': ['admin', 'manager', 'agent', 'customer'],
