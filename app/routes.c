@@ -1,5 +1,6 @@
 /* routes: every endpoint, its method, who may call it and the body it takes. The API tests,
  * the authorization matrix and the API reference are driven from this one table. */
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/password.h"
 #include "core/validate.h"
@@ -139,6 +140,7 @@ const struct route routes[] = {
          pipeline_admin_list, 0},
         {"admin.pipelines.put", METHOD_PUT, "/api/v1/admin/pipelines/{id}", ROLE_BIT(ROLE_ADMIN), pipeline_put_input,
          N(pipeline_put_input), pipeline_admin_put, 0},
+        {"admin.audit.list", METHOD_GET, "/api/v1/admin/audit", ROLE_BIT(ROLE_ADMIN), NULL, 0, audit_list, 0},
         {"admin.lights.put", METHOD_PUT, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), light_admin_input,
          N(light_admin_input), light_admin_put, 0},
 };

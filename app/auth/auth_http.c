@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include "../audit/audit.h"
 #include "../core/arena.h"
 #include "../core/json.h"
 #include "../core/log.h"
@@ -170,6 +171,8 @@ int auth_login(struct request *r)
 
 		if (failures >= (is_account ? LOGIN_MAX_ACCOUNT_FAILURES : LOGIN_MAX_ADDRESS_FAILURES)) {
 			response_headerf(r, "Retry-After", "%lld", db_cell_ll(&f, i, 2));
+			if (audit_add(r, 0, "sign_in_throttled", "%s", email) == -1)
+				return 500;
 			return problem(r, 429, "too_many_attempts",
 			               "Too many failed sign-ins; try again in %lld seconds.", db_cell_ll(&f, i, 2));
 		}
@@ -183,11 +186,13 @@ int auth_login(struct request *r)
 	ok = password_verify(hash, password);
 	if (!ok) {
 		if (db_exec(r->db, auth_sql[AUTH_FAILURE_ADD], NULL, NULL, "s", account_scope) == -1 ||
-		    db_exec(r->db, auth_sql[AUTH_FAILURE_ADD], NULL, NULL, "s", address_scope) == -1)
+		    db_exec(r->db, auth_sql[AUTH_FAILURE_ADD], NULL, NULL, "s", address_scope) == -1 ||
+		    audit_add(r, user_id, "sign_in_failed", "%s", email) == -1)
 			return 500;
 		return problem(r, 401, "invalid_credentials", "The e-mail address or the password is not correct.");
 	}
-	if (db_exec(r->db, auth_sql[AUTH_FAILURES_CLEAR], NULL, NULL, "s", account_scope) == -1)
+	if (db_exec(r->db, auth_sql[AUTH_FAILURES_CLEAR], NULL, NULL, "s", account_scope) == -1 ||
+	    audit_add(r, user_id, "sign_in", "%s", email) == -1)
 		return 500;
 
 	token_random_hex(session_id, TOKEN_SESSION_ID_LEN / 2);

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "../audit/audit.h"
 #include "../core/arena.h"
 #include "../core/json.h"
 #include "../db/db.h"
@@ -150,6 +151,8 @@ int light_admin_put(struct request *r)
 			            priorities[p], (long long)l + 1, (long long)th[p][l].enabled,
 			            th[p][l].amber_seconds / 60, th[p][l].red_seconds / 60) == -1)
 				goto fail;
+	if (audit_add(r, 0, "config_lights", "business calendar and thresholds replaced") == -1)
+		goto fail;
 	if (db_commit(r->db) == -1)
 		return 500;
 	{

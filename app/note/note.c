@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "../audit/audit.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/json.h"
@@ -204,6 +205,12 @@ int note_create(struct request *r)
 
 		/* note_store takes the override list, whatever happens. */
 		struct json_object *kept = overridden;
+
+		if (kept != NULL && audit_add(r, 0, "override_neutral_language", "ticket #%lld: %s", r->number,
+		                              json_object_to_json_string_ext(kept, JSON_C_TO_STRING_PLAIN)) == -1) {
+			json_object_put(kept);
+			goto fail;
+		}
 
 		overridden = NULL;
 		if (note_store(r->db, r->a, &ch, in[NOTE_CREATE_BODY].str, kept, &note_id) == -1)

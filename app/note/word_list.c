@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "../audit/audit.h"
 #include "../core/arena.h"
 #include "../core/json.h"
 #include "../db/db.h"
@@ -90,6 +91,9 @@ int word_list_put(struct request *r)
 		if (db_exec(r->db, word_sql[WORDS_ADD], NULL, NULL, "is", r->tenant->id, terms[i]) == -1)
 			goto fail;
 	if (db_exec(r->db, word_sql[WORDS_SETTINGS], NULL, NULL, "ii", (long long)check_internal, r->tenant->id) == -1)
+		goto fail;
+	if (audit_add(r, 0, "config_word_list", "%zu terms, internal notes %s", kept,
+	              check_internal ? "checked" : "not checked") == -1)
 		goto fail;
 	if (db_commit(r->db) == -1)
 		return 500;

@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "../audit/audit.h"
 #include "../core/arena.h"
 #include "../core/json.h"
 #include "../core/utf8.h"
@@ -450,7 +451,10 @@ int pipeline_admin_put(struct request *r)
 			if (db_exec(r->db, pa_sql[PA_ADD_MOVE], NULL, NULL, "iii", r->tenant->id, ids[i],
 			            ids[index_of(&def, def.statuses[i].next[k])]) == -1)
 				goto fail;
-	if (db_exec(r->db, pa_sql[PA_BUMP], NULL, NULL, "i", r->tenant->id) == -1 || db_commit(r->db) == -1)
+	if (db_exec(r->db, pa_sql[PA_BUMP], NULL, NULL, "i", r->tenant->id) == -1 ||
+	    audit_add(r, 0, "config_pipeline", "pipeline %s: %zu statuses, %lld tickets moved", p->key, def.nstatuses,
+	              moved) == -1 ||
+	    db_commit(r->db) == -1)
 		goto fail;
 	out = json_object_new_object();
 	json_add_int(out, "id", p->id);

@@ -38,6 +38,7 @@ const EXPECTED = {
 	'admin.word_list.put': ['admin'],
 	'admin.pipelines.list': ['admin'],
 	'admin.pipelines.put': ['admin'],
+	'admin.audit.list': ['admin'],
 };
 
 const PRINCIPALS = [
