@@ -21,7 +21,7 @@ BUILD := build
 REL_OBJ = $(patsubst %.c,$(BUILD)/rel/%.o,$(1))
 ASAN_OBJ = $(patsubst %.c,$(BUILD)/asan/%.o,$(1))
 
-.PHONY: all help deps build build-asan vendor run stop test test-unit test-api test-browser lint format clean
+.PHONY: all help deps build build-asan vendor run stop test test-unit test-api test-browser lint format clean valgrind
 
 all: build
 
@@ -30,6 +30,9 @@ help:
 	@echo "make stop    stop the stack started by make run"
 	@echo "make test    unit, API and browser tests against a private stack on 127.0.0.1:18080"
 	@echo "make lint    clang-format check and cppcheck"
+	@echo "make fuzz    each libFuzzer harness for a minute"
+	@echo "make valgrind  API tests against workers under valgrind memcheck"
+	@echo "make bench   throughput and latency of the hot paths (QUICK=1 for a short run)"
 	@echo "make clean   remove build output (data under var/ is kept)"
 
 deps:
@@ -120,3 +123,7 @@ QUICK ?= 0
 bench: deps
 	@$(MAKE) --no-print-directory build vendor
 	@QUICK=$(QUICK) ops/bench.sh
+
+# The workers under valgrind memcheck while a few API test files run: no error, no definite leak.
+valgrind: build vendor
+	@ops/valgrind.sh
