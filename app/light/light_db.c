@@ -29,9 +29,7 @@ enum light_stmt {
 	LIGHT_ROWS_LOCK,      /* its light rows, locked */
 	LIGHT_OPEN_REQUESTS,  /* open supplier requests of a ticket */
 	LIGHT_UPSERT,         /* write the three rows */
-	LIGHT_BOARD_ACTIVE,   /* cycles per level */
-	LIGHT_BOARD_AMBER,    /* past amber per level */
-	LIGHT_BOARD_RED,      /* past red per level */
+	LIGHT_BOARD_COUNTS,   /* running cycles, past amber, past red, per level */
 	LIGHT_BOARD_WORST,    /* the longest red */
 	LIGHT_SWEEP_RED,      /* red not yet recorded */
 	LIGHT_SWEEP_AMBER,    /* amber not yet recorded */
@@ -67,23 +65,31 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
                 "red_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), red_recorded, 0), "
                 "cycle_started_at = VALUES(cycle_started_at), running_since = VALUES(running_since), "
                 "accrued_seconds = VALUES(accrued_seconds), amber_at = VALUES(amber_at), red_at = VALUES(red_at)",
-        /* LIGHT_BOARD_ACTIVE */
-        [LIGHT_BOARD_ACTIVE] =
-                "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND cycle_started_at IS NOT NULL "
-                "GROUP BY level",
-        /* LIGHT_BOARD_AMBER */
-        [LIGHT_BOARD_AMBER] =
-                "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND amber_at <= FROM_UNIXTIME(?) "
-                "GROUP BY level",
-        /* LIGHT_BOARD_RED */
-        [LIGHT_BOARD_RED] =
-                "SELECT level, COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND red_at <= FROM_UNIXTIME(?) "
-                "GROUP BY level",
+        /* LIGHT_BOARD_COUNTS: per level, each count a range scan on its own index */
+        [LIGHT_BOARD_COUNTS] =
+                "SELECT 1, (SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 1 AND cycle_started_at "
+                "IS NOT NULL), "
+                "(SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 1 AND amber_at <= "
+                "FROM_UNIXTIME(?)), "
+                "(SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 1 AND red_at <= FROM_UNIXTIME(?))"
+                " UNION ALL "
+                "SELECT 2, (SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 2 AND cycle_started_at "
+                "IS NOT NULL), "
+                "(SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 2 AND amber_at <= "
+                "FROM_UNIXTIME(?)), "
+                "(SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 2 AND red_at <= FROM_UNIXTIME(?))"
+                " UNION ALL "
+                "SELECT 3, (SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 3 AND cycle_started_at "
+                "IS NOT NULL), "
+                "(SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 3 AND amber_at <= "
+                "FROM_UNIXTIME(?)), "
+                "(SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 3 AND red_at <= FROM_UNIXTIME(?))",
         /* LIGHT_BOARD_WORST */
         [LIGHT_BOARD_WORST] =
-                "SELECT t.number, t.subject, l.level, UNIX_TIMESTAMP(l.red_at), a.name FROM ticket_lights l "
-                "JOIN tickets t ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
-                "LEFT JOIN users a ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
+                "SELECT STRAIGHT_JOIN t.number, t.subject, l.level, UNIX_TIMESTAMP(l.red_at), a.name FROM "
+                "ticket_lights l "
+                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
+                "LEFT JOIN users a FORCE INDEX (PRIMARY) ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
                 "WHERE l.tenant_id = ? AND l.red_at <= FROM_UNIXTIME(?) ORDER BY l.red_at, t.number LIMIT 10",
         /* LIGHT_SWEEP_RED */
         [LIGHT_SWEEP_RED] =
@@ -430,7 +436,8 @@ long long light_sweep(struct db *db, struct arena *a)
 int light_board(struct request *r)
 {
 	time_t now = time(NULL);
-	struct db_rows active, amber, red, worst;
+	struct db_rows board, worst;
+	long long t = r->tenant->id, n = (long long)now;
 	long long counts[3][LEVEL__MAX];
 	struct json_object *out, *levels, *list;
 	const char *body;
@@ -438,22 +445,17 @@ int light_board(struct request *r)
 	unsigned char h[16];
 	char etag[40], hex[33];
 
-	if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_ACTIVE], &active, "i", r->tenant->id) == -1 ||
-	    db_query(r->db, r->a, light_sql[LIGHT_BOARD_AMBER], &amber, "ii", r->tenant->id, (long long)now) == -1 ||
-	    db_query(r->db, r->a, light_sql[LIGHT_BOARD_RED], &red, "ii", r->tenant->id, (long long)now) == -1 ||
-	    db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST], &worst, "ii", r->tenant->id, (long long)now) == -1)
+	if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_COUNTS], &board, "iiiiiiiiiiiiiii", t, t, n, t, n, t, t, n, t,
+	             n, t, t, n, t, n) == -1 ||
+	    db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST], &worst, "ii", t, n) == -1)
 		return 500;
 	memset(counts, 0, sizeof(counts));
-	{
-		const struct db_rows *sets[3] = {&active, &amber, &red};
+	for (size_t i = 0; i < board.nrows; i++) {
+		long long level = db_cell_ll(&board, i, 0);
 
-		for (int s = 0; s < 3; s++)
-			for (size_t i = 0; i < sets[s]->nrows; i++) {
-				long long level = db_cell_ll(sets[s], i, 0);
-
-				if (level >= 1 && level <= LEVEL__MAX)
-					counts[s][level - 1] = db_cell_ll(sets[s], i, 1);
-			}
+		if (level >= 1 && level <= LEVEL__MAX)
+			for (int c = 0; c < 3; c++)
+				counts[c][level - 1] = db_cell_ll(&board, i, (size_t)c + 1);
 	}
 	out = json_object_new_object();
 	levels = json_object_new_array();

@@ -37,7 +37,7 @@ enum note_stmt {
 #define NOTE_COLUMNS                                                       \
 	"SELECT n.id, n.visibility, n.body, n.author_id, u.name, u.role, " \
 	"DATE_FORMAT(n.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM notes n "    \
-	"JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id "
+	"JOIN users u FORCE INDEX (PRIMARY) ON u.id = n.author_id AND u.tenant_id = n.tenant_id "
 
 static const char *const note_sql[NOTE_STMT__MAX] = {
         /* NOTE_LIST_ALL */

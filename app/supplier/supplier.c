@@ -25,7 +25,7 @@ enum supplier_stmt {
 	"SELECT r.id, s.name, r.question, DATE_FORMAT(r.opened_at, '%Y-%m-%dT%H:%i:%sZ'), "  \
 	"DATE_FORMAT(r.answered_at, '%Y-%m-%dT%H:%i:%sZ'), o.name FROM supplier_requests r " \
 	"JOIN suppliers s ON s.id = r.supplier_id AND s.tenant_id = r.tenant_id "            \
-	"JOIN users o ON o.id = r.opened_by AND o.tenant_id = r.tenant_id "
+	"JOIN users o FORCE INDEX (PRIMARY) ON o.id = r.opened_by AND o.tenant_id = r.tenant_id "
 
 static const char *const supplier_sql[SUPPLIER_STMT__MAX] = {
         /* SUPPLIER_ENSURE */

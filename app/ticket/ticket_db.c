@@ -15,9 +15,10 @@
 
 static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_GET */
-        [TICKET_GET] = "SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS "WHERE t.tenant_id = ? AND t.number = ?",
+        [TICKET_GET] = "SELECT STRAIGHT_JOIN " TICKET_COLUMNS ", t.description" TICKET_JOINS
+                       "WHERE t.tenant_id = ? AND t.number = ?",
         /* TICKET_GET_FOR_UPDATE */
-        [TICKET_GET_FOR_UPDATE] = "SELECT " TICKET_COLUMNS ", t.description" TICKET_JOINS
+        [TICKET_GET_FOR_UPDATE] = "SELECT STRAIGHT_JOIN " TICKET_COLUMNS ", t.description" TICKET_JOINS
                                   "WHERE t.tenant_id = ? AND t.number = ? FOR UPDATE",
         /* TICKET_NEXT_NUMBER */
         [TICKET_NEXT_NUMBER] =

@@ -23,7 +23,7 @@ static const char *const timeline_sql[TIMELINE_STMT__MAX] = {
         /* TIMELINE_LIST */
         [TIMELINE_LIST] = "SELECT e.id, e.kind, e.data, COALESCE(e.actor_id, 0), u.name, "
                           "DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM ticket_events e "
-                          "LEFT JOIN users u ON u.id = e.actor_id AND u.tenant_id = e.tenant_id "
+                          "LEFT JOIN users u FORCE INDEX (PRIMARY) ON u.id = e.actor_id AND u.tenant_id = e.tenant_id "
                           "WHERE e.tenant_id = ? AND e.ticket_id = ? ORDER BY e.id LIMIT 1000",
 };
 
