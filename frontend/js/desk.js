@@ -410,8 +410,9 @@ function TicketView({ number, statuses, staff, flash }) {
 
 	async function addNote(body, visibility) {
 		await api.post(base + '/notes', { body, visibility });
-		// A note may move the ticket on (and bumps its version), so reload everything.
-		await reloadAll();
+		// A note may move the ticket on (and bumps its version), so reload everything;
+		// the composer empties now, before the new note shows (reloadAll reports its own errors).
+		reloadAll();
 	}
 
 	if (error && !ticket) {

@@ -234,7 +234,7 @@ export function Board({ path }) {
 	const badgeClass = 'board-badge' + (board && total > 0 ? ' board-badge-red' : '') + (alert ? ' board-badge-alert' : '');
 	return html`<div class="board" ref=${root}>
 		<button type="button" class="board-toggle" ref=${toggle} data-testid="board-toggle" aria-expanded=${open ? 'true' : 'false'}
-			aria-controls="board-panel" data-red=${board ? String(total) : ''} data-alert=${alert ? 'true' : 'false'} onClick=${onToggle}>
+			aria-controls="board-panel" title=${board ? 'Red lights: ' + total + '. Show the service levels board.' : 'Service levels board'} data-red=${board ? String(total) : ''} data-alert=${alert ? 'true' : 'false'} onClick=${onToggle}>
 			<span class="board-toggle-label">Lights</span>
 			<span class=${badgeClass} data-testid="board-red-total">${board ? total : '…'}</span>
 			<span class="sr-only">${board ? (total === 1 ? ' red light' : ' red lights') : ''}</span>

@@ -48,7 +48,7 @@ export function SupplierRequests({ number, onChanged }) {
 		}
 	}
 
-	async function open(body) {
+	async function openRequest(body) {
 		const r = await api.post(base, body);
 		await load();
 		if (onChanged) onChanged();
@@ -83,7 +83,7 @@ export function SupplierRequests({ number, onChanged }) {
 					</div>
 				</li>`)}
 			</ul>`}
-		<${SupplierForm} onSubmit=${open} suppliers=${suppliers} number=${number} />
+		<${SupplierForm} onSubmit=${openRequest} suppliers=${suppliers} number=${number} />
 	</section>`;
 }
 

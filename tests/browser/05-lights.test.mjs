@@ -34,9 +34,11 @@ after(async () => {
 	if (browser) await browser.close();
 	// Whatever happened, the tenant's settings end as they began.
 	if (originalLights) {
-		const now = await api('acme', 'GET', '/api/v1/admin/lights', { token: adminToken });
+		const token = (await apiLogin('acme', 'admin@acme.example')).token;
+		const now = await api('acme', 'GET', '/api/v1/admin/lights', { token });
+		assert.equal(now.status, 200, now.text);
 		if (JSON.stringify(now.json) !== JSON.stringify(originalLights)) {
-			const put = await api('acme', 'PUT', '/api/v1/admin/lights', { token: adminToken, body: originalLights });
+			const put = await api('acme', 'PUT', '/api/v1/admin/lights', { token, body: originalLights });
 			assert.equal(put.status, 200, put.text);
 		}
 	}
