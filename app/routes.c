@@ -13,6 +13,7 @@
 #include "note/note.h"
 #include "note/word_list.h"
 #include "pipeline/pipeline_admin.h"
+#include "report/report.h"
 #include "tenant/tenant_http.h"
 #include "ticket/ticket.h"
 #include "user/user.h"
@@ -131,6 +132,7 @@ const struct route routes[] = {
          supplier_ask_input, N(supplier_ask_input), supplier_request_create, 0},
         {"supplier_requests.answer", METHOD_POST, "/api/v1/tickets/{number}/supplier_requests/{id}/answer", ROLES_STAFF,
          NULL, 0, supplier_request_answer, 0},
+        {"reports.open", METHOD_GET, "/api/v1/reports/open", ROLES_STAFF, NULL, 0, report_open, 0},
         {"board.get", METHOD_GET, "/api/v1/board", ROLES_STAFF, NULL, 0, light_board, 0},
         {"admin.lights.get", METHOD_GET, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), NULL, 0, light_admin_get, 0},
         {"admin.word_list.get", METHOD_GET, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), NULL, 0, word_list_get, 0},

@@ -32,6 +32,7 @@ const EXPECTED = {
 	'supplier_requests.create': ['admin', 'manager', 'agent'],
 	'supplier_requests.answer': ['admin', 'manager', 'agent'],
 	'board.get': ['admin', 'manager', 'agent'],
+	'reports.open': ['admin', 'manager', 'agent'],
 	'admin.lights.get': ['admin'],
 	'admin.lights.put': ['admin'],
 	'admin.word_list.get': ['admin'],

@@ -1,0 +1,156 @@
+/* report: aggregates over indexed columns; every statement is scoped by tenant_id. */
+#include "report.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "../core/arena.h"
+#include "../core/buf.h"
+#include "../core/json.h"
+#include "../db/db.h"
+#include "../http/request.h"
+#include "../pipeline/pipeline.h"
+#include "../tenant/tenant.h"
+#include "csv.h"
+
+enum report_stmt {
+	REPORT_BY_STATUS, /* open tickets per status */
+	REPORT_BY_AGENT,  /* open tickets per assignee (0: unassigned) */
+	REPORT_BY_AGE,    /* open tickets per age bucket */
+	REPORT_STMT__MAX
+};
+
+/* Open means a status whose category is neither resolved nor closed. "? = 0 OR assignee = ?"
+ * narrows an agent's report to their own tickets. */
+#define OPEN_FROM \
+	"FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) ON s.id = t.status_id AND s.tenant_id = t.tenant_id "
+#define OPEN_WHERE \
+	"WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed') AND (? = 0 OR t.assignee_id = ?) "
+
+static const char *const report_sql[REPORT_STMT__MAX] = {
+        [REPORT_BY_STATUS] = "SELECT t.status_id, COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY t.status_id",
+        [REPORT_BY_AGENT] = "SELECT COALESCE(t.assignee_id, 0), COALESCE(MAX(u.name), ''), COUNT(*) " OPEN_FROM
+                            "LEFT JOIN users u FORCE INDEX (PRIMARY) ON u.id = t.assignee_id AND u.tenant_id = "
+                            "t.tenant_id " OPEN_WHERE
+                            "GROUP BY t.assignee_id ORDER BY COUNT(*) DESC, t.assignee_id IS NULL, MAX(u.name)",
+        [REPORT_BY_AGE] = "SELECT CASE WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 1 DAY THEN 0 "
+                          "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 3 DAY THEN 1 "
+                          "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 7 DAY THEN 2 "
+                          "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 30 DAY THEN 3 ELSE 4 END AS bucket, "
+                          "COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY bucket",
+};
+
+static const char *const age_buckets[5] = {"< 1 day", "1-3 days", "3-7 days", "7-30 days", "> 30 days"};
+
+struct report_row {
+	const char *dimension; /* status, agent, age */
+	const char *key;
+	const char *label;
+	long long count;
+};
+
+static int answer_csv(struct request *r, const struct report_row *rows, size_t n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "dimension,key,label,count\r\n");
+	for (size_t i = 0; i < n; i++) {
+		char count[24];
+
+		csv_field(&b, rows[i].dimension);
+		buf_putc(&b, ',');
+		csv_field(&b, rows[i].key);
+		buf_putc(&b, ',');
+		csv_field(&b, rows[i].label);
+		buf_putc(&b, ',');
+		snprintf(count, sizeof(count), "%lld", rows[i].count);
+		csv_field(&b, count);
+		csv_end(&b);
+	}
+	buf_reset(&r->out_body);
+	buf_append(&r->out_body, b.data, b.len);
+	buf_release(&b);
+	r->out_type = "text/csv";
+	response_header(r, "Content-Disposition", "attachment; filename=\"open-tickets.csv\"");
+	return 200;
+}
+
+int report_open(struct request *r)
+{
+	bool bad = false;
+	const char *format = request_query(r, "format", &bad);
+	long long me = r->user->role == ROLE_AGENT ? r->user->user_id : 0, now = (long long)time(NULL);
+	struct db_rows st, ag, age;
+	struct report_row *rows;
+	size_t n = 0;
+	struct json_object *out, *arr;
+
+	if (bad || (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
+		return problem(r, 400, "invalid_parameter", "format is json or csv.");
+	if (db_query(r->db, r->a, report_sql[REPORT_BY_STATUS], &st, "iii", r->tenant->id, me, me) == -1 ||
+	    db_query(r->db, r->a, report_sql[REPORT_BY_AGENT], &ag, "iii", r->tenant->id, me, me) == -1 ||
+	    db_query(r->db, r->a, report_sql[REPORT_BY_AGE], &age, "iiiiiii", now, now, now, now, r->tenant->id, me,
+	             me) == -1)
+		return 500;
+	{
+		size_t statuses = 0;
+
+		for (size_t p = 0; p < r->tenant->npipelines; p++)
+			statuses += r->tenant->pipelines[p].nstatuses;
+		rows = arena_alloc(r->a, (statuses + ag.nrows + 5) * sizeof(*rows));
+	}
+	/* Statuses in pipeline order, zero counts included, so charts keep their shape. */
+	for (size_t p = 0; p < r->tenant->npipelines; p++)
+		for (size_t i = 0; i < r->tenant->pipelines[p].nstatuses; i++) {
+			const struct pipeline_status *s = &r->tenant->pipelines[p].statuses[i];
+			long long c = 0;
+
+			if (!status_category_is_open(s->category))
+				continue;
+			for (size_t k = 0; k < st.nrows; k++)
+				if (db_cell_ll(&st, k, 0) == s->id)
+					c = db_cell_ll(&st, k, 1);
+			rows[n++] = (struct report_row){"status", s->key, s->staff_name, c};
+		}
+	for (size_t k = 0; k < ag.nrows; k++)
+		rows[n++] = (struct report_row){"agent", db_cell(&ag, k, 0),
+		                                db_cell_ll(&ag, k, 0) == 0 ? "Unassigned" : db_cell(&ag, k, 1),
+		                                db_cell_ll(&ag, k, 2)};
+	for (int b = 0; b < 5; b++) {
+		long long c = 0;
+
+		for (size_t k = 0; k < age.nrows; k++)
+			if (db_cell_ll(&age, k, 0) == b)
+				c = db_cell_ll(&age, k, 1);
+		rows[n++] = (struct report_row){"age", age_buckets[b], age_buckets[b], c};
+	}
+	if (format != NULL && strcmp(format, "csv") == 0)
+		return answer_csv(r, rows, n);
+	out = json_object_new_object();
+	{
+		char asof[32];
+		time_t t = (time_t)now;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(asof, sizeof(asof), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_add_str(out, "as_of", asof);
+	}
+	json_add_str(out, "scope", me ? "mine" : "tenant");
+	arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_add_str(o, "dimension", rows[i].dimension);
+		json_add_str(o, "key", rows[i].key);
+		json_add_str(o, "label", rows[i].label);
+		json_add_int(o, "count", rows[i].count);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(out, "data", arr);
+	return response_json(r, 200, out);
+}

@@ -1,0 +1,11 @@
+/* report: how the service performs, per tenant, as JSON for the charts and CSV for download. */
+#ifndef REPORT_REPORT_H
+#define REPORT_REPORT_H
+
+struct request;
+
+/* GET /reports/open[?format=csv]: open tickets now by status, by agent and by age. Managers and
+ * admins see the tenant; agents see their own tickets only. */
+int report_open(struct request *r);
+
+#endif

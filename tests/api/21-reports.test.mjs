@@ -1,0 +1,98 @@
+// Reports on a tenant of its own with a hand-built fixture, so every number is known:
+// open tickets by status, by agent and by age, as JSON and as CSV.
+
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request, loginFull, uniqueTag, assertProblem } from './lib.mjs';
+
+const VAR = process.env.PORTAL_VAR || 'var/test';
+const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
+const PASS = 'Report-Pass-123';
+const slug = uniqueTag('q').toLowerCase().slice(0, 24);
+let manager, ann, bob, customerId;
+
+function sql(statement) {
+	const password = fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim();
+	return execFileSync('mariadb', ['--socket', path.join(VAR, 'run/mariadb.sock'), '-u', 'portal', `-p${password}`, '-N', '-B', 'portal', '-e', statement], { encoding: 'utf8' }).trim();
+}
+
+test.before(async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
+	fs.copyFileSync('tenants/acme-logo.svg', path.join(dir, 'logo.svg'));
+	fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify({
+		slug, name: 'Reporting Co', time_zone: 'UTC', domains: [],
+		branding: { product_name: 'Reports Help', issue_word: 'ticket', primary_color: '#4338ca', accent_color: '#eef2ff', logo: 'logo.svg' },
+		settings: { customers_see_company: false }, companies: ['Data Inc'], default_password: PASS,
+		users: [
+			{ email: 'mgr@rep.example', name: 'Mia Manager', role: 'manager' },
+			{ email: 'ann@rep.example', name: 'Ann Agent', role: 'agent' },
+			{ email: 'bob@rep.example', name: 'Bob Agent', role: 'agent' },
+			{ email: 'cust@data.example', name: 'Dee Customer', role: 'customer', company: 'Data Inc' },
+		],
+	}));
+	const env = { ...process.env, PORTAL_DB_SOCKET: path.join(VAR, 'run/mariadb.sock'), PORTAL_DB_USER: 'portal', PORTAL_DB_NAME: 'portal',
+		PORTAL_DB_PASSWORD: fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim() };
+	execFileSync(CTL, ['tenant', 'apply', path.join(dir, 't.json')], { env });
+	fs.rmSync(dir, { recursive: true });
+	manager = await loginFull(slug, 'mgr@rep.example', PASS);
+	ann = await loginFull(slug, 'ann@rep.example', PASS);
+	bob = await loginFull(slug, 'bob@rep.example', PASS);
+	customerId = (await loginFull(slug, 'cust@data.example', PASS)).user.id;
+
+	// The fixture: 6 tickets. Ann: 2 open (one in progress, one deferred) + 1 resolved;
+	// Bob: 1 open; unassigned: 2 open. Ages: two created 2 days ago, one 10 days ago, one 40.
+	const make = async (subject) => (await request(slug, 'POST', '/api/v1/tickets', { token: manager.token, body: { subject, customer_id: customerId } })).json;
+	const t = [];
+	for (let i = 1; i <= 6; i++) t.push(await make(`=cmd|' /C calc'!A${i}`));
+	const assign = async (tk, who) => request(slug, 'PATCH', `/api/v1/tickets/${tk.number}`, { token: manager.token, headers: { 'if-match': `"${tk.version}"` }, body: { assignee_id: who.user.id } });
+	const move = (tk, to) => request(slug, 'POST', `/api/v1/tickets/${tk.number}/transitions`, { token: manager.token, body: { to } });
+	await assign(t[0], ann); await move(t[0], 'in_progress');
+	await assign(t[1], ann); await move(t[1], 'deferred');
+	await assign(t[2], ann); await move(t[2], 'resolved');
+	await assign(t[3], bob);
+	const tid = sql(`SELECT id FROM tenants WHERE slug = '${slug}'`);
+	sql(`UPDATE tickets SET created_at = UTC_TIMESTAMP(6) - INTERVAL 2 DAY WHERE tenant_id = ${tid} AND number IN (${t[0].number}, ${t[3].number})`);
+	sql(`UPDATE tickets SET created_at = UTC_TIMESTAMP(6) - INTERVAL 10 DAY WHERE tenant_id = ${tid} AND number = ${t[1].number}`);
+	sql(`UPDATE tickets SET created_at = UTC_TIMESTAMP(6) - INTERVAL 40 DAY WHERE tenant_id = ${tid} AND number = ${t[4].number}`);
+});
+
+const rows = (json, dim) => json.data.filter((r) => r.dimension === dim).map((r) => [r.label, r.count]);
+
+test('open tickets by status, agent and age, for the whole tenant', async () => {
+	const res = await request(slug, 'GET', '/api/v1/reports/open', { token: manager.token });
+	assert.equal(res.status, 200, res.text);
+	assert.equal(res.json.scope, 'tenant');
+	assert.deepEqual(rows(res.json, 'status'), [['Not started', 3], ['In progress', 1], ['Awaiting update', 0], ['Deferred', 1]]);
+	assert.deepEqual(rows(res.json, 'agent'), [['Ann Agent', 2], ['Unassigned', 2], ['Bob Agent', 1]]);
+	assert.deepEqual(rows(res.json, 'age'), [['< 1 day', 1], ['1-3 days', 2], ['3-7 days', 0], ['7-30 days', 1], ['> 30 days', 1]]);
+});
+
+test('an agent sees their own figures only; customers none', async () => {
+	const res = await request(slug, 'GET', '/api/v1/reports/open', { token: ann.token });
+	assert.equal(res.json.scope, 'mine');
+	assert.deepEqual(rows(res.json, 'agent'), [['Ann Agent', 2]]);
+	assert.deepEqual(rows(res.json, 'status'), [['Not started', 0], ['In progress', 1], ['Awaiting update', 0], ['Deferred', 1]]);
+	const cust = await loginFull(slug, 'cust@data.example', PASS);
+	assertProblem(await request(slug, 'GET', '/api/v1/reports/open', { token: cust.token }), 403, 'forbidden');
+	assertProblem(await request(slug, 'GET', '/api/v1/reports/open?format=xml', { token: manager.token }), 400, 'invalid_parameter');
+});
+
+test('the CSV download: RFC 4180, UTF-8, header row, formulas neutralised', async () => {
+	const res = await request(slug, 'GET', '/api/v1/reports/open?format=csv', { token: manager.token });
+	assert.equal(res.status, 200);
+	assert.equal(res.headers['content-type'], 'text/csv; charset=utf-8');
+	assert.equal(res.headers['content-disposition'], 'attachment; filename="open-tickets.csv"');
+	const lines = res.text.split('\r\n');
+	assert.equal(lines[0], 'dimension,key,label,count');
+	assert.equal(lines.at(-1), '');
+	assert.ok(lines.includes('status,not_started,Not started,3'));
+	assert.ok(lines.includes('age,> 30 days,> 30 days,1'));
+	// Another tenant's report never counts these.
+	const acme = await loginFull('acme', 'manager@acme.example');
+	const theirs = await request('acme', 'GET', '/api/v1/reports/open', { token: acme.token });
+	assert.ok(!theirs.json.data.some((r) => r.label === 'Ann Agent'));
+});
