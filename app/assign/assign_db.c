@@ -42,11 +42,16 @@ static const char *const assign_sql[ASSIGN_STMT__MAX] = {
                 "SELECT u.id, u.name, us.level, u.capacity, u.availability = 'available', "
                 "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
                 "JOIN user_skills us ON us.user_id = u.id AND us.tenant_id = u.tenant_id AND us.skill_id = ? "
-                "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 ORDER BY u.id FOR UPDATE",
+                "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 AND (? = 0 OR u.id IN "
+                "(SELECT m.user_id FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.team_id = ?)) "
+                "ORDER BY u.id FOR UPDATE",
         /* ASSIGN_AGENTS_ANY */
-        [ASSIGN_AGENTS_ANY] = "SELECT u.id, u.name, 0, u.capacity, u.availability = 'available', "
-                              "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
-                              "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 ORDER BY u.id FOR UPDATE",
+        [ASSIGN_AGENTS_ANY] =
+                "SELECT u.id, u.name, 0, u.capacity, u.availability = 'available', "
+                "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
+                "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 AND (? = 0 OR u.id IN "
+                "(SELECT m.user_id FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.team_id = ?)) "
+                "ORDER BY u.id FOR UPDATE",
         /* ASSIGN_SET */
         [ASSIGN_SET] = "UPDATE tickets SET assignee_id = ?, queue = NULL WHERE tenant_id = ? AND id = ?",
         /* ASSIGN_STAMP */
@@ -147,9 +152,15 @@ int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, lo
 			                       : tenant_priority_index(db_cell(&tr, 0, 2)) + 1;
 		}
 	}
-	if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "ii", skill_id, t->id)
-	                 : db_query(db, a, assign_sql[ASSIGN_AGENTS_ANY], &rows, "i", t->id))
-		return -1;
+	{
+		/* By team, the router only picks agents who can see the ticket. */
+		long long team = !t->agents_see_all && !t->cross_team_assignment ? p->team_id : 0;
+
+		if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "iiii", skill_id, t->id,
+		                            team, team)
+		                 : db_query(db, a, assign_sql[ASSIGN_AGENTS_ANY], &rows, "iii", t->id, team, team))
+			return -1;
+	}
 	c = arena_alloc(a, (rows.nrows ? rows.nrows : 1) * sizeof(*c));
 	for (size_t i = 0; i < rows.nrows; i++) {
 		c[i].user_id = db_cell_ll(&rows, i, 0);

@@ -13,6 +13,7 @@
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../http/request.h"
+#include "../pipeline/pipeline.h"
 #include "../tenant/tenant.h"
 #include "../user/user.h"
 #include "../worker.h"
@@ -34,6 +35,7 @@ enum auth_stmt {
 	AUTH_SESSION_ADD,    /* a new sign-in */
 	AUTH_SESSION_REVOKE, /* sign-out */
 	AUTH_COMPANY_NAME,   /* for /me */
+	AUTH_TEAMS,          /* the user's teams, where the tenant sees tickets by team */
 	AUTH_STMT__MAX
 };
 
@@ -66,6 +68,7 @@ static const char *const auth_sql[AUTH_STMT__MAX] = {
         /* AUTH_SESSION_REVOKE */
         [AUTH_SESSION_REVOKE] = "UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ? AND tenant_id = ? AND "
                                 "revoked_at IS NULL",
+        [AUTH_TEAMS] = "SELECT team_id FROM team_members WHERE tenant_id = ? AND user_id = ?",
         /* AUTH_COMPANY_NAME */
         [AUTH_COMPANY_NAME] = "SELECT name FROM companies WHERE id = ? AND tenant_id = ?",
 };
@@ -126,6 +129,25 @@ enum auth_result auth_authenticate(struct request *r)
 	p->name = db_cell(&rows, 0, 2);
 	p->email = db_cell(&rows, 0, 3);
 	p->company_id = db_cell_ll(&rows, 0, 4);
+	if (!r->tenant->agents_see_all && (p->role == ROLE_AGENT || p->role == ROLE_MANAGER)) {
+		struct db_rows teams;
+
+		if (db_query(r->db, r->a, auth_sql[AUTH_TEAMS], &teams, "ii", r->tenant->id, p->user_id) == -1)
+			return AUTH_ERROR;
+		/* Visible: pipelines of the user's teams, and those no team owns. */
+		p->restricted = true;
+		p->pipelines =
+		        arena_alloc(r->a, (r->tenant->npipelines ? r->tenant->npipelines : 1) * sizeof(long long));
+		for (size_t i = 0; i < r->tenant->npipelines; i++) {
+			const struct pipeline *pl = &r->tenant->pipelines[i];
+			bool mine = pl->team_id == 0;
+
+			for (size_t k = 0; k < teams.nrows && !mine; k++)
+				mine = db_cell_ll(&teams, k, 0) == pl->team_id;
+			if (mine)
+				p->pipelines[p->npipelines++] = pl->id;
+		}
+	}
 	r->user = p;
 	return AUTH_OK;
 }

@@ -55,7 +55,11 @@ enum ctl_tenant_stmt {
 	T_CATEGORY,     /* a category and the skill it needs */
 	T_LEVEL,        /* the level a priority needs */
 	T_INTAKE,       /* where the default pipeline sends new tickets */
-	T_CALENDAR,     /* business hours, when the definition has them */
+	T_TEAM_ADD,
+	T_TEAM_GET,
+	T_TEAM_MEMBER,
+	T_PIPELINE_TEAM, /* the team the default pipeline belongs to */
+	T_CALENDAR,      /* business hours, when the definition has them */
 	T_STMT__MAX
 };
 
@@ -129,6 +133,12 @@ static const char *const sql[T_STMT__MAX] = {
         [T_INTAKE] = "UPDATE pipelines SET intake = ?, manager_id = (SELECT id FROM users WHERE tenant_id = ? AND "
                      "email = ?), "
                      "is_default = is_default WHERE tenant_id = ? AND is_default = 1",
+        [T_TEAM_ADD] = "INSERT IGNORE INTO teams (tenant_id, name) VALUES (?, ?)",
+        [T_TEAM_GET] = "SELECT id FROM teams WHERE tenant_id = ? AND name = ?",
+        [T_TEAM_MEMBER] = "INSERT IGNORE INTO team_members (tenant_id, team_id, user_id) "
+                          "SELECT ?, ?, id FROM users WHERE tenant_id = ? AND email = ?",
+        [T_PIPELINE_TEAM] = "UPDATE pipelines SET team_id = (SELECT id FROM teams WHERE tenant_id = ? AND name = ?) "
+                            "WHERE tenant_id = ? AND is_default = 1",
         /* T_CALENDAR */
         [T_CALENDAR] = "UPDATE tenants SET calendar = ?, lights_version = lights_version + 1 WHERE id = ? AND NOT "
                        "(calendar <=> ?)",
@@ -262,13 +272,16 @@ static char *branding_text(struct json_object *def, const char *file)
 
 static char *settings_text(struct json_object *def)
 {
+	static const char *const flags[] = {"customers_see_company", "agents_see_all", "cross_team_assignment",
+	                                    "check_internal_notes"};
 	struct json_object *s, *v, *out = json_object_new_object();
-	bool see = false;
 	char *result;
 
-	if (json_object_object_get_ex(def, "settings", &s) && json_object_object_get_ex(s, "customers_see_company", &v))
-		see = json_object_get_boolean(v);
-	json_add_bool(out, "customers_see_company", see);
+	json_add_bool(out, "customers_see_company", 0);
+	if (json_object_object_get_ex(def, "settings", &s))
+		for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+			if (json_object_object_get_ex(s, flags[i], &v))
+				json_add_bool(out, flags[i], json_object_get_boolean(v));
 	result = strdup(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
 	json_object_put(out);
 	return result;
@@ -374,8 +387,32 @@ static void apply_routing(struct db *db, struct arena *a, struct json_object *de
 					ctl_die("cannot set a skill of %s", email);
 			}
 		}
+	if (json_object_object_get_ex(def, "teams", &arr) && json_object_is_type(arr, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			struct json_object *team = json_object_array_get_idx(arr, i), *members;
+			const char *name = req_str(team, "name", 60, file);
+			struct db_rows rows;
+
+			if (db_exec(db, sql[T_TEAM_ADD], NULL, NULL, "is", tenant_id, name) == -1 ||
+			    db_query(db, a, sql[T_TEAM_GET], &rows, "is", tenant_id, name) == -1 || rows.nrows != 1)
+				ctl_die("cannot add team %s", name);
+			if (json_object_object_get_ex(team, "members", &members) &&
+			    json_object_is_type(members, json_type_array))
+				for (size_t k = 0; k < json_object_array_length(members); k++) {
+					unsigned long long added = 0;
+					const char *email =
+					        json_object_get_string(json_object_array_get_idx(members, k));
+
+					if (db_exec(db, sql[T_TEAM_MEMBER], &added, NULL, "iiis", tenant_id,
+					            db_cell_ll(&rows, 0, 0), tenant_id, email) == -1)
+						ctl_die("cannot add %s to team %s", email, name);
+				}
+		}
 	if (!json_object_object_get_ex(def, "routing", &routing))
 		return;
+	if (json_object_object_get_ex(routing, "team", &v) &&
+	    db_exec(db, sql[T_PIPELINE_TEAM], NULL, NULL, "isi", tenant_id, json_object_get_string(v), tenant_id) == -1)
+		ctl_die("cannot set the pipeline's team");
 	if (json_object_object_get_ex(routing, "categories", &arr) && json_object_is_type(arr, json_type_array))
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			struct json_object *c = json_object_array_get_idx(arr, i);

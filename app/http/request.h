@@ -37,6 +37,11 @@ struct principal {
 	long long company_id; /* customers; 0 for staff */
 	const char *session_id;
 	const char *csrf_token;
+	/* Where the tenant sees tickets by team: the pipelines this user's teams (or nobody's
+	 * team) own. restricted false: every ticket of the tenant. */
+	bool restricted;
+	long long *pipelines;
+	size_t npipelines;
 };
 
 #define REQUEST_MAX_HEADERS 12

@@ -25,22 +25,31 @@
 #define RECOMPUTE_BATCH 500
 
 enum light_stmt {
-	LIGHT_TICKET,         /* priority and status of one ticket */
-	LIGHT_ROWS_LOCK,      /* its light rows, locked */
-	LIGHT_OPEN_REQUESTS,  /* open supplier requests of a ticket */
-	LIGHT_UPSERT,         /* write the three rows */
-	LIGHT_BOARD_COUNTS,   /* running cycles, past amber, past red, per level */
-	LIGHT_BOARD_WORST,    /* the longest red */
-	LIGHT_SWEEP_RED,      /* red not yet recorded */
-	LIGHT_SWEEP_AMBER,    /* amber not yet recorded */
-	LIGHT_MARK_RED,       /* claim one red for recording */
-	LIGHT_MARK_AMBER,     /* claim one amber for recording */
-	LIGHT_BREACH_ADD,     /* the record */
-	LIGHT_RECOMPUTE_PAGE, /* open cycles of a tenant, by ticket */
-	LIGHT_NOTIFY_AMBER,   /* amber tells the assignee */
-	LIGHT_NOTIFY_RED,     /* red escalates to the pipeline's manager, or every manager */
+	LIGHT_TICKET,            /* priority and status of one ticket */
+	LIGHT_ROWS_LOCK,         /* its light rows, locked */
+	LIGHT_OPEN_REQUESTS,     /* open supplier requests of a ticket */
+	LIGHT_UPSERT,            /* write the three rows */
+	LIGHT_BOARD_COUNTS,      /* running cycles, past amber, past red, per level */
+	LIGHT_BOARD_COUNTS_TEAM, /* the same over the tickets a by-team user sees */
+	LIGHT_BOARD_WORST_TEAM,  /* the longest red among them */
+	LIGHT_BOARD_WORST,       /* the longest red */
+	LIGHT_SWEEP_RED,         /* red not yet recorded */
+	LIGHT_SWEEP_AMBER,       /* amber not yet recorded */
+	LIGHT_MARK_RED,          /* claim one red for recording */
+	LIGHT_MARK_AMBER,        /* claim one amber for recording */
+	LIGHT_BREACH_ADD,        /* the record */
+	LIGHT_RECOMPUTE_PAGE,    /* open cycles of a tenant, by ticket */
+	LIGHT_NOTIFY_AMBER,      /* amber tells the assignee */
+	LIGHT_NOTIFY_RED,        /* red escalates to the pipeline's manager, or every manager */
 	LIGHT_STMT__MAX
 };
+
+/* The tickets a user sees where the tenant works by team: assigned to them, or in a pipeline of
+ * one of their teams or of no team. Parameters: user, tenant, tenant, user. */
+#define VISIBLE_TO_USER                                                                                       \
+	"(t.assignee_id = ? OR t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE p.tenant_id = ? AND "     \
+	"(p.team_id IS NULL OR p.team_id IN (SELECT m.team_id FROM team_members m WHERE m.tenant_id = ? AND " \
+	"m.user_id = ?))))"
 
 #define STATE_COLUMNS                                                                                        \
 	"level, COALESCE(UNIX_TIMESTAMP(cycle_started_at), 0), COALESCE(UNIX_TIMESTAMP(running_since), 0), " \
@@ -84,6 +93,18 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
                 "(SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 3 AND amber_at <= "
                 "FROM_UNIXTIME(?)), "
                 "(SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 3 AND red_at <= FROM_UNIXTIME(?))",
+        [LIGHT_BOARD_COUNTS_TEAM] =
+                "SELECT l.level, SUM(l.cycle_started_at IS NOT NULL), SUM(l.amber_at <= FROM_UNIXTIME(?)), "
+                "SUM(l.red_at <= FROM_UNIXTIME(?)) FROM ticket_lights l JOIN tickets t FORCE INDEX (PRIMARY) "
+                "ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id WHERE l.tenant_id = ? AND " VISIBLE_TO_USER
+                " GROUP BY l.level",
+        [LIGHT_BOARD_WORST_TEAM] =
+                "SELECT STRAIGHT_JOIN t.number, t.subject, l.level, UNIX_TIMESTAMP(l.red_at), a.name FROM "
+                "ticket_lights l "
+                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
+                "LEFT JOIN users a FORCE INDEX (PRIMARY) ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
+                "WHERE l.tenant_id = ? AND l.red_at <= FROM_UNIXTIME(?) AND " VISIBLE_TO_USER
+                " ORDER BY l.red_at, t.number LIMIT 10",
         /* LIGHT_BOARD_WORST */
         [LIGHT_BOARD_WORST] =
                 "SELECT STRAIGHT_JOIN t.number, t.subject, l.level, UNIX_TIMESTAMP(l.red_at), a.name FROM "
@@ -445,10 +466,18 @@ int light_board(struct request *r)
 	unsigned char h[16];
 	char etag[40], hex[33];
 
-	if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_COUNTS], &board, "iiiiiiiiiiiiiii", t, t, n, t, n, t, t, n, t,
-	             n, t, t, n, t, n) == -1 ||
-	    db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST], &worst, "ii", t, n) == -1)
+	if (r->user->restricted) {
+		long long u = r->user->user_id;
+
+		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_COUNTS_TEAM], &board, "iiiiiii", n, n, t, u, t, t, u) ==
+		            -1 ||
+		    db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST_TEAM], &worst, "iiiiii", t, n, u, t, t, u) == -1)
+			return 500;
+	} else if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_COUNTS], &board, "iiiiiiiiiiiiiii", t, t, n, t, n, t, t,
+	                    n, t, n, t, t, n, t, n) == -1 ||
+	           db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST], &worst, "ii", t, n) == -1) {
 		return 500;
+	}
 	memset(counts, 0, sizeof(counts));
 	for (size_t i = 0; i < board.nrows; i++) {
 		long long level = db_cell_ll(&board, i, 0);

@@ -48,6 +48,7 @@ struct pipeline {
 	bool is_default;
 	enum pipeline_intake intake;      /* where new tickets go */
 	long long manager_id;             /* triage and fallback owner; 0: none */
+	long long team_id;                /* the team it belongs to; 0: every agent's */
 	struct pipeline_status *statuses; /* in position order */
 	size_t nstatuses;
 };

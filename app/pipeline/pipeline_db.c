@@ -15,9 +15,10 @@ enum pipeline_stmt {
 
 static const char *const pipeline_sql[PIPELINE_STMT__MAX] = {
         /* PIPELINE_LIST */
-        [PIPELINE_LIST] =
-                "SELECT id, pkey, name, is_default, intake, COALESCE(manager_id, 0) FROM pipelines WHERE tenant_id = ? "
-                "ORDER BY is_default DESC, id",
+        [PIPELINE_LIST] = "SELECT id, pkey, name, is_default, intake, COALESCE(manager_id, 0), COALESCE(team_id, 0) "
+                          "FROM pipelines "
+                          "WHERE tenant_id = ? "
+                          "ORDER BY is_default DESC, id",
         /* STATUS_LIST */
         [STATUS_LIST] =
                 "SELECT id, pipeline_id, skey, staff_name, customer_name, category, color, position, is_entry, clocks, "
@@ -50,6 +51,7 @@ int pipeline_db_load(struct db *db, struct arena *a, long long tenant_id, struct
 		            : strcmp(db_cell(&pr, i, 4), "triage") == 0 ? INTAKE_TRIAGE
 		                                                        : INTAKE_MANUAL;
 		p->manager_id = db_cell_ll(&pr, i, 5);
+		p->team_id = db_cell_ll(&pr, i, 6);
 		for (size_t s = 0; s < sr.nrows; s++)
 			if (db_cell_ll(&sr, s, 1) == p->id)
 				count++;

@@ -27,8 +27,11 @@ enum report_stmt {
  * narrows an agent's report to their own tickets. */
 #define OPEN_FROM \
 	"FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) ON s.id = t.status_id AND s.tenant_id = t.tenant_id "
-#define OPEN_WHERE \
-	"WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed') AND (? = 0 OR t.assignee_id = ?) "
+#define OPEN_WHERE                                                                                                 \
+	"WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed') AND (? = 0 OR t.assignee_id = ?) "     \
+	"AND (? = 0 OR t.assignee_id = ? OR t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE p.tenant_id = ? " \
+	"AND (p.team_id IS NULL OR p.team_id IN (SELECT m.team_id FROM team_members m WHERE m.tenant_id = ? "      \
+	"AND m.user_id = ?)))) "
 
 static const char *const report_sql[REPORT_STMT__MAX] = {
         [REPORT_BY_STATUS] = "SELECT t.status_id, COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY t.status_id",
@@ -84,6 +87,8 @@ int report_open(struct request *r)
 	bool bad = false;
 	const char *format = request_query(r, "format", &bad);
 	long long me = r->user->role == ROLE_AGENT ? r->user->user_id : 0, now = (long long)time(NULL);
+	/* By team: managers see their teams' tickets (agents are already down to their own). */
+	long long tid = r->tenant->id, u = r->user->user_id, team = r->user->restricted ? 1 : 0;
 	struct db_rows st, ag, age;
 	struct report_row *rows;
 	size_t n = 0;
@@ -91,10 +96,12 @@ int report_open(struct request *r)
 
 	if (bad || (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
 		return problem(r, 400, "invalid_parameter", "format is json or csv.");
-	if (db_query(r->db, r->a, report_sql[REPORT_BY_STATUS], &st, "iii", r->tenant->id, me, me) == -1 ||
-	    db_query(r->db, r->a, report_sql[REPORT_BY_AGENT], &ag, "iii", r->tenant->id, me, me) == -1 ||
-	    db_query(r->db, r->a, report_sql[REPORT_BY_AGE], &age, "iiiiiii", now, now, now, now, r->tenant->id, me,
-	             me) == -1)
+	if (db_query(r->db, r->a, report_sql[REPORT_BY_STATUS], &st, "iiiiiiii", tid, me, me, team, u, tid, tid, u) ==
+	            -1 ||
+	    db_query(r->db, r->a, report_sql[REPORT_BY_AGENT], &ag, "iiiiiiii", tid, me, me, team, u, tid, tid, u) ==
+	            -1 ||
+	    db_query(r->db, r->a, report_sql[REPORT_BY_AGE], &age, "iiiiiiiiiiii", now, now, now, now, tid, me, me,
+	             team, u, tid, tid, u) == -1)
 		return 500;
 	{
 		size_t statuses = 0;

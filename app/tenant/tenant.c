@@ -33,7 +33,9 @@ static const char *const tenant_sql[TENANT_STMT__MAX] = {
         /* TENANT_FULL */
         [TENANT_FULL] = "SELECT slug, name, time_zone, branding, "
                         "COALESCE(JSON_VALUE(settings, '$.customers_see_company'), '0'), calendar, lights_version, "
-                        "COALESCE(JSON_VALUE(settings, '$.check_internal_notes'), '1') "
+                        "COALESCE(JSON_VALUE(settings, '$.check_internal_notes'), '1'), "
+                        "COALESCE(JSON_VALUE(settings, '$.agents_see_all'), '1'), "
+                        "COALESCE(JSON_VALUE(settings, '$.cross_team_assignment'), '0') "
                         "FROM tenants WHERE id = ?",
         /* TENANT_KEYS */
         [TENANT_KEYS] = "SELECT kid, retired_at IS NOT NULL FROM signing_keys WHERE tenant_id = ? "
@@ -187,6 +189,8 @@ static struct tenant *tenant_load(struct db *db, long long id, unsigned long lon
 		}
 	}
 	t->check_internal_notes = strcmp(db_cell(&r, 0, 7), "0") != 0 && strcmp(db_cell(&r, 0, 7), "false") != 0;
+	t->agents_see_all = strcmp(db_cell(&r, 0, 8), "0") != 0 && strcmp(db_cell(&r, 0, 8), "false") != 0;
+	t->cross_team_assignment = strcmp(db_cell(&r, 0, 9), "1") == 0 || strcmp(db_cell(&r, 0, 9), "true") == 0;
 	{
 		struct db_rows w;
 

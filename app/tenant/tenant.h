@@ -42,8 +42,10 @@ struct tenant {
 	unsigned long long lights_version;
 	const char **words; /* the neutral-language list */
 	size_t nwords;
-	bool check_internal_notes; /* internal notes are checked too (the default) */
-	struct arena mem;          /* owns everything above */
+	bool check_internal_notes;  /* internal notes are checked too (the default) */
+	bool agents_see_all;        /* every agent sees every ticket (the default); else by team */
+	bool cross_team_assignment; /* tickets may be assigned to staff outside the pipeline's team */
+	struct arena mem;           /* owns everything above */
 };
 
 struct tenant_cache {

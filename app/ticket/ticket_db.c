@@ -46,8 +46,9 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
                                 "WHERE u.tenant_id = ? AND u.id = ? AND u.role = 'customer' AND u.disabled = 0",
         /* TICKET_STAFF_GET */
         [TICKET_STAFF_GET] =
-                "SELECT name FROM users WHERE tenant_id = ? AND id = ? AND role IN ('admin','manager','agent') "
+                "SELECT name, role FROM users WHERE tenant_id = ? AND id = ? AND role IN ('admin','manager','agent') "
                 "AND disabled = 0",
+        [TICKET_TEAM_MEMBER] = "SELECT 1 FROM team_members WHERE tenant_id = ? AND team_id = ? AND user_id = ?",
         /* TICKET_IDEMPOTENCY_GET */
         [TICKET_IDEMPOTENCY_GET] = "SELECT request_hash, status, response, location FROM idempotency_keys "
                                    "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
@@ -94,8 +95,14 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 /* Customers see their own tickets, and their company's where the tenant allows it. */
 static bool may_see(const struct tenant *t, const struct principal *user, const struct ticket *tk)
 {
-	if (role_is_staff(user->role))
-		return true;
+	if (role_is_staff(user->role)) {
+		if (!user->restricted || tk->assignee_id == user->user_id)
+			return true;
+		for (size_t i = 0; i < user->npipelines; i++)
+			if (user->pipelines[i] == tk->pipeline_id)
+				return true;
+		return false;
+	}
 	if (tk->customer_id == user->user_id)
 		return true;
 	return t->customers_see_company && user->company_id > 0 && tk->company_id == user->company_id;

@@ -20,6 +20,7 @@ enum ticket_stmt {
 	TICKET_TOUCH,             /* updated_at only */
 	TICKET_CUSTOMER_GET,      /* the customer a ticket is raised for */
 	TICKET_STAFF_GET,         /* an assignee candidate */
+	TICKET_TEAM_MEMBER,       /* is a user in a team */
 	TICKET_IDEMPOTENCY_GET,   /* a stored answer for an Idempotency-Key */
 	TICKET_IDEMPOTENCY_CLAIM, /* the key's row, taken before the work */
 	TICKET_IDEMPOTENCY_DONE,  /* the answer, stored with the work */

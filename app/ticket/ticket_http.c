@@ -269,6 +269,13 @@ int ticket_list(struct request *r)
 	buf_puts(&lq.sql, TICKET_LIST_SELECT);
 	lq.params[lq.n].type = 'i';
 	lq.params[lq.n++].i = r->tenant->id;
+	if (r->user->restricted) {
+		/* By team: their pipelines' tickets and those assigned to them. */
+		list_add_int(&lq, " AND (t.assignee_id = ?", r->user->user_id);
+		for (size_t i = 0; i < r->user->npipelines; i++)
+			list_add_int(&lq, i == 0 ? " OR t.pipeline_id IN (?" : ", ?", r->user->pipelines[i]);
+		buf_puts(&lq.sql, r->user->npipelines > 0 ? "))" : ")");
+	}
 	if (r->user->role == ROLE_CUSTOMER) {
 		if (r->tenant->customers_see_company && r->user->company_id > 0)
 			list_add_int(&lq, " AND t.company_id = ?", r->user->company_id);
@@ -586,6 +593,27 @@ int ticket_patch(struct request *r)
 				return problem_invalid(r);
 			}
 			tk->assignee_name = db_cell(&rows, 0, 0);
+			/* By team: the assignee must be able to see the ticket, unless the tenant allows
+			 * assignment across teams. Admins see everything. */
+			{
+				const struct pipeline *pl = tenant_pipeline_by_id(r->tenant, tk->pipeline_id);
+
+				if (!r->tenant->agents_see_all && !r->tenant->cross_team_assignment && pl != NULL &&
+				    pl->team_id > 0 && strcmp(db_cell(&rows, 0, 1), "admin") != 0) {
+					struct db_rows member;
+
+					if (db_query(r->db, r->a, ticket_db_sql(TICKET_TEAM_MEMBER), &member, "iii",
+					             r->tenant->id, pl->team_id, assignee) == -1)
+						goto fail;
+					if (member.nrows == 0) {
+						db_rollback(r->db);
+						validation_add(&r->invalid, r->a, "assignee_id", "invalid_value",
+						               "%s is not in the team of this ticket's pipeline",
+						               tk->assignee_name);
+						return problem_invalid(r);
+					}
+				}
+			}
 		}
 	}
 	if (db_exec(r->db, ticket_db_sql(TICKET_UPDATE), &affected, NULL, "ssuiii", subject, priority, assignee,
