@@ -21,7 +21,7 @@ BUILD := build
 REL_OBJ = $(patsubst %.c,$(BUILD)/rel/%.o,$(1))
 ASAN_OBJ = $(patsubst %.c,$(BUILD)/asan/%.o,$(1))
 
-.PHONY: all help deps build build-asan vendor run stop test test-unit test-api test-browser lint format clean valgrind
+.PHONY: all help deps build build-asan vendor run stop test test-unit test-api test-browser lint format clean valgrind soak
 
 all: build
 
@@ -32,6 +32,7 @@ help:
 	@echo "make lint    clang-format check and cppcheck"
 	@echo "make fuzz    each libFuzzer harness for a minute"
 	@echo "make valgrind  API tests against workers under valgrind memcheck"
+	@echo "make soak    ten minutes at 80 % of peak: zero errors, memory and descriptors flat"
 	@echo "make bench   throughput and latency of the hot paths (QUICK=1 for a short run)"
 	@echo "make clean   remove build output (data under var/ is kept)"
 
@@ -127,3 +128,8 @@ bench: deps
 # The workers under valgrind memcheck while a few API test files run: no error, no definite leak.
 valgrind: build vendor
 	@ops/valgrind.sh
+
+# Ten minutes of mixed traffic at about 80 % of the measured peak against the test stack, with
+# worker memory and descriptors sampled; ends with a summary and "N passed, N failed".
+soak: build-asan vendor
+	@ops/soak.sh

@@ -23,5 +23,8 @@ int ctl_tenant_status(const char *slug, bool suspend);
 int ctl_user_add(const char *slug, const char *email, const char *name, const char *role, const char *company,
                  const char *password);
 int ctl_keys_rotate(const char *slug);
+int ctl_backup(const char *file);
+int ctl_restore(const char *file);
+int ctl_checksum(const char *slug);
 
 #endif

@@ -85,6 +85,9 @@ static void usage(void)
 	      "  tenant suspend|activate SLUG     change a tenant's status\n"
 	      "  user add SLUG EMAIL NAME ROLE [COMPANY]   add or update a user; password from PORTAL_PASSWORD\n"
 	      "  keys rotate SLUG                 new signing key; tokens of the old one stay valid a day\n"
+	      "  backup FILE.sql.gz               consistent dump while the service runs (mariadb-dump)\n"
+	      "  restore FILE.sql.gz              load a dump back (the database is replaced table by table)\n"
+	      "  checksum SLUG                    per-table row counts and digests of one tenant\n"
 	      "Database: PORTAL_DB_SOCKET or PORTAL_DB_HOST/PORTAL_DB_PORT, PORTAL_DB_USER, PORTAL_DB_PASSWORD,\n"
 	      "PORTAL_DB_NAME.\n",
 	      stderr);
@@ -115,6 +118,12 @@ int main(int argc, char **argv)
 		                  getenv("PORTAL_PASSWORD"));
 	else if (strcmp(argv[1], "keys") == 0 && argc == 4 && strcmp(argv[2], "rotate") == 0)
 		rc = ctl_keys_rotate(argv[3]);
+	else if (strcmp(argv[1], "backup") == 0 && argc == 3)
+		rc = ctl_backup(argv[2]);
+	else if (strcmp(argv[1], "restore") == 0 && argc == 3)
+		rc = ctl_restore(argv[2]);
+	else if (strcmp(argv[1], "checksum") == 0 && argc == 3)
+		rc = ctl_checksum(argv[2]);
 	else
 		usage();
 	db_close(&ctl_db);
