@@ -14,6 +14,7 @@
 #include "note/word_list.h"
 #include "pipeline/pipeline_admin.h"
 #include "report/report.h"
+#include "rule/rule.h"
 #include "tenant/tenant_http.h"
 #include "ticket/ticket.h"
 #include "user/user.h"
@@ -100,6 +101,10 @@ static const struct field_spec pipeline_put_input[PIPELINE_PUT__MAX] = {
         [PIPELINE_PUT_MAPPING] = {.name = "mapping", .type = FIELD_OBJECT},
 };
 
+static const struct field_spec rule_put_input[RULE_PUT__MAX] = {
+        [RULE_PUT_RULES] = {.name = "rules", .type = FIELD_ARRAY, .required = true},
+};
+
 const struct route routes[] = {
         {"health", METHOD_GET, "/api/v1/healthz", ROLES_ANONYMOUS, NULL, 0, health_get, ROUTE_NO_TENANT},
         {"routes.list", METHOD_GET, "/api/v1/routes", ROLES_ANONYMOUS, NULL, 0, health_routes, ROUTE_NO_TENANT},
@@ -143,6 +148,9 @@ const struct route routes[] = {
         {"admin.pipelines.put", METHOD_PUT, "/api/v1/admin/pipelines/{id}", ROLE_BIT(ROLE_ADMIN), pipeline_put_input,
          N(pipeline_put_input), pipeline_admin_put, 0},
         {"admin.audit.list", METHOD_GET, "/api/v1/admin/audit", ROLE_BIT(ROLE_ADMIN), NULL, 0, audit_list, 0},
+        {"admin.rules.list", METHOD_GET, "/api/v1/admin/rules", ROLE_BIT(ROLE_ADMIN), NULL, 0, rule_admin_list, 0},
+        {"admin.rules.put", METHOD_PUT, "/api/v1/admin/rules", ROLE_BIT(ROLE_ADMIN), rule_put_input, N(rule_put_input),
+         rule_admin_put, 0},
         {"admin.lights.put", METHOD_PUT, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), light_admin_input,
          N(light_admin_input), light_admin_put, 0},
 };

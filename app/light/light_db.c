@@ -415,7 +415,7 @@ static int record_one(struct db *db, struct arena *a, const struct db_rows *r, s
 	json_add_str(data, "colour", red ? "red" : "amber");
 	add_time(data, "at", (time_t)turned);
 	{
-		struct ticket_change ch = {&stub, ticket_id, 0, false, EVENT_LIGHT_CHANGED, false};
+		struct ticket_change ch = {&stub, ticket_id, 0, false, EVENT_LIGHT_CHANGED, false, red};
 
 		if (timeline_record(db, a, &ch, data) == -1)
 			goto fail;

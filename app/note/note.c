@@ -34,10 +34,10 @@ enum note_stmt {
 	NOTE_STMT__MAX
 };
 
-#define NOTE_COLUMNS                                                       \
-	"SELECT n.id, n.visibility, n.body, n.author_id, u.name, u.role, " \
-	"DATE_FORMAT(n.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM notes n "    \
-	"JOIN users u FORCE INDEX (PRIMARY) ON u.id = n.author_id AND u.tenant_id = n.tenant_id "
+#define NOTE_COLUMNS                                                                                    \
+	"SELECT n.id, n.visibility, n.body, COALESCE(n.author_id, 0), COALESCE(u.name, 'Automation'), " \
+	"COALESCE(u.role, 'system'), DATE_FORMAT(n.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM notes n "     \
+	"LEFT JOIN users u FORCE INDEX (PRIMARY) ON u.id = n.author_id AND u.tenant_id = n.tenant_id "
 
 static const char *const note_sql[NOTE_STMT__MAX] = {
         /* NOTE_LIST_ALL */

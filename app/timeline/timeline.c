@@ -8,6 +8,7 @@
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../light/light_db.h"
+#include "../rule/rule.h"
 #include "../tenant/tenant.h"
 
 enum timeline_stmt {
@@ -37,6 +38,7 @@ static const char *const kind_names[] = {
         "supplier_answered", /* EVENT_SUPPLIER_ANSWERED */
         "light_changed",     /* EVENT_LIGHT_CHANGED */
         "queued",            /* EVENT_QUEUED */
+        "rule_fired",        /* EVENT_RULE_FIRED */
 };
 /* A kind added to the enum without a name here fails the build, not a query. */
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == EVENT__MAX, "a timeline kind has no name");
@@ -56,7 +58,9 @@ int timeline_record(struct db *db, struct arena *a, const struct ticket_change *
 	if (rc == -1)
 		return -1;
 	/* What reacts to changes, in order. The sweeper's own light events change no clock. */
-	if (c->kind != EVENT_LIGHT_CHANGED && light_on_change(db, a, c) == -1)
+	if (c->kind != EVENT_LIGHT_CHANGED && c->kind != EVENT_RULE_FIRED && light_on_change(db, a, c) == -1)
+		return -1;
+	if (rule_on_change(db, a, c) == -1)
 		return -1;
 	return 0;
 }

@@ -20,6 +20,7 @@ enum timeline_kind {
 	EVENT_SUPPLIER_ANSWERED, /* {"request_id","supplier"} */
 	EVENT_LIGHT_CHANGED,     /* {"level","colour"}: recorded by the sweeper */
 	EVENT_QUEUED,            /* {"queue","reason"}: waiting in triage or the fallback queue */
+	EVENT_RULE_FIRED,        /* {"rule","name","actions"} */
 	EVENT__MAX
 };
 
@@ -31,6 +32,7 @@ struct ticket_change {
 	bool by_customer;   /* the actor is the ticket's customer side */
 	enum timeline_kind kind;
 	bool public_note; /* EVENT_NOTE_ADDED: visible to the customer */
+	bool red;         /* EVENT_LIGHT_CHANGED: red (else amber) */
 };
 
 const char *timeline_kind_name(enum timeline_kind k);

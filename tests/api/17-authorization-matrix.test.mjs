@@ -40,6 +40,8 @@ const EXPECTED = {
 	'admin.pipelines.list': ['admin'],
 	'admin.pipelines.put': ['admin'],
 	'admin.audit.list': ['admin'],
+	'admin.rules.list': ['admin'],
+	'admin.rules.put': ['admin'],
 };
 
 const PRINCIPALS = [

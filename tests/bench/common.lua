@@ -6,6 +6,7 @@
 --   BENCH_TICKETS  ticket numbers 1..N to pick from
 --   BENCH_THREADS  the -t given to wrk, so threads can split work between them
 --   BENCH_OUT      file the summary line is appended to
+--   BENCH_PROBE    stop after this many responses (the one-at-a-time SQL probe)
 local M = {}
 
 M.host = os.getenv("BENCH_HOST") or "localhost"
@@ -57,6 +58,22 @@ function M.json_string(s)
 	return '"' .. string.gsub(s, '[%c"\\]', function(c)
 		return string.format("\\u%04x", string.byte(c))
 	end) .. '"'
+end
+
+-- The probe stops the thread after BENCH_PROBE responses. A script with its own response()
+-- calls M.probe_response() from it.
+local probe = tonumber(os.getenv("BENCH_PROBE") or "")
+if probe then
+	local seen = 0
+	function M.probe_response()
+		seen = seen + 1
+		if seen >= probe then
+			wrk.thread:stop()
+		end
+	end
+	function response()
+		M.probe_response()
+	end
 end
 
 function done(summary, latency, requests)

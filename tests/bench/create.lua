@@ -1,12 +1,20 @@
 -- POST /api/v1/tickets by an agent for a random customer, each with its own Idempotency-Key
 -- (run nonce, thread, counter), so no request is a replay of another.
 --   BENCH_CUSTOMERS  "first,last" customer ids of the tenant
---   BENCH_NONCE      distinguishes this run's keys from earlier runs'
+--   BENCH_NONCE      a prefix for the keys (random bytes are added, so no two runs share a key)
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local b = dofile(dir .. "common.lua")
 local lo, hi = string.match(os.getenv("BENCH_CUSTOMERS") or "1,1", "(%d+),(%d+)")
 lo, hi = tonumber(lo), tonumber(hi)
-local nonce = os.getenv("BENCH_NONCE") or tostring(os.time())
+local function random_hex(n)
+	local f = assert(io.open("/dev/urandom", "rb"))
+	local bytes = f:read(n)
+	f:close()
+	return (string.gsub(bytes, ".", function(c)
+		return string.format("%02x", string.byte(c))
+	end))
+end
+local nonce = (os.getenv("BENCH_NONCE") or "bench") .. "-" .. random_hex(8)
 local priorities = { "low", "normal", "normal", "normal", "high", "urgent" }
 local n = 0
 

@@ -1,0 +1,64 @@
+/* rule: the tenant's automation. A rule has a trigger, conditions on the ticket's fields and
+ * ordered actions; rules run in order after each change, a rule's own actions never trigger it
+ * again, and chains stop at RULE_MAX_DEPTH. */
+#ifndef RULE_RULE_H
+#define RULE_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct db;
+struct json_object;
+struct request;
+struct ticket_change;
+struct validation;
+
+#define RULE_MAX_RULES 100
+#define RULE_MAX_DEPTH 3
+#define RULE_NAME_MAX  100
+
+enum rule_trigger {
+	TRIGGER_CREATED,
+	TRIGGER_UPDATED,
+	TRIGGER_STATUS_CHANGED,
+	TRIGGER_NOTE_ADDED,
+	TRIGGER_LIGHT_AMBER,
+	TRIGGER_LIGHT_RED,
+	TRIGGER__MAX
+};
+
+/* The ticket fields conditions read. */
+struct rule_facts {
+	const char *priority;
+	const char *status;   /* key */
+	const char *category; /* NULL: none */
+	const char *queue;    /* NULL: none */
+	const char *subject;
+	long long assignee_id;  /* 0: none */
+	const char *visibility; /* note_added: "internal" or "public" */
+};
+
+const char *rule_trigger_name(enum rule_trigger t);
+enum rule_trigger rule_trigger_parse(const char *s);
+
+/* Checks a condition tree: {"all":[...]} / {"any":[...]} / {"field","op","value"} with fields
+ * priority, status, category, queue, subject, assignee, visibility and ops equals, not_equals,
+ * in, contains, greater, less (greater/less order priorities low < normal < high < urgent).
+ * Returns 0, or -1 with an error at pointer in v. */
+int rule_conditions_validate(struct arena *a, struct json_object *c, const char *pointer, struct validation *v);
+/* True when facts satisfy the (validated) condition tree; an empty object always matches. */
+bool rule_conditions_match(struct json_object *c, const struct rule_facts *f);
+/* Checks an action list: set_priority, set_status, set_assignee, add_note, notify, escalate. */
+int rule_actions_validate(struct arena *a, struct json_object *actions, const char *pointer, struct validation *v);
+
+/* Runs the tenant's rules for a change (inside its transaction). 0 or -1. */
+int rule_on_change(struct db *db, struct arena *a, const struct ticket_change *c);
+
+/* GET and PUT /admin/rules (the whole ordered list). */
+int rule_admin_list(struct request *r);
+int rule_admin_put(struct request *r);
+
+enum rule_put_field { RULE_PUT_RULES, RULE_PUT__MAX };
+
+#endif

@@ -1,0 +1,71 @@
+/* test_rule: rule conditions, validated and matched. */
+#include <json-c/json.h>
+
+#include "../../app/core/arena.h"
+#include "../../app/core/validate.h"
+#include "../../app/rule/rule.h"
+#include "unit.h"
+
+static bool match(const char *cond, const struct rule_facts *f)
+{
+	struct json_object *c = json_tokener_parse(cond);
+	bool m = rule_conditions_match(c, f);
+
+	json_object_put(c);
+	return m;
+}
+
+static int valid(const char *cond)
+{
+	struct arena a;
+	struct validation v;
+	struct json_object *c = json_tokener_parse(cond);
+	int rc;
+
+	arena_init(&a);
+	memset(&v, 0, sizeof(v));
+	rc = rule_conditions_validate(&a, c, "conditions", &v);
+	json_object_put(c);
+	arena_release(&a);
+	return rc;
+}
+
+static void conditions(void)
+{
+	struct rule_facts f = {.priority = "high",
+	                       .status = "not_started",
+	                       .category = "Printers",
+	                       .subject = "Printer on FIRE",
+	                       .assignee_id = 0};
+
+	CHECK(match("{}", &f));
+	CHECK(match("{\"field\":\"priority\",\"op\":\"equals\",\"value\":\"high\"}", &f));
+	CHECK(match("{\"field\":\"priority\",\"op\":\"greater\",\"value\":\"normal\"}", &f));
+	CHECK(!match("{\"field\":\"priority\",\"op\":\"greater\",\"value\":\"high\"}", &f));
+	CHECK(match("{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"fire\"}", &f));
+	CHECK(match("{\"field\":\"assignee\",\"op\":\"equals\",\"value\":\"none\"}", &f));
+	CHECK(match("{\"field\":\"status\",\"op\":\"in\",\"value\":[\"in_progress\",\"not_started\"]}", &f));
+	CHECK(match("{\"all\":[{\"field\":\"category\",\"op\":\"equals\",\"value\":\"Printers\"},"
+	            "{\"any\":[{\"field\":\"priority\",\"op\":\"equals\",\"value\":\"low\"},"
+	            "{\"field\":\"queue\",\"op\":\"equals\",\"value\":\"none\"}]}]}",
+	            &f));
+	CHECK(!match("{\"all\":[{\"field\":\"category\",\"op\":\"not_equals\",\"value\":\"Printers\"}]}", &f));
+}
+
+static void validation(void)
+{
+	CHECK_INT(valid("{}"), 0);
+	CHECK_INT(valid("{\"field\":\"priority\",\"op\":\"less\",\"value\":\"urgent\"}"), 0);
+	CHECK_INT(valid("{\"field\":\"colour\",\"op\":\"equals\",\"value\":\"red\"}"), -1);
+	CHECK_INT(valid("{\"field\":\"subject\",\"op\":\"greater\",\"value\":\"a\"}"), -1);
+	CHECK_INT(valid("{\"field\":\"status\",\"op\":\"in\",\"value\":\"open\"}"), -1);
+	CHECK_INT(valid("{\"all\":[]}"), -1);
+	CHECK_INT(valid("{\"all\":[{}],\"any\":[{}]}"), -1);
+	CHECK_INT(valid("[1]"), -1);
+}
+
+const struct unit_case rule_cases[] = {
+        {"rule: conditions match fields, lists, priorities, all and any", conditions},
+        {"rule: conditions are validated when saved", validation},
+        {NULL, NULL},
+};
