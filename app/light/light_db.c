@@ -388,14 +388,18 @@ long long light_recompute_tenant(struct db *db, struct arena *a, const struct te
 }
 
 /* Records one turned light if nobody has yet; in its own transaction. */
-static int record_one(struct db *db, struct arena *a, const struct db_rows *r, size_t i, bool red)
+static int record_one(struct db *db, struct arena *a, struct tenant_cache *tenants, const struct db_rows *r, size_t i,
+                      bool red)
 {
 	long long tenant_id = db_cell_ll(r, i, 0), ticket_id = db_cell_ll(r, i, 1), level = db_cell_ll(r, i, 2);
 	long long cycle = db_cell_ll(r, i, 3), turned = db_cell_ll(r, i, 4);
 	unsigned long long claimed = 0;
-	struct tenant stub;
+	struct tenant *t;
 	struct json_object *data;
 
+	/* What reacts to the change (rules) needs the tenant's configuration. */
+	if (tenant_by_id(tenants, db, a, tenant_id, &t) != TENANT_FOUND)
+		return 0; /* suspended or gone: recorded when it is back */
 	if (db_begin(db) == -1)
 		return -1;
 	if (db_exec(db, light_sql[red ? LIGHT_MARK_RED : LIGHT_MARK_AMBER], &claimed, NULL, "iiii", tenant_id,
@@ -408,14 +412,12 @@ static int record_one(struct db *db, struct arena *a, const struct db_rows *r, s
 	if (db_exec(db, light_sql[LIGHT_BREACH_ADD], NULL, NULL, "iiisiiii", tenant_id, ticket_id, level,
 	            red ? "red" : "amber", cycle, turned, tenant_id, ticket_id) == -1)
 		goto fail;
-	memset(&stub, 0, sizeof(stub));
-	stub.id = tenant_id;
 	data = json_object_new_object();
 	json_add_int(data, "level", level);
 	json_add_str(data, "colour", red ? "red" : "amber");
 	add_time(data, "at", (time_t)turned);
 	{
-		struct ticket_change ch = {&stub, ticket_id, 0, false, EVENT_LIGHT_CHANGED, false, red};
+		struct ticket_change ch = {t, ticket_id, 0, false, EVENT_LIGHT_CHANGED, false, red};
 
 		if (timeline_record(db, a, &ch, data) == -1)
 			goto fail;
@@ -432,7 +434,7 @@ fail:
 	return -1;
 }
 
-long long light_sweep(struct db *db, struct arena *a)
+long long light_sweep(struct db *db, struct arena *a, struct tenant_cache *tenants)
 {
 	long long recorded = 0;
 
@@ -444,7 +446,7 @@ long long light_sweep(struct db *db, struct arena *a)
 		if (db_query(db, a, light_sql[red ? LIGHT_SWEEP_RED : LIGHT_SWEEP_AMBER], &rows, "") == -1)
 			return -1;
 		for (size_t i = 0; i < rows.nrows; i++) {
-			int rc = record_one(db, a, &rows, i, red);
+			int rc = record_one(db, a, tenants, &rows, i, red);
 
 			if (rc == -1)
 				return -1;

@@ -13,6 +13,7 @@ struct db;
 struct json_object;
 struct request;
 struct tenant;
+struct tenant_cache;
 struct ticket_change;
 
 /* Moves the ticket's clocks for one change (inside the change's transaction). 0 or -1. */
@@ -32,7 +33,7 @@ long long light_recompute_tenant(struct db *db, struct arena *a, const struct te
 
 /* One pass of the breach sweeper over all tenants: records each light that turned amber or
  * red and has not been recorded. Returns the number recorded, or -1. */
-long long light_sweep(struct db *db, struct arena *a);
+long long light_sweep(struct db *db, struct arena *a, struct tenant_cache *tenants);
 
 /* GET /board */
 int light_board(struct request *r);

@@ -56,7 +56,8 @@ static const char *const pa_sql[PA_STMT__MAX] = {
                            "= ? AND status_id "
                            "= ?",
         /* PA_MOVE */
-        [PA_MOVE] = "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
+        [PA_MOVE] = "UPDATE tickets SET status_id = ?, status_since = UTC_TIMESTAMP(6), version = version + 1, "
+                    "updated_at = UTC_TIMESTAMP(6) "
                     "WHERE tenant_id = ? AND status_id = ?",
         /* PA_CLEAR_MOVES */
         [PA_CLEAR_MOVES] = "DELETE t FROM status_transitions t JOIN statuses s ON s.id = t.from_status_id AND "

@@ -1,6 +1,6 @@
 /* rule: conditions and actions are JSON, validated when saved and read back as stored. The
- * engine reads the ticket through SQL only, so it runs the same for a request and for the
- * sweeper (which has no tenant configuration loaded). */
+ * engine reads the ticket's facts through SQL, fresh for every rule, so a rule sees what the
+ * rules before it did; requests and the scheduler run it the same way. */
 #include "rule.h"
 
 #include <stdio.h>
@@ -26,6 +26,7 @@ static const char *const trigger_names[TRIGGER__MAX] = {
         "note_added",     /* TRIGGER_NOTE_ADDED */
         "light_amber",    /* TRIGGER_LIGHT_AMBER */
         "light_red",      /* TRIGGER_LIGHT_RED */
+        "time_in_status", /* TRIGGER_TIME_IN_STATUS */
 };
 
 static const char *const priorities[] = {"low", "normal", "high", "urgent"};
@@ -241,6 +242,9 @@ enum rule_stmt {
 	RULE_ADMIN_LIST,  /* all rules, for the admin */
 	RULE_ADMIN_CLEAR,
 	RULE_ADMIN_ADD,
+	RULE_TIME_RULES, /* enabled time rules of active tenants */
+	RULE_TIME_DUE,   /* tickets that stayed long enough and have not fired this rule for this stay */
+	RULE_TIME_CLAIM, /* the firing's row: exactly once */
 	RULE_STMT__MAX
 };
 
@@ -255,7 +259,8 @@ static const char *const rule_sql[RULE_STMT__MAX] = {
                           "WHERE tenant_id = ? AND id = ?",
         [RULE_STATUS_TO] = "SELECT s.id FROM status_transitions x JOIN statuses s ON s.id = x.to_status_id AND "
                            "s.tenant_id = x.tenant_id WHERE x.tenant_id = ? AND x.from_status_id = ? AND s.skey = ?",
-        [RULE_STATUS] = "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
+        [RULE_STATUS] = "UPDATE tickets SET status_id = ?, status_since = UTC_TIMESTAMP(6), version = version + 1, "
+                        "updated_at = UTC_TIMESTAMP(6) "
                         "WHERE tenant_id = ? AND id = ?",
         [RULE_ASSIGNEE_OK] =
                 "SELECT name FROM users WHERE tenant_id = ? AND id = ? AND role IN ('admin','manager','agent') "
@@ -269,11 +274,23 @@ static const char *const rule_sql[RULE_STMT__MAX] = {
         [RULE_ESCALATE] = "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) "
                           "SELECT ?, id, ?, 'escalation', ? FROM users WHERE tenant_id = ? AND role = 'manager' "
                           "AND disabled = 0",
-        [RULE_ADMIN_LIST] = "SELECT id, name, enabled, trigger_on, conditions, actions FROM rules WHERE tenant_id = ? "
-                            "ORDER BY position, id",
+        [RULE_ADMIN_LIST] = "SELECT id, name, enabled, trigger_on, conditions, actions, minutes, status_key FROM rules "
+                            "WHERE tenant_id = ? ORDER BY position, id",
+        [RULE_TIME_RULES] =
+                "SELECT r.id, r.tenant_id, r.name, r.conditions, r.actions, r.minutes, r.status_key FROM rules r "
+                "JOIN tenants t ON t.id = r.tenant_id WHERE r.enabled = 1 AND r.trigger_on = 'time_in_status' "
+                "AND t.status = 'active' ORDER BY r.tenant_id, r.position, r.id",
+        [RULE_TIME_DUE] =
+                "SELECT t.id, UNIX_TIMESTAMP(t.status_since) FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) "
+                "ON s.id = t.status_id AND s.tenant_id = t.tenant_id WHERE t.tenant_id = ? AND s.skey = ? "
+                "AND t.status_since <= UTC_TIMESTAMP(6) - INTERVAL ? MINUTE AND NOT EXISTS (SELECT 1 FROM "
+                "rule_firings f WHERE f.tenant_id = t.tenant_id AND f.rule_id = ? AND f.ticket_id = t.id "
+                "AND f.since = t.status_since) ORDER BY t.id LIMIT 100",
+        [RULE_TIME_CLAIM] = "INSERT IGNORE INTO rule_firings (tenant_id, rule_id, ticket_id, since) "
+                            "VALUES (?, ?, ?, FROM_UNIXTIME(?))",
         [RULE_ADMIN_CLEAR] = "DELETE FROM rules WHERE tenant_id = ?",
-        [RULE_ADMIN_ADD] = "INSERT INTO rules (tenant_id, name, position, enabled, trigger_on, conditions, actions) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [RULE_ADMIN_ADD] = "INSERT INTO rules (tenant_id, name, position, enabled, trigger_on, conditions, actions, "
+                           "minutes, status_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 /* Rules running now, innermost last: a rule's own actions do not start it again, and a chain
@@ -370,72 +387,126 @@ static int act(struct db *db, struct arena *a, const struct ticket_change *c, lo
 	return 0;
 }
 
+/* Evaluates one rule for a ticket and, when it matches, records the firing and runs its
+ * actions. Returns 1 fired, 0 not, -1 on failure. */
+static int fire_rule(struct db *db, struct arena *a, const struct ticket_change *c, enum rule_trigger trigger,
+                     long long rule_id, const char *name, const char *cond_text, const char *actions_text)
+{
+	struct json_object *cond = json_own(a, json_tokener_parse(cond_text));
+	struct json_object *actions = json_own(a, json_tokener_parse(actions_text));
+	struct rule_facts facts;
+	struct db_rows fr;
+	int rc = 0;
+
+	for (int d = 0; d < rule_depth; d++)
+		if (rule_stack[d] == rule_id)
+			return 0;
+	if (cond == NULL || actions == NULL || rule_depth >= RULE_MAX_DEPTH)
+		return 0;
+	/* Facts are read afresh for each rule: an earlier rule may have changed the ticket. */
+	if (db_query(db, a, rule_sql[RULE_FACTS], &fr, "ii", c->tenant->id, c->ticket_id) == -1)
+		return -1;
+	if (fr.nrows != 1)
+		return 0;
+	memset(&facts, 0, sizeof(facts));
+	facts.priority = db_cell(&fr, 0, 0);
+	facts.status = db_cell(&fr, 0, 1);
+	facts.category = db_cell(&fr, 0, 2);
+	facts.queue = db_cell(&fr, 0, 3);
+	facts.subject = db_cell(&fr, 0, 4);
+	facts.assignee_id = db_cell_ll(&fr, 0, 5);
+	facts.visibility = c->kind == EVENT_NOTE_ADDED ? (c->public_note ? "public" : "internal") : NULL;
+	if (!rule_conditions_match(cond, &facts))
+		return 0;
+	{
+		struct json_object *data = json_object_new_object(), *types = json_object_new_array();
+		struct ticket_change ch = {c->tenant, c->ticket_id, 0, false, EVENT_RULE_FIRED, false, false};
+
+		json_add_int(data, "rule", rule_id);
+		json_add_str(data, "name", name);
+		for (size_t k = 0; k < json_object_array_length(actions); k++)
+			json_object_array_add(
+			        types, json_object_new_string(json_object_get_string(
+			                       json_object_object_get(json_object_array_get_idx(actions, k), "type"))));
+		json_object_object_add(data, "actions", types);
+		json_add_str(data, "trigger", trigger_names[trigger]);
+		if (timeline_record(db, a, &ch, data) == -1)
+			return -1;
+	}
+	rule_stack[rule_depth++] = rule_id;
+	for (size_t k = 0; k < json_object_array_length(actions) && rc == 0; k++) {
+		/* Each action sees the status as it is now. */
+		if (db_query(db, a, rule_sql[RULE_FACTS], &fr, "ii", c->tenant->id, c->ticket_id) == -1 ||
+		    fr.nrows != 1) {
+			rc = -1;
+			break;
+		}
+		rc = act(db, a, c, db_cell_ll(&fr, 0, 7), json_object_array_get_idx(actions, k), name,
+		         db_cell_ll(&fr, 0, 6));
+	}
+	rule_depth--;
+	return rc == -1 ? -1 : 1;
+}
+
 int rule_on_change(struct db *db, struct arena *a, const struct ticket_change *c)
 {
 	enum rule_trigger trigger = trigger_of(c);
-	struct db_rows rules, fr;
-	int rc = 0;
+	struct db_rows rules;
 
 	if (trigger == TRIGGER__MAX || rule_depth >= RULE_MAX_DEPTH)
 		return 0;
 	if (db_query(db, a, rule_sql[RULE_LIST], &rules, "is", c->tenant->id, trigger_names[trigger]) == -1)
 		return -1;
-	for (size_t i = 0; i < rules.nrows && rc == 0; i++) {
-		long long rule_id = db_cell_ll(&rules, i, 0);
-		const char *name = db_cell(&rules, i, 1);
-		struct json_object *cond = json_own(a, json_tokener_parse(db_cell(&rules, i, 2)));
-		struct json_object *actions = json_own(a, json_tokener_parse(db_cell(&rules, i, 3)));
-		struct rule_facts facts;
-		bool running = false;
-
-		for (int d = 0; d < rule_depth; d++)
-			running = running || rule_stack[d] == rule_id;
-		if (running || cond == NULL || actions == NULL)
-			continue;
-		/* Facts are read afresh for each rule: an earlier rule may have changed the ticket. */
-		if (db_query(db, a, rule_sql[RULE_FACTS], &fr, "ii", c->tenant->id, c->ticket_id) == -1)
+	for (size_t i = 0; i < rules.nrows; i++)
+		if (fire_rule(db, a, c, trigger, db_cell_ll(&rules, i, 0), db_cell(&rules, i, 1), db_cell(&rules, i, 2),
+		              db_cell(&rules, i, 3)) == -1)
 			return -1;
-		if (fr.nrows != 1)
-			return 0;
-		memset(&facts, 0, sizeof(facts));
-		facts.priority = db_cell(&fr, 0, 0);
-		facts.status = db_cell(&fr, 0, 1);
-		facts.category = db_cell(&fr, 0, 2);
-		facts.queue = db_cell(&fr, 0, 3);
-		facts.subject = db_cell(&fr, 0, 4);
-		facts.assignee_id = db_cell_ll(&fr, 0, 5);
-		facts.visibility = c->kind == EVENT_NOTE_ADDED ? (c->public_note ? "public" : "internal") : NULL;
-		if (!rule_conditions_match(cond, &facts))
-			continue;
-		{
-			struct json_object *data = json_object_new_object(), *types = json_object_new_array();
-			struct ticket_change ch = {c->tenant, c->ticket_id, 0, false, EVENT_RULE_FIRED, false, false};
+	return 0;
+}
 
-			json_add_int(data, "rule", rule_id);
-			json_add_str(data, "name", name);
-			for (size_t k = 0; k < json_object_array_length(actions); k++)
-				json_object_array_add(
-				        types, json_object_new_string(json_object_get_string(json_object_object_get(
-				                       json_object_array_get_idx(actions, k), "type"))));
-			json_object_object_add(data, "actions", types);
-			json_add_str(data, "trigger", trigger_names[trigger]);
-			if (timeline_record(db, a, &ch, data) == -1)
+long long rule_sweep_time(struct db *db, struct arena *a, struct tenant_cache *tenants)
+{
+	struct db_rows rules;
+	long long fired = 0;
+
+	if (db_query(db, a, rule_sql[RULE_TIME_RULES], &rules, "") == -1)
+		return -1;
+	for (size_t i = 0; i < rules.nrows; i++) {
+		long long rule_id = db_cell_ll(&rules, i, 0), tenant_id = db_cell_ll(&rules, i, 1);
+		struct tenant *t;
+		struct db_rows due;
+
+		/* Actions react like any change (lights): they need the tenant's configuration. */
+		if (tenant_by_id(tenants, db, a, tenant_id, &t) != TENANT_FOUND)
+			continue;
+		if (db_query(db, a, rule_sql[RULE_TIME_DUE], &due, "isii", tenant_id, db_cell(&rules, i, 6),
+		             db_cell_ll(&rules, i, 5), rule_id) == -1)
+			return -1;
+		for (size_t k = 0; k < due.nrows; k++) {
+			struct ticket_change ch = {t, db_cell_ll(&due, k, 0), 0, false, EVENT__MAX, false, false};
+			unsigned long long claimed = 0;
+			int rc;
+
+			if (db_begin(db) == -1)
 				return -1;
-		}
-		rule_stack[rule_depth++] = rule_id;
-		for (size_t k = 0; k < json_object_array_length(actions) && rc == 0; k++) {
-			/* Each action sees the status as it is now. */
-			if (db_query(db, a, rule_sql[RULE_FACTS], &fr, "ii", c->tenant->id, c->ticket_id) == -1 ||
-			    fr.nrows != 1) {
-				rc = -1;
-				break;
+			if (db_exec(db, rule_sql[RULE_TIME_CLAIM], &claimed, NULL, "iiii", tenant_id, rule_id,
+			            ch.ticket_id, db_cell_ll(&due, k, 1)) == -1) {
+				db_rollback(db);
+				return -1;
 			}
-			rc = act(db, a, c, db_cell_ll(&fr, 0, 7), json_object_array_get_idx(actions, k), name,
-			         db_cell_ll(&fr, 0, 6));
+			rc = claimed ? fire_rule(db, a, &ch, TRIGGER_TIME_IN_STATUS, rule_id, db_cell(&rules, i, 2),
+			                         db_cell(&rules, i, 3), db_cell(&rules, i, 4))
+			             : 0;
+			if (rc == -1) {
+				db_rollback(db);
+				return -1;
+			}
+			if (db_commit(db) == -1)
+				return -1;
+			fired += rc;
 		}
-		rule_depth--;
 	}
-	return rc;
+	return fired;
 }
 
 /* ---- admin ---- */
@@ -458,6 +529,10 @@ int rule_admin_list(struct request *r)
 		json_add_str(o, "trigger", db_cell(&rows, i, 3));
 		json_object_object_add(o, "conditions", json_tokener_parse(db_cell(&rows, i, 4)));
 		json_object_object_add(o, "actions", json_tokener_parse(db_cell(&rows, i, 5)));
+		if (db_cell(&rows, i, 6) != NULL) {
+			json_add_int(o, "minutes", db_cell_ll(&rows, i, 6));
+			json_add_str(o, "status", db_cell(&rows, i, 7));
+		}
 		json_object_array_add(data, o);
 	}
 	json_object_object_add(out, "data", data);
@@ -484,8 +559,8 @@ int rule_admin_put(struct request *r)
 		json_object_object_foreach(o, key, unused)
 		{
 			(void)unused;
-			if (!one_of(key,
-			            (const char *const[]){"name", "enabled", "trigger", "conditions", "actions", NULL}))
+			if (!one_of(key, (const char *const[]){"name", "enabled", "trigger", "conditions", "actions",
+			                                       "minutes", "status", NULL}))
 				validation_add(&r->invalid, r->a, arena_printf(r->a, "%s/%s", p, key), "unknown_field",
 				               "%s is not a field of a rule", key);
 		}
@@ -501,6 +576,21 @@ int rule_admin_put(struct request *r)
 			validation_add(&r->invalid, r->a, arena_printf(r->a, "%s/trigger", p), "invalid_value",
 			               "trigger is one of: created, updated, status_changed, note_added, light_amber, "
 			               "light_red");
+		if (json_object_object_get_ex(o, "trigger", &v) &&
+		    rule_trigger_parse(json_object_get_string(v)) == TRIGGER_TIME_IN_STATUS) {
+			struct json_object *m, *st;
+
+			if (!json_object_object_get_ex(o, "minutes", &m) || !json_object_is_type(m, json_type_int) ||
+			    json_object_get_int64(m) < 1 || json_object_get_int64(m) > 525600 ||
+			    !json_object_object_get_ex(o, "status", &st) ||
+			    !json_object_is_type(st, json_type_string) || json_object_get_string_len(st) < 1 ||
+			    json_object_get_string_len(st) > 40)
+				validation_add(&r->invalid, r->a, p, "invalid_value",
+				               "time_in_status needs minutes (1 to 525600) and a status key");
+		} else if (json_object_object_get_ex(o, "minutes", &v) || json_object_object_get_ex(o, "status", &v)) {
+			validation_add(&r->invalid, r->a, p, "invalid_value",
+			               "minutes and status belong to time_in_status rules");
+		}
 		if (json_object_object_get_ex(o, "enabled", &v) && !json_object_is_type(v, json_type_boolean))
 			validation_add(&r->invalid, r->a, arena_printf(r->a, "%s/enabled", p), "invalid_type",
 			               "enabled is true or false");
@@ -523,13 +613,16 @@ int rule_admin_put(struct request *r)
 		struct json_object *o = json_object_array_get_idx(list, i), *en;
 		bool enabled = !json_object_object_get_ex(o, "enabled", &en) || json_object_get_boolean(en);
 
-		if (db_exec(r->db, rule_sql[RULE_ADMIN_ADD], NULL, NULL, "isiisss", r->tenant->id,
+		struct json_object *m = json_object_object_get(o, "minutes"), *st = json_object_object_get(o, "status");
+
+		if (db_exec(r->db, rule_sql[RULE_ADMIN_ADD], NULL, NULL, "isiisssus", r->tenant->id,
 		            json_object_get_string(json_object_object_get(o, "name")), (long long)i, (long long)enabled,
 		            json_object_get_string(json_object_object_get(o, "trigger")),
 		            json_object_to_json_string_ext(json_object_object_get(o, "conditions"),
 		                                           JSON_C_TO_STRING_PLAIN),
 		            json_object_to_json_string_ext(json_object_object_get(o, "actions"),
-		                                           JSON_C_TO_STRING_PLAIN)) == -1)
+		                                           JSON_C_TO_STRING_PLAIN),
+		            m ? json_object_get_int64(m) : 0LL, st ? json_object_get_string(st) : NULL) == -1)
 			goto fail;
 	}
 	if (audit_add(r, 0, "config_rules", "%zu rules", n) == -1 || db_commit(r->db) == -1)

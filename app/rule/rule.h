@@ -11,6 +11,7 @@ struct arena;
 struct db;
 struct json_object;
 struct request;
+struct tenant_cache;
 struct ticket_change;
 struct validation;
 
@@ -25,6 +26,7 @@ enum rule_trigger {
 	TRIGGER_NOTE_ADDED,
 	TRIGGER_LIGHT_AMBER,
 	TRIGGER_LIGHT_RED,
+	TRIGGER_TIME_IN_STATUS, /* "minutes" in status "status": fired by the scheduler, once per stay */
 	TRIGGER__MAX
 };
 
@@ -54,6 +56,11 @@ int rule_actions_validate(struct arena *a, struct json_object *actions, const ch
 
 /* Runs the tenant's rules for a change (inside its transaction). 0 or -1. */
 int rule_on_change(struct db *db, struct arena *a, const struct ticket_change *c);
+
+/* One pass of the time-based rules over all tenants (the scheduler, under its lease): each
+ * ticket that has stayed long enough in the rule's status fires the rule once for that stay,
+ * recorded in rule_firings in the same transaction. Returns firings, or -1. */
+long long rule_sweep_time(struct db *db, struct arena *a, struct tenant_cache *tenants);
 
 /* GET and PUT /admin/rules (the whole ordered list). */
 int rule_admin_list(struct request *r);

@@ -12,6 +12,7 @@
 #include "../db/db.h"
 #include "../light/light_db.h"
 #include "../master.h"
+#include "../rule/rule.h"
 #include "../tenant/tenant.h"
 #include "lease.h"
 
@@ -39,9 +40,12 @@ static void pass(struct db *db, struct arena *a, struct tenant_cache *cache, con
 
 	if (lease_take(db, a, "sweeper", holder, LEASE_SECONDS) != 1)
 		return;
-	n = light_sweep(db, a);
+	n = light_sweep(db, a, cache);
 	if (n > 0)
 		log_info("recorded %lld light changes", n);
+	n = rule_sweep_time(db, a, cache);
+	if (n > 0)
+		log_info("fired %lld time-based rules", n);
 	if (db_query(db, a, scheduler_sql[SCHED_STALE_LIGHTS], &stale, "") == -1)
 		return;
 	for (size_t i = 0; i < stale.nrows; i++) {

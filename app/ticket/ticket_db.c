@@ -26,12 +26,15 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_INSERT */
         [TICKET_INSERT] =
                 "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
-                "customer_id, company_id, assignee_id, created_by, category_id, version, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))",
+                "customer_id, company_id, assignee_id, created_by, category_id, version, created_at, updated_at, "
+                "status_since) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
+                "UTC_TIMESTAMP(6))",
         /* TICKET_CATEGORY_GET */
         [TICKET_CATEGORY_GET] = "SELECT id FROM categories WHERE tenant_id = ? AND name = ?",
         /* TICKET_SET_STATUS */
-        [TICKET_SET_STATUS] = "UPDATE tickets SET status_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
+        [TICKET_SET_STATUS] = "UPDATE tickets SET status_id = ?, status_since = UTC_TIMESTAMP(6), version = version + "
+                              "1, updated_at = UTC_TIMESTAMP(6) "
                               "WHERE tenant_id = ? AND id = ?",
         /* TICKET_UPDATE */
         [TICKET_UPDATE] =

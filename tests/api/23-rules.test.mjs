@@ -106,3 +106,27 @@ test('rules are validated whole, admins only', async () => {
 	const cleared = await putRules([]);
 	assert.deepEqual(cleared.json.data, []);
 });
+
+test('a time-based rule fires once per stay in a status, across a scheduler restart', async () => {
+	const password = fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim();
+	const sql = (q) => execFileSync('mariadb', ['--socket', path.join(VAR, 'run/mariadb.sock'), '-u', 'portal', `-p${password}`, '-N', '-B', 'portal', '-e', q], { encoding: 'utf8' }).trim();
+	const res = await putRules([{ name: 'Chase untouched', trigger: 'time_in_status', minutes: 30, status: 'not_started', conditions: {},
+		actions: [{ type: 'add_note', value: 'Nobody has looked at this for 30 minutes.' }, { type: 'escalate' }] }]);
+	assert.equal(res.status, 200, res.text);
+	assert.deepEqual([res.json.data[0].minutes, res.json.data[0].status], [30, 'not_started']);
+	const n = await raise('Waiting quietly');
+	const tid = sql(`SELECT id FROM tenants WHERE slug = '${slug}'`);
+	const firings = async () => (await timeline(n)).filter((e) => e.kind === 'rule_fired').length;
+	await new Promise((r) => setTimeout(r, 1500));
+	assert.equal(await firings(), 0, 'not yet: only seconds in the status');
+	sql(`UPDATE tickets SET status_since = status_since - INTERVAL 31 MINUTE WHERE tenant_id = ${tid} AND number = ${n}`);
+	for (let i = 0; i < 50 && (await firings()) === 0; i++) await new Promise((r) => setTimeout(r, 200));
+	assert.equal(await firings(), 1);
+	// The scheduler restarts: nothing fires twice for the same stay.
+	process.kill(Number(fs.readFileSync(path.join(VAR, 'run/portald.pid'), 'utf8').trim()), 'SIGHUP');
+	await new Promise((r) => setTimeout(r, 3000));
+	assert.equal(await firings(), 1);
+	const notes = (await request(slug, 'GET', `/api/v1/tickets/${n}/notes`, { token: admin })).json.data;
+	assert.deepEqual(notes.map((x) => x.body), ['Nobody has looked at this for 30 minutes.']);
+	await putRules([]);
+});
