@@ -138,6 +138,8 @@ const struct route routes[] = {
         {"supplier_requests.answer", METHOD_POST, "/api/v1/tickets/{number}/supplier_requests/{id}/answer", ROLES_STAFF,
          NULL, 0, supplier_request_answer, 0},
         {"reports.open", METHOD_GET, "/api/v1/reports/open", ROLES_STAFF, NULL, 0, report_open, 0},
+        {"reports.volume", METHOD_GET, "/api/v1/reports/volume", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER), NULL, 0,
+         report_volume, 0},
         {"board.get", METHOD_GET, "/api/v1/board", ROLES_STAFF, NULL, 0, light_board, 0},
         {"admin.lights.get", METHOD_GET, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), NULL, 0, light_admin_get, 0},
         {"admin.word_list.get", METHOD_GET, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), NULL, 0, word_list_get, 0},

@@ -33,6 +33,7 @@ const EXPECTED = {
 	'supplier_requests.answer': ['admin', 'manager', 'agent'],
 	'board.get': ['admin', 'manager', 'agent'],
 	'reports.open': ['admin', 'manager', 'agent'],
+	'reports.volume': ['admin', 'manager'],
 	'admin.lights.get': ['admin'],
 	'admin.lights.put': ['admin'],
 	'admin.word_list.get': ['admin'],

@@ -96,3 +96,20 @@ test('the CSV download: RFC 4180, UTF-8, header row, formulas neutralised', asyn
 	const theirs = await request('acme', 'GET', '/api/v1/reports/open', { token: acme.token });
 	assert.ok(!theirs.json.data.some((r) => r.label === 'Ann Agent'));
 });
+
+test('created and resolved per day, in the tenant\'s time zone, as JSON and CSV', async () => {
+	const day = (offset) => new Date(Date.now() - offset * 86400000).toISOString().slice(0, 10);
+	const from = day(40);
+	const to = day(0);
+	const res = await request(slug, 'GET', `/api/v1/reports/volume?from=${from}&to=${to}`, { token: manager.token });
+	assert.equal(res.status, 200, res.text);
+	assert.equal(res.json.time_zone, 'UTC');
+	assert.equal(res.json.data.length, 41);
+	const nonzero = res.json.data.filter((d) => d.created || d.resolved).map((d) => [d.day, d.created, d.resolved]);
+	assert.deepEqual(nonzero, [[day(40), 1, 0], [day(10), 1, 0], [day(2), 2, 0], [day(0), 2, 1]]);
+	const csv = await request(slug, 'GET', `/api/v1/reports/volume?from=${day(2)}&to=${to}&format=csv`, { token: manager.token });
+	assert.equal(csv.text, `day,created,resolved\r\n${day(2)},2,0\r\n${day(1)},0,0\r\n${day(0)},2,1\r\n`);
+	for (const q of ['from=2026-13-01&to=2026-12-01', `from=${to}&to=${from}`, 'from=2020-01-01&to=2026-01-01', 'to=2026-01-01'])
+		assertProblem(await request(slug, 'GET', `/api/v1/reports/volume?${q}`, { token: manager.token }), 400, 'invalid_parameter');
+	assertProblem(await request(slug, 'GET', `/api/v1/reports/volume?from=${from}&to=${to}`, { token: ann.token }), 403, 'forbidden');
+});
