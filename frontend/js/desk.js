@@ -9,7 +9,9 @@ import {
 	html, useRoute, navigate, replaceQuery, Time, StatusBadge, PriorityBadge,
 	ErrorBox, FieldError, Loading, Logo, PRIORITIES, capitalize,
 } from './ui.js';
-import { NoteList, ticketNumberFrom, useFlash, FlashBar, getAll } from './shared.js';
+import {
+	NoteList, ticketNumberFrom, useFlash, FlashBar, getAll, LanguageWarning, isLanguageError,
+} from './shared.js';
 import { Board, LightDots, ServiceLevelsCard, levelOf } from './lights.js';
 import { SupplierRequests } from './supplier.js';
 import { Settings } from './settings.js';
@@ -60,6 +62,8 @@ export function Desk({ user, tenant, onSignOut }) {
 			</nav>
 			<${Board} path=${route.path} />
 			<div class="topbar-user">
+				<${Inbox} path=${route.path} />
+				<${AvailabilityToggle} />
 				<span class="user-name" data-testid="user-name">${user.name}</span>
 				<span class="user-role" data-testid="user-role">${capitalize(user.role)}</span>
 				<button class="btn btn-ghost" onClick=${onSignOut} data-testid="sign-out">Sign out</button>
@@ -72,17 +76,126 @@ export function Desk({ user, tenant, onSignOut }) {
 	</div>`;
 }
 
+/* ---------------- availability and notifications ---------------- */
+
+// GET /me does not say it, so the last answer of PATCH /me is kept for the page's life.
+let knownAvailability = 'available';
+
+function AvailabilityToggle() {
+	const [availability, setAvailability] = useState(knownAvailability);
+	const [busy, setBusy] = useState(false);
+	const [error, setError] = useState(null);
+	const away = availability === 'away';
+
+	async function toggle() {
+		if (busy) return;
+		setBusy(true);
+		setError(null);
+		try {
+			const r = await api.patch('/me', { availability: away ? 'available' : 'away' });
+			knownAvailability = r.data.availability === 'away' ? 'away' : 'available';
+			setAvailability(knownAvailability);
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	return html`<button type="button" class=${'btn btn-ghost availability' + (away ? ' is-away' : ' is-available')}
+		data-testid="availability-toggle" data-availability=${availability} aria-pressed=${away ? 'true' : 'false'}
+		disabled=${busy} onClick=${toggle}
+		title=${error ? (error.detail || error.message)
+			: away ? 'You are away: new tickets are not routed to you. Click to become available.'
+				: 'You are available for new tickets. Click to go away.'}>
+		<span class="availability-dot" aria-hidden="true"></span>${away ? 'Away' : 'Available'}</button>`;
+}
+
+const KIND_NAMES = { fallback: 'Fallback', triage: 'Triage', amber: 'Amber', red: 'Red' };
+
+function Inbox({ path }) {
+	const [items, setItems] = useState(null);
+	const [open, setOpen] = useState(false);
+	const [error, setError] = useState(null);
+	const box = useRef(null);
+
+	const load = useCallback(async () => {
+		try {
+			const r = await api.get('/notifications');
+			setItems((r.data && r.data.data) || []);
+			setError(null);
+		} catch (e) {
+			setError(e);
+		}
+	}, []);
+
+	useEffect(() => {
+		load();
+		const t = setInterval(() => {
+			if (document.visibilityState === 'visible') load();
+		}, 60000);
+		return () => clearInterval(t);
+	}, [load]);
+
+	// Going to another view closes the list.
+	useEffect(() => { setOpen(false); }, [path]);
+
+	useEffect(() => {
+		if (!open) return undefined;
+		const onDown = (e) => { if (box.current && !box.current.contains(e.target)) setOpen(false); };
+		const onKey = (e) => { if (e.key === 'Escape') setOpen(false); };
+		document.addEventListener('mousedown', onDown);
+		document.addEventListener('keydown', onKey);
+		return () => {
+			document.removeEventListener('mousedown', onDown);
+			document.removeEventListener('keydown', onKey);
+		};
+	}, [open]);
+
+	const count = items ? items.length : 0;
+	const toggle = () => {
+		if (!open) load();
+		setOpen(!open);
+	};
+	return html`<div class="inbox" ref=${box}>
+		<button type="button" class="btn btn-ghost inbox-toggle" data-testid="inbox-toggle" aria-expanded=${open ? 'true' : 'false'}
+			aria-label=${'Notifications: ' + count} onClick=${toggle}>
+			<span class="inbox-label">Inbox</span>
+			<span class=${'inbox-count' + (count ? '' : ' is-zero')} data-testid="inbox-count">${count}</span>
+		</button>
+		${open && html`<div class="inbox-panel" data-testid="inbox-panel" role="dialog" aria-label="Notifications">
+			<h2 class="panel-title">Notifications</h2>
+			${error && html`<p class="field-error">${error.detail || error.message}</p>`}
+			${items === null ? html`<${Loading} />`
+				: items.length === 0 ? html`<p class="muted" data-testid="inbox-empty">Nothing new.</p>`
+				: html`<ul class="inbox-list">
+					${items.map((n) => html`<li key=${n.id} class=${'inbox-item inbox-' + n.kind} data-testid="inbox-item" data-kind=${n.kind}>
+						<span class=${'badge badge-kind-' + n.kind}>${KIND_NAMES[n.kind] || n.kind}</span>
+						${n.ticket ? html`<a href=${'#/tickets/' + n.ticket} data-testid="inbox-link">${n.message}</a>`
+							: html`<span>${n.message}</span>`}
+						<span class="inbox-time"><${Time} iso=${n.created_at} /></span>
+					</li>`)}
+				</ul>`}
+		</div>`}
+	</div>`;
+}
+
 function NotFound() {
 	return html`<section class="panel"><h1>Page not found</h1><p><a href="#/">Back to the queue</a></p></section>`;
 }
 
 /* ---------------- queue ---------------- */
 
+/** The waiting queues a new ticket may sit in before someone owns it. */
+const QUEUES = [['triage', 'Triage'], ['fallback', 'Fallback']];
+const QUEUE_NAMES = Object.fromEntries(QUEUES);
+
 function filtersFrom(params) {
 	return {
 		status: params.get('status') || '',
 		priority: params.get('priority') || '',
 		assignee: params.get('assignee') || '',
+		queue: QUEUES.some(([k]) => k === params.get('queue')) ? params.get('queue') : '',
 		q: params.get('q') || '',
 	};
 }
@@ -192,6 +305,13 @@ function Queue({ params, statuses, staff, user }) {
 					${otherStaff.map((s) => html`<option key=${s.id} value=${String(s.id)}>${s.name}</option>`)}
 				</select>
 			</label>
+			<label class="field field-inline">
+				<span>Queue</span>
+				<select data-testid="filter-queue" value=${filters.queue} onChange=${set('queue')}>
+					<option value="">Any queue</option>
+					${QUEUES.map(([k, name]) => html`<option key=${k} value=${k}>${name}</option>`)}
+				</select>
+			</label>
 			<label class="field field-inline field-grow">
 				<span>Subject</span>
 				<input type="search" placeholder="Search subjects" data-testid="filter-q" value=${search}
@@ -221,7 +341,9 @@ function QueueTable({ rows }) {
 				onClick=${(e) => { if (e.target.tagName !== 'A') navigate('/tickets/' + t.number); }}>
 				<td class="col-num" data-testid="queue-number">${t.number}</td>
 				<td class="col-lights"><${LightDots} number=${t.number} lights=${t.lights} /></td>
-				<td class="col-subject"><a href=${'#/tickets/' + t.number} data-testid="queue-subject">${t.subject}</a></td>
+				<td class="col-subject"><a href=${'#/tickets/' + t.number} data-testid="queue-subject">${t.subject}</a>
+					${t.queue && html` <span class=${'badge badge-queue badge-queue-' + t.queue} data-testid="queue-badge"
+						title=${'Waiting in the ' + (QUEUE_NAMES[t.queue] || t.queue).toLowerCase() + ' queue'}>${QUEUE_NAMES[t.queue] || t.queue}</span>`}</td>
 				<td><${StatusBadge} status=${t.status} testid="queue-status" /></td>
 				<td><${PriorityBadge} priority=${t.priority} /></td>
 				<td class="col-person" data-testid="queue-customer">${t.customer && t.customer.name}
@@ -383,8 +505,9 @@ function TicketView({ number, statuses, staff, flash }) {
 	}, [refreshLights, loadTimeline]);
 
 	// A change answered with the fresh ticket; the timeline and notes follow.
-	async function change(send) {
-		if (busy) return;
+	// `onInvalid` may take a 422 (returning true when it handled it).
+	async function change(send, onInvalid) {
+		if (busy) return false;
 		setBusy(true);
 		setActionError(null);
 		try {
@@ -392,13 +515,15 @@ function TicketView({ number, statuses, staff, flash }) {
 			setTicket(r.data);
 			setEtag(api.etagOf(r, r.data));
 			await Promise.all([loadTimeline(), loadNotes()]).catch(() => {});
+			return true;
 		} catch (e) {
 			if (e.status === 412) {
 				flash('Someone else changed this ticket; reloaded.', 'warning', base);
 				await reloadAll();
-			} else {
+			} else if (!(e.status === 422 && onInvalid && onInvalid(e))) {
 				setActionError(e);
 			}
+			return false;
 		} finally {
 			setBusy(false);
 		}
@@ -406,10 +531,20 @@ function TicketView({ number, statuses, staff, flash }) {
 
 	const ifMatch = () => (etag ? { 'If-Match': etag } : {});
 	const patchTicket = (fields) => change(() => api.patch(base, fields, { headers: ifMatch() }));
-	const transition = (to) => change(() => api.post(base + '/transitions', { to }, { headers: ifMatch() }));
+	// A status that requires a note asks for one (for the customer) and the move is sent again with it.
+	const [noteFor, setNoteFor] = useState(null); // {to, message, error}
+	const transition = (to, note) => change(
+		() => api.post(base + '/transitions', note === undefined ? { to } : { to, note }, { headers: ifMatch() }),
+		(e) => {
+			const message = e.fieldError('/note');
+			if (!message) return false;
+			setNoteFor({ to, message: note === undefined ? null : message });
+			return true;
+		},
+	).then((ok) => { if (ok) setNoteFor(null); });
 
-	async function addNote(body, visibility) {
-		await api.post(base + '/notes', { body, visibility });
+	async function addNote(body, visibility, override) {
+		await api.post(base + '/notes', override ? { body, visibility, override: true } : { body, visibility });
 		// A note may move the ticket on (and bumps its version), so reload everything;
 		// the composer empties now, before the new note shows (reloadAll reports its own errors).
 		reloadAll();
@@ -463,6 +598,8 @@ function TicketView({ number, statuses, staff, flash }) {
 							data-testid=${'status-button-' + key} onClick=${() => transition(key)}>
 							${byKey[key] ? byKey[key].name : key}</button>`)}
 					</div>`}
+					${noteFor && html`<${TransitionNote} key=${noteFor.to} pending=${noteFor} name=${byKey[noteFor.to] ? byKey[noteFor.to].name : noteFor.to}
+						busy=${busy} onSubmit=${(note) => transition(noteFor.to, note)} onCancel=${() => setNoteFor(null)} />`}
 				</section>
 				<${ServiceLevelsCard} lights=${ticket.lights} />
 				<section class="panel">
@@ -499,36 +636,71 @@ function TicketView({ number, statuses, staff, flash }) {
 	</article>`;
 }
 
+/** The note a status move requires, asked for inline; it is posted as a public note. */
+function TransitionNote({ pending, name, busy, onSubmit, onCancel }) {
+	const [note, setNote] = useState('');
+	const submit = (ev) => {
+		ev.preventDefault();
+		if (!busy && note.trim()) onSubmit(note);
+	};
+	return html`<form class="transition-note" onSubmit=${submit} data-testid="transition-note-form">
+		<label class="field">
+			<span>Moving to ${name} needs a note for the customer</span>
+			<textarea rows="3" data-testid="transition-note" value=${note} onInput=${(e) => setNote(e.currentTarget.value)}
+				placeholder="What the customer should know about this change"></textarea>
+		</label>
+		${pending.message && html`<p class="field-error" data-testid="transition-note-error">${pending.message}</p>`}
+		<div class="button-row">
+			<button type="submit" class="btn btn-primary btn-small" disabled=${busy || !note.trim()} data-testid="transition-note-submit">
+				${busy ? 'Moving…' : 'Move to ' + name}</button>
+			<button type="button" class="btn btn-small" onClick=${onCancel} data-testid="transition-note-cancel">Cancel</button>
+		</div>
+	</form>`;
+}
+
 function Composer({ onSubmit }) {
 	const [body, setBody] = useState('');
 	const [visibility, setVisibility] = useState('internal');
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
+	const [override, setOverride] = useState(false);
 
 	async function submit(ev) {
 		ev.preventDefault();
 		if (busy || !body.trim()) return;
+		const overriding = override && isLanguageError(error);
 		setBusy(true);
 		setError(null);
 		try {
-			await onSubmit(body, visibility);
+			await onSubmit(body, visibility, overriding);
 			setBody('');
+			setOverride(false);
 		} catch (e) {
 			setError(e);
+			if (!isLanguageError(e)) setOverride(false);
 		} finally {
 			setBusy(false);
 		}
 	}
 
+	// A changed text is checked again: an override covers only the words that were shown.
+	const onInput = (e) => {
+		setBody(e.currentTarget.value);
+		setOverride(false);
+	};
+
 	const internal = visibility === 'internal';
+	const language = isLanguageError(error);
 	return html`<form class=${'composer' + (internal ? ' composer-internal' : ' composer-public')} onSubmit=${submit} data-testid="composer">
 		<label class="field">
 			<span>${internal ? 'Internal note (staff only)' : 'Public reply (the customer sees this)'}</span>
-			<textarea rows="4" data-testid="note-body" value=${body} onInput=${(e) => setBody(e.currentTarget.value)}
+			<textarea rows="4" data-testid="note-body" value=${body} onInput=${onInput}
 				placeholder=${internal ? 'Write a note for the team…' : 'Write a reply to the customer…'}></textarea>
 		</label>
-		<${FieldError} error=${error} pointer="/body" />
-		<${ErrorBox} error=${error} shown=${['/body']} testid="note-error" />
+		${language
+			? html`<${LanguageWarning} error=${error} override=${override} onOverride=${setOverride} />`
+			: html`<${FieldError} error=${error} pointer="/body" />
+				<${ErrorBox} error=${error} shown=${['/body']} testid="note-error" />`}
 		<div class="composer-actions">
 			<label class="field field-inline">
 				<span>Visibility</span>
@@ -538,7 +710,7 @@ function Composer({ onSubmit }) {
 				</select>
 			</label>
 			<button type="submit" class="btn btn-primary" disabled=${busy || !body.trim()} data-testid="note-submit">
-				${busy ? 'Adding…' : internal ? 'Add internal note' : 'Send public reply'}</button>
+				${busy ? 'Adding…' : language && override ? 'Post anyway' : internal ? 'Add internal note' : 'Send public reply'}</button>
 		</div>
 	</form>`;
 }

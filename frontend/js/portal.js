@@ -4,7 +4,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import * as api from './api.js';
 import { html, useRoute, navigate, Time, StatusBadge, ErrorBox, FieldError, Loading, Logo, capitalize } from './ui.js';
-import { NoteList, ticketNumberFrom, useFlash, FlashBar, getAll } from './shared.js';
+import {
+	NoteList, ticketNumberFrom, useFlash, FlashBar, getAll, LanguageWarning, isLanguageError,
+} from './shared.js';
 
 const PAGE_SIZE = 25;
 
@@ -262,8 +264,10 @@ function ReplyBox({ onSubmit }) {
 			<span>Your reply</span>
 			<textarea rows="4" data-testid="note-body" value=${body} onInput=${(e) => setBody(e.currentTarget.value)}></textarea>
 		</label>
-		<${FieldError} error=${error} pointer="/body" />
-		<${ErrorBox} error=${error} shown=${['/body']} testid="note-error" />
+		${isLanguageError(error)
+			? html`<${LanguageWarning} error=${error} />`
+			: html`<${FieldError} error=${error} pointer="/body" />
+				<${ErrorBox} error=${error} shown=${['/body']} testid="note-error" />`}
 		<div class="composer-actions">
 			<span></span>
 			<button type="submit" class="btn btn-primary" disabled=${busy || !body.trim()} data-testid="note-submit">

@@ -4,7 +4,7 @@
 
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import * as api from './api.js';
-import { html, ErrorBox, Loading, PRIORITIES, capitalize } from './ui.js';
+import { html, ErrorBox, Loading, Time, PRIORITIES, capitalize } from './ui.js';
 import { LEVELS } from './lights.js';
 
 const DAYS = [
@@ -23,12 +23,22 @@ export function Settings({ user, path }) {
 		</section>`;
 	}
 	if (path === '/settings/service-levels') return html`<${ServiceLevelSettings} />`;
+	if (path === '/settings/pipelines') return html`<${PipelineSettings} />`;
+	if (path === '/settings/audit') return html`<${AuditLog} />`;
 	return html`<section class="settings-index" data-testid="settings-index">
 		<div class="page-head"><h1>Settings</h1></div>
 		<ul class="settings-links">
 			<li class="panel">
 				<a href="#/settings/service-levels" data-testid="settings-service-levels-link">Service levels</a>
 				<p class="muted">Business hours and holidays the clocks run on, and when a ticket's lights turn amber and red.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/pipelines" data-testid="settings-pipelines-link">Pipelines</a>
+				<p class="muted">The statuses a ticket moves through, their names for staff and customers, and how new tickets are handed out.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/audit" data-testid="settings-audit-link">Audit log</a>
+				<p class="muted">Sign-ins and administrative changes, newest first.</p>
 			</li>
 		</ul>
 	</section>`;
@@ -377,4 +387,312 @@ function TimeZoneList() {
 		}
 	}
 	return html`<datalist id="time-zones">${zoneOptions.map((z) => html`<option key=${z} value=${z} />`)}</datalist>`;
+}
+
+/* ---------- pipelines ---------- */
+
+const CATEGORIES = ['new', 'active', 'waiting_customer', 'waiting_supplier', 'deferred', 'resolved', 'closed'];
+const CLOCKS = [['response', 'Response'], ['supplier', 'Supplier'], ['communication', 'Communication']];
+const INTAKES = [['manual', 'Manual (new tickets wait unassigned)'], ['router', 'Router (assigned automatically)'],
+	['triage', 'Triage (the manager hands them out)']];
+
+function pipelineForm(p) {
+	return {
+		id: p.id,
+		name: p.name || '',
+		intake: p.intake || 'manual',
+		statuses: (p.statuses || []).map((st) => ({
+			key: st.key,
+			staff_name: st.staff_name || '',
+			customer_name: st.customer_name || '',
+			category: st.category || 'active',
+			color: st.color || '#64748b',
+			clocks: Array.isArray(st.clocks) ? st.clocks.slice() : [],
+			entry: !!st.entry,
+			require_note: !!st.require_note,
+			transitions: Array.isArray(st.transitions) ? st.transitions.slice() : [],
+			tickets: st.tickets || 0,
+			isNew: false,
+		})),
+		removed: [], // [{key, name, tickets, target}]: statuses with tickets, waiting for a mapping
+	};
+}
+
+function pipelineBody(form) {
+	const body = {
+		name: form.name,
+		intake: form.intake,
+		statuses: form.statuses.map((st) => ({
+			key: st.key.trim(),
+			staff_name: st.staff_name,
+			customer_name: st.customer_name,
+			category: st.category,
+			color: st.color,
+			clocks: CLOCKS.map(([c]) => c).filter((c) => st.clocks.includes(c)),
+			entry: st.entry,
+			require_note: st.require_note,
+			transitions: st.transitions.filter((k) => k !== st.key),
+		})),
+	};
+	if (form.removed.length > 0) body.mapping = Object.fromEntries(form.removed.map((r) => [r.key, r.target]));
+	return body;
+}
+
+function PipelineSettings() {
+	const [saved, setSaved] = useState(null);
+	const [form, setForm] = useState(null);
+	const [loadError, setLoadError] = useState(null);
+	const [error, setError] = useState(null); // the last failed save
+	const [notice, setNotice] = useState(null);
+	const [busy, setBusy] = useState(false);
+
+	const load = useCallback(async () => {
+		setLoadError(null);
+		try {
+			const r = await api.get('/admin/pipelines');
+			const list = (r.data && r.data.data) || [];
+			const p = list.find((x) => x.default) || list[0];
+			const f = p ? pipelineForm(p) : null;
+			setSaved(f);
+			setForm(f);
+			if (!p) setLoadError(new api.ApiError(404, { detail: 'This organisation has no pipeline.' }));
+		} catch (e) {
+			setLoadError(e);
+		}
+	}, []);
+	useEffect(() => { load(); }, [load]);
+
+	const dirty = useMemo(() => form && saved && JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
+
+	const edit = (fn) => {
+		setNotice(null);
+		setForm((f) => {
+			const copy = structuredClone(f);
+			fn(copy);
+			return copy;
+		});
+	};
+
+	function addStatus() {
+		edit((f) => {
+			let n = f.statuses.length + 1;
+			while (f.statuses.some((x) => x.key === 'status_' + n)) n++;
+			f.statuses.push({
+				key: 'status_' + n, staff_name: '', customer_name: '', category: 'active', color: '#64748b',
+				clocks: ['response', 'supplier', 'communication'], entry: false, require_note: false, transitions: [],
+				tickets: 0, isNew: true,
+			});
+		});
+	}
+
+	function removeStatus(i) {
+		edit((f) => {
+			const [gone] = f.statuses.splice(i, 1);
+			for (const st of f.statuses) st.transitions = st.transitions.filter((k) => k !== gone.key);
+			if (!gone.isNew && gone.tickets > 0) {
+				f.removed.push({ key: gone.key, name: gone.staff_name || gone.key, tickets: gone.tickets, target: f.statuses[0] ? f.statuses[0].key : '' });
+			}
+		});
+		setError(null);
+	}
+
+	async function save(ev) {
+		ev.preventDefault();
+		if (busy || !form) return;
+		setBusy(true);
+		setError(null);
+		setNotice(null);
+		try {
+			const r = await api.put('/admin/pipelines/' + form.id, pipelineBody(form));
+			const moved = (r.data && r.data.moved_tickets) || 0;
+			const again = await api.get('/admin/pipelines');
+			const p = ((again.data && again.data.data) || []).find((x) => x.id === form.id);
+			const f = p ? pipelineForm(p) : form;
+			setSaved(f);
+			setForm(f);
+			setNotice('Saved.' + (moved ? ' ' + moved + (moved === 1 ? ' ticket was' : ' tickets were') + ' moved.' : ''));
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(false);
+		}
+	}
+
+	if (loadError && !form) {
+		return html`<section class="panel">
+			<p class="crumbs"><a href="#/settings">← Settings</a></p>
+			<${ErrorBox} error=${loadError} testid="page-error" />
+			<button class="btn" onClick=${load}>Try again</button>
+		</section>`;
+	}
+	if (!form) return html`<${Loading} />`;
+
+	// 422 messages go next to the row (or mapping) their pointer names; the rest above the buttons.
+	const errs = (error && error.errors) || [];
+	const rowErrors = (i) => errs.filter((x) => new RegExp('^/statuses/' + i + '(/|$)').test(x.pointer || ''));
+	const mappingError = (key) => errs.filter((x) => x.pointer === '/mapping/' + key);
+	const placed = (x) => /^\/statuses\/\d+(\/|$)/.test(x.pointer || '') || (x.pointer || '').startsWith('/mapping/') ||
+		x.pointer === '/name' || x.pointer === '/intake';
+	const general = error ? (errs.length ? errs.filter((x) => !placed(x)) : [{ message: error.detail || error.message }]) : [];
+	const fieldMsg = (pointer) => errs.filter((x) => x.pointer === pointer).map((x) => x.message || x.code).join('; ');
+	const keys = form.statuses.map((st) => st.key);
+	const names = Object.fromEntries(form.statuses.map((st) => [st.key, st.staff_name || st.key]));
+
+	return html`<form class="settings" onSubmit=${save} novalidate data-testid="pipeline-settings">
+		<p class="crumbs"><a href="#/settings" data-testid="back-to-settings">← Settings</a></p>
+		<div class="page-head"><h1>Pipeline</h1></div>
+		<p class="settings-intro muted">The statuses of the default pipeline. Staff see the staff name, customers the customer name;
+			a ticket moves only along the allowed moves.</p>
+		<section class="panel">
+			<div class="pipeline-head">
+				<label class=${'field' + (fieldMsg('/name') ? ' is-invalid' : '')}>
+					<span>Name</span>
+					<input type="text" data-testid="pipeline-name" value=${form.name}
+						onInput=${(e) => { const v = e.currentTarget.value; edit((f) => { f.name = v; }); }} />
+					${fieldMsg('/name') && html`<p class="field-error">${fieldMsg('/name')}</p>`}
+				</label>
+				<label class=${'field' + (fieldMsg('/intake') ? ' is-invalid' : '')}>
+					<span>New tickets</span>
+					<select data-testid="pipeline-intake" value=${form.intake}
+						onChange=${(e) => { const v = e.currentTarget.value; edit((f) => { f.intake = v; }); }}>
+						${INTAKES.map(([k, label]) => html`<option key=${k} value=${k}>${label}</option>`)}
+					</select>
+					${fieldMsg('/intake') && html`<p class="field-error">${fieldMsg('/intake')}</p>`}
+				</label>
+			</div>
+			<div class="table-scroll"><table class="table pipeline-table" data-testid="pipeline-statuses">
+				<thead><tr>
+					<th>Staff name (key)</th><th>Customer name</th><th>Category</th><th>Colour</th>
+					<th>Options</th><th>Clocks</th><th>Allowed moves</th><th>Tickets</th><th><span class="sr-only">Remove</span></th>
+				</tr></thead>
+				${form.statuses.map((st, i) => html`<${StatusRow} key=${st.isNew ? 'new:' + i : st.key} st=${st} i=${i} keys=${keys} names=${names}
+					errors=${rowErrors(i)} edit=${edit} onRemove=${() => removeStatus(i)} />`)}
+			</table></div>
+			<p><button type="button" class="btn btn-small" data-testid="pipeline-add-status" onClick=${addStatus}>Add status</button></p>
+		</section>
+
+		${form.removed.length > 0 && html`<section class="panel" data-testid="pipeline-mapping">
+			<h2 class="panel-title">Removed statuses that still have tickets</h2>
+			${form.removed.map((r, j) => html`<div key=${r.key} class="status-mapping" data-testid=${'mapping-' + r.key}>
+				<label class="field field-inline">
+					<span>${r.tickets} ${r.tickets === 1 ? 'ticket is' : 'tickets are'} in ${r.name}: move them to</span>
+					<select data-testid=${'mapping-' + r.key + '-target'} value=${r.target}
+						onChange=${(e) => { const v = e.currentTarget.value; edit((f) => { f.removed[j].target = v; }); }}>
+						${form.statuses.map((st) => html`<option key=${st.key} value=${st.key}>${st.staff_name || st.key}</option>`)}
+					</select>
+				</label>
+				${mappingError(r.key).map((x, k) => html`<p key=${k} class="field-error" data-testid="pipeline-row-error">${x.message || x.code}</p>`)}
+			</div>`)}
+		</section>`}
+
+		${general.length > 0 && html`<div class="alert alert-error" role="alert" data-testid="settings-errors">
+			<p>Nothing was saved.</p>
+			<ul>${general.map((x, i) => html`<li key=${i} data-testid="settings-error-item">${x.message || x.code}</li>`)}</ul>
+		</div>`}
+		${error && general.length === 0 && html`<div class="alert alert-error" role="alert" data-testid="settings-errors">
+			<p>Nothing was saved: please correct the marked statuses.</p></div>`}
+		${notice && html`<div class="alert alert-success" role="status" data-testid="settings-saved">${notice}</div>`}
+		<div class="form-actions settings-actions">
+			${dirty && html`<span class="muted settings-dirty" data-testid="settings-dirty">Unsaved changes</span>`}
+			<button type="button" class="btn" disabled=${busy || !dirty} data-testid="settings-discard"
+				onClick=${() => { setForm(saved); setError(null); setNotice(null); }}>Discard changes</button>
+			<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="settings-save">${busy ? 'Saving…' : 'Save'}</button>
+		</div>
+	</form>`;
+}
+
+function StatusRow({ st, i, keys, names, errors, edit, onRemove }) {
+	const id = 'status-' + i;
+	const set = (name) => (e) => {
+		const t = e.currentTarget;
+		const v = t.type === 'checkbox' ? t.checked : t.value;
+		edit((f) => { f.statuses[i][name] = v; });
+	};
+	const toggleIn = (list, value) => (e) => {
+		const on = e.currentTarget.checked;
+		edit((f) => {
+			const arr = f.statuses[i][list].filter((x) => x !== value);
+			if (on) arr.push(value);
+			f.statuses[i][list] = arr;
+		});
+	};
+	const bad = errors.length > 0;
+	const label = st.staff_name || st.key;
+	return html`<tbody data-testid=${id} data-key=${st.key}>
+		<tr class=${bad ? 'is-invalid' : ''}>
+			<td><input type="text" aria-label=${label + ' staff name'} data-testid=${id + '-staff-name'} value=${st.staff_name} onInput=${set('staff_name')} />
+				${st.isNew
+					? html`<label class="pipeline-key"><span class="muted">Key </span><input type="text" maxlength="40" aria-label="Key"
+						data-testid=${id + '-key'} value=${st.key} onInput=${set('key')} /></label>`
+					: html`<code class="pipeline-key" data-testid=${id + '-key'}>${st.key}</code>`}</td>
+			<td><input type="text" aria-label=${label + ' customer name'} data-testid=${id + '-customer-name'} value=${st.customer_name} onInput=${set('customer_name')} /></td>
+			<td><select aria-label=${label + ' category'} data-testid=${id + '-category'} value=${st.category} onChange=${set('category')}>
+				${CATEGORIES.map((c) => html`<option key=${c} value=${c}>${capitalize(c.replace(/_/g, ' '))}</option>`)}
+			</select></td>
+			<td><input type="color" class="input-colour" aria-label=${label + ' colour'} data-testid=${id + '-color'} value=${st.color} onInput=${set('color')} /></td>
+			<td>
+				<label class="check"><input type="checkbox" data-testid=${id + '-entry'} checked=${st.entry} onChange=${set('entry')} /><span>Entry</span></label>
+				<label class="check"><input type="checkbox" data-testid=${id + '-require-note'} checked=${st.require_note} onChange=${set('require_note')} /><span>Requires a note</span></label>
+			</td>
+			<td>${CLOCKS.map(([c, name]) => html`<label key=${c} class="check">
+				<input type="checkbox" data-testid=${id + '-clock-' + c} checked=${st.clocks.includes(c)} onChange=${toggleIn('clocks', c)} /><span>${name}</span></label>`)}</td>
+			<td>${keys.filter((k) => k !== st.key).map((k) => html`<label key=${k} class="check">
+				<input type="checkbox" data-testid=${id + '-move-' + k} checked=${st.transitions.includes(k)} onChange=${toggleIn('transitions', k)} /><span>${names[k]}</span></label>`)}</td>
+			<td data-testid=${id + '-tickets'}>${st.isNew ? '—' : st.tickets}</td>
+			<td><button type="button" class="btn btn-small" data-testid=${id + '-remove'} onClick=${onRemove}>Remove</button></td>
+		</tr>
+		${bad && html`<tr class="row-error"><td colspan="9">
+			${errors.map((x, k) => html`<p key=${k} class="field-error" data-testid="pipeline-row-error">${x.message || x.code}</p>`)}
+		</td></tr>`}
+	</tbody>`;
+}
+
+/* ---------- audit log ---------- */
+
+function AuditLog() {
+	const [rows, setRows] = useState(null);
+	const [cursor, setCursor] = useState(null);
+	const [error, setError] = useState(null);
+	const [loading, setLoading] = useState(false);
+
+	const fetchPage = useCallback(async (after) => {
+		setLoading(true);
+		setError(null);
+		try {
+			const r = await api.get('/admin/audit' + api.query({ cursor: after }));
+			const data = (r.data && r.data.data) || [];
+			setRows((old) => (after ? (old || []).concat(data) : data));
+			setCursor((r.data && r.data.next_cursor) || null);
+		} catch (e) {
+			setError(e);
+			setRows((old) => old || []);
+		} finally {
+			setLoading(false);
+		}
+	}, []);
+	useEffect(() => { fetchPage(null); }, [fetchPage]);
+
+	return html`<section class="settings" data-testid="audit-log">
+		<p class="crumbs"><a href="#/settings" data-testid="back-to-settings">← Settings</a></p>
+		<div class="page-head"><h1>Audit log</h1></div>
+		<${ErrorBox} error=${error} testid="audit-error" />
+		${rows === null ? html`<${Loading} />`
+			: rows.length === 0 ? html`<p class="muted" data-testid="audit-empty">Nothing recorded yet.</p>`
+			: html`<section class="panel"><table class="table audit-table" data-testid="audit-table">
+				<thead><tr><th>When</th><th>Who</th><th>Action</th><th>Detail</th><th>Address</th></tr></thead>
+				<tbody>
+					${rows.map((a) => html`<tr key=${a.id} data-testid="audit-row" data-id=${a.id}>
+						<td class="col-time"><${Time} iso=${a.created_at} /></td>
+						<td data-testid="audit-actor">${a.actor ? a.actor.name : html`<span class="muted">System</span>`}</td>
+						<td class="audit-action" data-testid="audit-action">${a.action}</td>
+						<td data-testid="audit-detail">${a.detail}</td>
+						<td data-testid="audit-address">${a.address}</td>
+					</tr>`)}
+				</tbody>
+			</table></section>`}
+		${cursor && html`<div class="load-more">
+			<button class="btn" onClick=${() => fetchPage(cursor)} disabled=${loading} data-testid="load-more">
+				${loading ? 'Loading…' : 'Load more'}</button>
+		</div>`}
+	</section>`;
 }

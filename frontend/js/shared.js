@@ -73,3 +73,24 @@ export function NoteList({ notes, staffView, emptyText = 'No notes yet.' }) {
 		})}
 	</ol>`;
 }
+
+/** True when a failed note was refused for words on the tenant's neutral-language list. */
+export function isLanguageError(error) {
+	return !!(error && error.status === 422 && error.code === 'neutral_language');
+}
+
+/**
+ * The neutral-language refusal next to a composer. Staff may post anyway
+ * (`override` and `onOverride` given): the server records the override.
+ */
+export function LanguageWarning({ error, override, onOverride }) {
+	if (!isLanguageError(error)) return null;
+	return html`<div class="alert alert-warning language-warning" role="alert">
+		<p data-testid="language-warning">${error.detail}</p>
+		${onOverride && html`<label class="check">
+			<input type="checkbox" data-testid="language-override" checked=${!!override}
+				onChange=${(e) => onOverride(e.currentTarget.checked)} />
+			<span>Post anyway — the override is recorded</span>
+		</label>`}
+	</div>`;
+}
