@@ -58,6 +58,19 @@ test('a password change revokes existing sessions and the old password stops wor
 	assert.equal(fresh.user.email, email);
 });
 
+test('a deleted (disabled) user\'s token stops working at once', async () => {
+	const email = `${uniqueTag('gone').toLowerCase()}@acme.example`;
+	ctl(['user', 'add', 'acme', email, 'Soon Gone', 'agent'], { PORTAL_PASSWORD: 'Gone-Pass-123' });
+	const s = await loginFull('acme', email, 'Gone-Pass-123');
+	assert.equal((await request('acme', 'GET', '/api/v1/me', { token: s.token })).status, 200);
+	const env = { PORTAL_DB_PASSWORD: fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim() };
+	execFileSync('mariadb', ['--socket', path.join(VAR, 'run/mariadb.sock'), '-u', 'portal', `-p${env.PORTAL_DB_PASSWORD}`, 'portal',
+		'-e', `UPDATE users SET disabled = 1 WHERE email = '${email}'`]);
+	assertProblem(await request('acme', 'GET', '/api/v1/me', { token: s.token }), 401, 'unauthorized');
+	const again = await request('acme', 'POST', '/api/v1/auth/login', { body: { email, password: 'Gone-Pass-123' } });
+	assertProblem(again, 401, 'invalid_credentials');
+});
+
 test('key rotation: new tokens use the new key, tokens of the old key keep working', async () => {
 	const before = await loginFull('globex', 'manager@globex.example');
 	const oldKid = JSON.parse(unb64url(before.token.split('.')[0])).kid;
