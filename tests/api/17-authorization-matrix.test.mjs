@@ -71,6 +71,15 @@ test('every endpoint answers every principal as the table says', async () => {
 	const ticket = await newTicket('acme', await tokenOf('acme', 'agent1@acme.example'), { subject: 'matrix object', customer_id: carolId });
 	assert.ok(ticket.number > 0);
 	const foreign = (await loginFull('globex', 'agent1@globex.example')).token;
+	// Canaries: a globex ticket and an internal note on the probed ticket. Neither may appear
+	// in any answer where it does not belong.
+	const globexCanary = `GLOBEXCANARY${Date.now()}`;
+	const internalCanary = `INTERNALCANARY${Date.now()}`;
+	const peter = (await userOf('globex', 'peter@initech.example')).id;
+	await newTicket('globex', foreign, { subject: globexCanary, customer_id: peter });
+	const note = await request('acme', 'POST', `/api/v1/tickets/${ticket.number}/notes`, {
+		token: await tokenOf('acme', 'agent1@acme.example'), body: { body: internalCanary, visibility: 'internal' } });
+	assert.equal(note.status, 201);
 
 	let probes = 0;
 	for (const p of PRINCIPALS) {
@@ -83,6 +92,9 @@ test('every endpoint answers every principal as the table says', async () => {
 			const res = await request('acme', r.method, path, { token, body });
 			probes++;
 			const label = `${p.name} ${r.method} ${r.path} -> ${res.status} ${res.text.slice(0, 120)}`;
+			assert.ok(!res.text.includes(globexCanary), `another tenant's data leaked: ${label}`);
+			if (p.role === 'customer' || p.role === 'anyone' || p.foreign)
+				assert.ok(!res.text.includes(internalCanary), `an internal note leaked: ${label}`);
 			assert.ok(res.status < 500, label);
 			const allowed = EXPECTED[r.name].includes('anyone') || EXPECTED[r.name].includes(p.role);
 			if (EXPECTED[r.name].includes('anyone')) {
@@ -103,6 +115,10 @@ test('every endpoint answers every principal as the table says', async () => {
 		}
 	}
 	assert.equal(probes, PRINCIPALS.length * routes.length);
+	// The canaries are really there for those who may see them: the checks above mean something.
+	const staffNotes = await request('acme', 'GET', `/api/v1/tickets/${ticket.number}/notes`, { token: await tokenOf('acme', 'agent1@acme.example') });
+	assert.ok(staffNotes.text.includes(internalCanary));
+	assert.ok((await request('globex', 'GET', `/api/v1/tickets?q=${globexCanary}`, { token: foreign })).text.includes(globexCanary));
 	// Carol's token still works: probing never signed her out of the session used above.
 	assert.equal((await request('acme', 'GET', '/api/v1/me', { token: carol })).status, 200);
 });
