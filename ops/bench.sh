@@ -11,8 +11,8 @@
 # It is stopped again when this script ends, however it ends.
 #
 # Settings (environment): BENCH_DURATION seconds per measurement, BENCH_SEED data set seed,
-# BENCH_THREADS wrk threads (2). Raw wrk output, SQL counters and RSS samples stay in
-# var/bench/results/<mode>-<time>/.
+# BENCH_THREADS wrk threads (2), BENCH_BUFFER_POOL a larger InnoDB buffer pool (see below).
+# Raw wrk output, SQL counters and RSS samples stay in var/bench/results/<mode>-<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +26,10 @@ if [ "$MODE" = quick ]; then DUR=${BENCH_DURATION:-2}; else DUR=${BENCH_DURATION
 THREADS=${BENCH_THREADS:-2}
 export BENCH_SEED=${BENCH_SEED:-1} BENCH_PASSWORD=${BENCH_PASSWORD:-Bench-Pass-1}
 started=$(date +%s)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 say() { printf '%s\n' "$*"; }
+phase() { printf '== %s  [%ds]\n' "$*" $(($(date +%s) - started)); }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
 # --- wrk ---------------------------------------------------------------------------------------
@@ -52,14 +54,51 @@ mkdir -p var/bench/log
 # The logs of earlier runs are of no further use and grow by a line per request.
 : >var/bench/log/nginx-access.log
 : >var/bench/log/portald.log
-say "== starting the bench stack on 127.0.0.1:$PORT (data in var/bench)"
-ops/stack.sh start
 VAR=$(cd var/bench && pwd)
 export MYSQL_PWD
-MYSQL_PWD=$(cat "$VAR/db.password")
 sql() { mariadb --socket="$VAR/run/mariadb.sock" -uportal -N -B portal "$@"; }
 
-say "== data set ($MODE, seed $BENCH_SEED)"
+# On a large data set a new migration (an index, a rebuilt table, an UPDATE of every ticket) can
+# outlast portalctl's read timeout: the server carries on with the statement and the start fails.
+# Wait for the server to finish it and start again (up to 5 times, 10 minutes of waiting each).
+start_stack() {
+	local try i busy
+	for ((try = 1; try <= 5; try++)); do
+		ops/stack.sh start && { MYSQL_PWD=$(cat "$VAR/db.password"); return 0; }
+		if [ ! -f "$VAR/db.password" ] || [ ! -S "$VAR/run/mariadb.sock" ]; then die "the bench stack did not start"; fi
+		MYSQL_PWD=$(cat "$VAR/db.password")
+		say "  waiting for the database to finish a long migration statement, then starting again"
+		for ((i = 0; i < 600; i++)); do
+			busy=$(sql -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query'
+				AND TIME > 0 AND ID <> CONNECTION_ID()" 2>/dev/null || echo 1)
+			[ "$busy" = 0 ] && break
+			sleep 1
+		done
+	done
+	die "the bench stack did not start"
+}
+
+phase "starting the bench stack on 127.0.0.1:$PORT (data in var/bench)"
+start_stack
+
+# BENCH_BUFFER_POOL=4G: a larger InnoDB buffer pool than make run's 256 MB (resized online by the
+# server's own administrator account, then filled by scanning the large tables), to tell what the
+# pool's size costs from what the queries cost. Not the configuration make run starts.
+buffer_pool() {
+	[ -n "${BENCH_BUFFER_POOL:-}" ] || return 0
+	local bytes
+	bytes=$(numfmt --from=iec "$BENCH_BUFFER_POOL")
+	say "  InnoDB buffer pool: $BENCH_BUFFER_POOL (make run: 256M)"
+	mariadb --socket="$VAR/run/mariadb.sock" -u"$(id -un)" -e "SET GLOBAL innodb_buffer_pool_size = $bytes" ||
+		die "cannot resize the buffer pool"
+	sleep 2
+	sql -e "SELECT COUNT(*) FROM tickets FORCE INDEX (PRIMARY); SELECT COUNT(*) FROM notes FORCE INDEX (PRIMARY);
+		SELECT COUNT(*) FROM ticket_events FORCE INDEX (PRIMARY); SELECT COUNT(*) FROM ticket_lights FORCE INDEX (PRIMARY);
+		SELECT COUNT(*) FROM notes FORCE INDEX (notes_tenant_ticket);
+		SELECT COUNT(*) FROM ticket_events FORCE INDEX (ticket_events_tenant_ticket)" >/dev/null
+}
+
+phase "data set ($MODE, seed $BENCH_SEED)"
 gen_start=$(date +%s)
 rc=0
 ops/generate.sh "$MODE" || rc=$?
@@ -67,13 +106,13 @@ if [ $rc = 3 ]; then
 	say "starting from an empty bench database"
 	stop_stack
 	rm -rf var/bench/mariadb var/bench/dataset
-	ops/stack.sh start
-	MYSQL_PWD=$(cat "$VAR/db.password")
+	start_stack
 	ops/generate.sh "$MODE"
 elif [ $rc != 0 ]; then
 	die "generating the data set failed"
 fi
 gen_secs=$(($(date +%s) - gen_start))
+buffer_pool
 
 if [ "$MODE" = quick ]; then BIG=bench-20k BIG_N=20000; else BIG=bench-1m BIG_N=1000000; fi
 MID=bench-10k MID_N=10000
@@ -98,11 +137,14 @@ tokens() { # slug agent|customer count -> comma-separated tokens
 	done
 	printf '%s' "$out"
 }
-say "== signing in"
+phase "signing in"
 BIG_AGENTS=$(tokens $BIG agent 8)
 BIG_CUSTOMERS=$(tokens $BIG customer 8)
-MID_AGENTS=$(tokens $MID agent 8)
-MID_CUSTOMERS=$(tokens $MID customer 8)
+MID_AGENTS="" MID_CUSTOMERS=""
+if [ "$MODE" = full ]; then
+	MID_AGENTS=$(tokens $MID agent 8)
+	MID_CUSTOMERS=$(tokens $MID customer 8)
+fi
 big_id=$(sql -e "SELECT id FROM tenants WHERE slug = '$BIG'")
 CUST_RANGE=$(sql -e "SELECT CONCAT(MIN(id), ',', MAX(id)) FROM users WHERE tenant_id = $big_id AND role = 'customer'")
 EMAILS=$(for i in $(seq 1 20); do printf 'agent%03d@%s.example,' "$i" "$BIG"; done)
@@ -116,115 +158,191 @@ pool() {
 
 # --- measurements ------------------------------------------------------------------------------
 
-COUNTERS="'Questions','Com_select','Com_insert','Com_insert_select','Com_update','Com_delete','Com_begin','Com_commit','Com_rollback'"
-counters() { sql -e "SHOW GLOBAL STATUS WHERE Variable_name IN ($COUNTERS)"; }
+COUNTERS="'Questions','Com_select','Com_insert','Com_insert_select','Com_update','Com_delete','Com_begin','Com_commit','Com_rollback','Innodb_buffer_pool_reads','Innodb_data_fsyncs','Innodb_row_lock_waits'"
+counters() { sql -e "SHOW GLOBAL STATUS WHERE Variable_name IN ($COUNTERS)"; echo "time $(date +%s.%N)"; }
 
 # RSS of portald's children: workers hold the listening socket, the scheduler does not.
 rss() {
-	local master sock inode pid role
+	local master sock inode pid role fd
 	master=$(cat "$VAR/run/portald.pid")
 	sock=$VAR/run/portald.sock
 	inode=$(awk -v p="$sock" '$8 == p && $4 == "00010000" { print $7; exit }' /proc/net/unix)
 	for pid in $(ps -o pid= --ppid "$master"); do
 		role=scheduler
-		if ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "socket:\[$inode\]"; then role=worker; fi
+		for fd in "/proc/$pid/fd/"*; do
+			if [ "$(readlink "$fd" 2>/dev/null)" = "socket:[$inode]" ]; then role=worker; fi
+		done
 		printf '%s %s %s\n' "$pid" "$role" "$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)"
 	done
 }
 
-# Statements the background scheduler runs by itself, per second, to take out of the counts.
-say "== measuring the idle statement rate"
-counters >"$RES/idle-0.txt"
-sleep 3
-counters >"$RES/idle-1.txt"
-BG_RATE=$(awk 'NR == FNR { a[$1] = $2; next } $1 == "Questions" { printf "%.3f", ($2 - a[$1] - 1) / 3 }' "$RES/idle-0.txt" "$RES/idle-1.txt")
-
-printf 'id\tlabel\ttenant\tc\tduration_s\trequests\trps\tp50_us\tp90_us\tp99_us\tmax_us\tnon2xx\tsockerr\tstmts\tsel\tins\tupd\ttx\n' >"$RES/results.tsv"
-
-# run ID LABEL TENANT CONNECTIONS SCRIPT [URL-PATH] [VAR=VALUE ...]
-run() {
-	local id=$1 label=$2 slug=$3 c=$4 script=$5 path=${6:-/}
-	shift 6
-	local sum=$RES/$id.sum
-	rm -f "$sum"
-	counters >"$RES/$id.before"
-	env BENCH_HOST="$slug.localhost:$PORT" BENCH_OUT="$sum" BENCH_THREADS="$THREADS" "$@" \
-		timeout $((DUR + 30)) wrk -t"$THREADS" -c"$c" -d"${DUR}s" --timeout 10s --latency \
-		-s "tests/bench/$script" "$BASE$path" >"$RES/$id.txt" 2>&1 || say "  (wrk ended with an error: see $RES/$id.txt)"
-	counters >"$RES/$id.after"
-	[ -s "$sum" ] || { say "  $label: no result"; return 0; }
-	# Per request: all statements, then SELECTs, INSERTs, UPDATEs/DELETEs and transaction control.
-	awk -v id="$id" -v label="$label" -v slug="$slug" -v c="$c" -v bg="$BG_RATE" -v sumfile="$sum" '
-		FILENAME ~ /before$/ { b[$1] = $2; next }
-		FILENAME ~ /after$/ { d[$1] = $2 - b[$1]; next }
-		{
-			for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] }
-		}
-		END {
-			secs = s["duration_us"] / 1e6; n = s["requests"]
-			if (n < 1) n = 1
-			q = d["Questions"] - 1 - bg * secs; if (q < 0) q = 0
-			printf "%s\t%s\t%s\t%d\t%.2f\t%d\t%.1f\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\n",
-				id, label, slug, c, secs, s["requests"], s["requests"] / secs, s["p50_us"], s["p90_us"], s["p99_us"],
-				s["max_us"], s["non2xx"], s["connect"] + s["read"] + s["write"] + s["timeout"], q / n,
-				d["Com_select"] / n, (d["Com_insert"] + d["Com_insert_select"]) / n,
-				(d["Com_update"] + d["Com_delete"]) / n, (d["Com_begin"] + d["Com_commit"] + d["Com_rollback"]) / n
-		}' "$RES/$id.before" "$RES/$id.after" "$sum" >>"$RES/results.tsv"
-	tail -1 "$RES/results.tsv" | awk -F'\t' '{ printf "  %-34s c=%-3s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s  errors %s  SQL/req %.2f\n",
-		$2, $4, $7, $8 / 1000, $10 / 1000, $12, $13, $14 }'
+# Waits (up to 2 minutes) until the server has nothing left to do from the previous run: requests
+# a client gave up on still run to the end, and would slow down the next measurement.
+DRAIN_Q=0 # the SELECTs drain ran, for the probe's counts
+drain() {
+	local i t busy
+	DRAIN_Q=0
+	for ((i = 0; i < 600; i++)); do
+		DRAIN_Q=$((DRAIN_Q + 1))
+		t=$(curl -s -o /dev/null -m 10 -w '%{time_total}' -H "Host: $BIG.localhost:$PORT" "$BASE/api/v1/ping" || echo 10)
+		busy=$(sql -e "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'portal' AND COMMAND = 'Execute'")
+		if awk -v t="$t" 'BEGIN { exit !(t < 0.05) }' && [ "$busy" = 0 ]; then return 0; fi
+		sleep 0.2
+	done
+	say "  (the server was still busy 2 minutes after the run)"
 }
 
-reads() { # PREFIX SLUG N AGENT-TOKENS CUSTOMER-TOKENS C
-	local p=$1 slug=$2 n=$3 at=$4 ct=$5 c=$6
-	run "$p-get-c$c" "GET one ticket" "$slug" "$c" get_ticket.lua / BENCH_TOKENS="$at" BENCH_TICKETS="$n"
-	run "$p-queue-c$c" "agent queue page (limit=50)" "$slug" "$c" path.lua / BENCH_TOKENS="$at" BENCH_PATH="/api/v1/tickets?limit=50"
-	run "$p-notes-c$c" "ticket notes (limit=50)" "$slug" "$c" get_ticket.lua / BENCH_TOKENS="$at" BENCH_TICKETS="$n" BENCH_SUFFIX="/notes?limit=50"
-	run "$p-timeline-c$c" "ticket timeline" "$slug" "$c" get_ticket.lua / BENCH_TOKENS="$at" BENCH_TICKETS="$n" BENCH_SUFFIX="/timeline"
-	run "$p-custlist-c$c" "customer portal list (limit=50)" "$slug" "$c" path.lua / BENCH_TOKENS="$ct" BENCH_PATH="/api/v1/tickets?limit=50"
-	run "$p-board-c$c" "board" "$slug" "$c" path.lua / BENCH_TOKENS="$at" BENCH_PATH="/api/v1/board"
+# Statements the scheduler runs by itself, per second, taken out of the counts below.
+phase "measuring the idle statement rate"
+counters >"$RES/idle-0.txt"
+sleep $((DUR < 5 ? 2 : 4))
+counters >"$RES/idle-1.txt"
+
+printf 'id\tlabel\ttenant\tc\tduration_s\trequests\trps\tp50_us\tp90_us\tp99_us\tmax_us\tnon2xx\tsockerr\tdrain_s\n' >"$RES/results.tsv"
+printf 'id\tlabel\trequests\tstmts\tsel\tins\tupd\ttx\tbp_reads\tfsyncs\tlock_waits\n' >"$RES/sql.tsv"
+
+# load ID LABEL TENANT CONNECTIONS SCRIPT URL-PATH [VAR=VALUE ...]: one wrk measurement.
+load() {
+	local id=$1 label=$2 slug=$3 c=$4 script=$5 path=$6 t0
+	shift 6
+	rm -f "$RES/$id.sum"
+	if [ -n "${BEFORE_LOAD:-}" ]; then $BEFORE_LOAD; fi
+	env BENCH_HOST="$slug.localhost:$PORT" BENCH_OUT="$RES/$id.sum" BENCH_THREADS="$THREADS" "$@" \
+		timeout $((DUR + 30)) wrk -t"$THREADS" -c"$c" -d"${DUR}s" --timeout 10s --latency \
+		-s "tests/bench/$script" "$BASE$path" >"$RES/$id.txt" 2>&1 || say "  (wrk ended with an error: see $RES/$id.txt)"
+	t0=$(date +%s.%N)
+	drain
+	[ -s "$RES/$id.sum" ] || { say "  $label c=$c: no result"; return 0; }
+	awk -v id="$id" -v label="$label" -v slug="$slug" -v c="$c" -v t0="$t0" -v t1="$(date +%s.%N)" '
+		{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] } }
+		END {
+			secs = s["duration_us"] / 1e6
+			printf "%s\t%s\t%s\t%d\t%.2f\t%d\t%.1f\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\n",
+				id, label, slug, c, secs, s["requests"], s["requests"] / secs, s["p50_us"], s["p90_us"], s["p99_us"],
+				s["max_us"], s["non2xx"], s["connect"] + s["read"] + s["write"] + s["timeout"], t1 - t0
+		}' "$RES/$id.sum" >>"$RES/results.tsv"
+	tail -1 "$RES/results.tsv" | awk -F'\t' '{ printf "  %-36s c=%-3s %9.0f req/s  p50 %8.2f ms  p99 %8.2f ms  non-2xx %s  errors %s\n",
+		$2, $4, $7, $8 / 1000, $10 / 1000, $12, $13 }'
+}
+
+# probe ID LABEL TENANT SCRIPT URL-PATH [VAR=VALUE ...]: SQL statements per request, from the
+# server's counters around up to 50 requests sent one at a time on an otherwise idle stack.
+PROBE_N=50
+probe() {
+	local id=$1 label=$2 slug=$3 script=$4 path=$5
+	shift 5
+	rm -f "$RES/$id.probe"
+	if [ -n "${BEFORE_LOAD:-}" ]; then $BEFORE_LOAD; fi
+	counters >"$RES/$id.before"
+	env BENCH_HOST="$slug.localhost:$PORT" BENCH_OUT="$RES/$id.probe" BENCH_THREADS=1 BENCH_PROBE=$PROBE_N "$@" \
+		timeout 60 wrk -t1 -c1 -d"$((DUR < 5 ? 1 : 2))s" --timeout 30s -s "tests/bench/$script" "$BASE$path" \
+		>"$RES/$id.probe.txt" 2>&1 || true
+	drain
+	counters >"$RES/$id.after"
+	[ -s "$RES/$id.probe" ] || return 0
+	# A probe that ran out of time had one request in flight, which the server finished (drain).
+	awk -v id="$id" -v label="$label" -v pn=$PROBE_N -v dq=$DRAIN_Q '
+		FILENAME ~ /idle-0.txt$/ { i0[$1] = $2; next }
+		FILENAME ~ /idle-1.txt$/ { idle_d[$1] = $2 - i0[$1]; next }
+		FILENAME ~ /before$/ { b[$1] = $2; next }
+		FILENAME ~ /after$/ { d[$1] = $2 - b[$1]; next }
+		{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] } }
+		END {
+			idle = idle_d["time"]; secs = d["time"]
+			n = s["requests"]; if (n < pn) n++
+			# Out: the scheduler (its idle rate; the idle window counted one SHOW STATUS), this
+			# SHOW STATUS and the SELECTs of drain.
+			idle_d["Questions"] -= 1
+			for (k in d) if (k != "time") {
+				d[k] -= idle_d[k] / idle * secs
+				if (k == "Questions") d[k] -= 1 + dq
+				if (k == "Com_select") d[k] -= dq
+				if (d[k] < 0) d[k] = 0
+			}
+			printf "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\n", id, label, n, d["Questions"] / n,
+				d["Com_select"] / n, (d["Com_insert"] + d["Com_insert_select"]) / n, (d["Com_update"] + d["Com_delete"]) / n,
+				(d["Com_begin"] + d["Com_commit"] + d["Com_rollback"]) / n, d["Innodb_buffer_pool_reads"] / n,
+				d["Innodb_data_fsyncs"] / n, d["Innodb_row_lock_waits"] / n
+		}' "$RES/idle-0.txt" "$RES/idle-1.txt" "$RES/$id.before" "$RES/$id.after" "$RES/$id.probe" >>"$RES/sql.tsv"
+	tail -1 "$RES/sql.tsv" | awk -F'\t' '{ printf "  %-36s SQL statements per request: %.2f (%d requests)\n", $2, $4, $3 }'
+}
+
+# measure ID LABEL TENANT SCRIPT URL-PATH [VAR=VALUE ...]: c=16, c=64 and the SQL probe. A path
+# under 10 req/s at c=16 is not run at c=64: its queue would take minutes to drain.
+measure() {
+	local id=$1 label=$2 slug=$3 script=$4 path=$5 rps
+	shift 5
+	load "$id-c16" "$label" "$slug" 16 "$script" "$path" "$@"
+	rps=$(awk -F'\t' -v id="$id-c16" '$1 == id { print int($7) }' "$RES/results.tsv")
+	if [ "${rps:-0}" -ge 10 ]; then
+		load "$id-c64" "$label" "$slug" 64 "$script" "$path" "$@"
+	else
+		say "  $label: c=64 not run (under 10 req/s at c=16)"
+		printf '%s\t%s\t%s\t64\tskipped\n' "$id-c64" "$label" "$slug" >>"$RES/results.tsv"
+	fi
+	[ "${NO_PROBE:-0}" = 1 ] || probe "$id" "$label" "$slug" "$script" "$path" "$@"
+}
+
+# Each read path on the large tenant, then at once on the 10k tenant, so that the two figures
+# compared for "flat with size" are taken close together.
+# (A quick run leaves the comparison out: 20k tickets against 10k says nothing about size.)
+reads() {
+	local id label script extra at_big at_mid
+	while IFS='|' read -r id label script extra; do
+		at_big=$BIG_AGENTS at_mid=$MID_AGENTS
+		if [ "$id" = custlist ]; then at_big=$BIG_CUSTOMERS at_mid=$MID_CUSTOMERS; fi
+		measure "big-$id" "$label" "$BIG" "$script" / BENCH_TOKENS="$at_big" BENCH_TICKETS="$BIG_N" ${extra:+"$extra"}
+		[ "$MODE" = quick ] && continue
+		NO_PROBE=1 measure "mid-$id" "$label ($MID)" "$MID" "$script" / \
+			BENCH_TOKENS="$at_mid" BENCH_TICKETS="$MID_N" ${extra:+"$extra"}
+	done <<-EOF
+		get|GET one ticket|get_ticket.lua|
+		queue|agent queue page (limit=50)|path.lua|BENCH_PATH=/api/v1/tickets?limit=50
+		notes|ticket notes (limit=50)|get_ticket.lua|BENCH_SUFFIX=/notes?limit=50
+		timeline|ticket timeline|get_ticket.lua|BENCH_SUFFIX=/timeline
+		custlist|customer portal list (limit=50)|path.lua|BENCH_PATH=/api/v1/tickets?limit=50
+		board|board|path.lua|BENCH_PATH=/api/v1/board
+	EOF
 }
 
 rss >"$RES/rss-before.txt"
-say "== warming up"
-BENCH_HOST="$BIG.localhost:$PORT" BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N BENCH_THREADS=$THREADS \
-	timeout 60 wrk -t"$THREADS" -c16 -d"$((DUR < 5 ? 1 : 3))s" -s tests/bench/get_ticket.lua "$BASE/" >/dev/null 2>&1 || true
-
-say "== ceilings"
-for c in 16 64; do
-	run "static-c$c" "nginx static file (index.html)" "$BIG" $c plain.lua /index.html
-	run "healthz-c$c" "FastCGI + 1 trivial query (healthz)" "$BIG" $c plain.lua /api/v1/healthz
+phase "warming up"
+for w in "$BIG $BIG_AGENTS $BIG_N" "$MID $MID_AGENTS $MID_N"; do
+	read -r slug at n <<<"$w"
+	[ -n "$n" ] || continue
+	BENCH_HOST="$slug.localhost:$PORT" BENCH_TOKENS="$at" BENCH_TICKETS=$n BENCH_THREADS=$THREADS \
+		timeout 60 wrk -t"$THREADS" -c16 -d"$((DUR < 5 ? 1 : 3))s" -s tests/bench/view.lua "$BASE/" >/dev/null 2>&1 || true
 done
+drain
 
-say "== $BIG: reads"
-for c in 16 64; do
-	reads big "$BIG" $BIG_N "$BIG_AGENTS" "$BIG_CUSTOMERS" $c
-	run "big-view-c$c" "ticket view (3 requests)" "$BIG" $c view.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
-done
+phase "ceilings"
+NO_PROBE=1 measure static "nginx static file (index.html)" "$BIG" plain.lua /index.html
+measure ping "FastCGI ceiling (ping: no database)" "$BIG" plain.lua /api/v1/ping
+measure healthz "FastCGI + 1 trivial query (healthz)" "$BIG" plain.lua /api/v1/healthz
 
-say "== $BIG: writes"
-for c in 16 64; do
-	run "big-create-c$c" "create ticket" "$BIG" $c create.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_CUSTOMERS="$CUST_RANGE" BENCH_NONCE="$(basename "$RES")"
-	run "big-note-c$c" "add a worknote" "$BIG" $c add_note.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
-	pool
-	run "big-move-c$c" "status move" "$BIG" $c transition.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_POOL="$RES/pool.txt"
-done
+if [ "$MODE" = quick ]; then phase "reads on $BIG"; else phase "reads on $BIG, each followed by the same on $MID"; fi
+reads
+measure big-view "ticket view (3 requests)" "$BIG" view.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
 
-say "== $BIG: sign-in (argon2id by design)"
-run "big-login-c2" "sign-in" "$BIG" 2 login.lua / BENCH_EMAILS="$EMAILS"
-# GET one ticket again, alone and then while two clients keep signing in.
-run "big-get-alone-c16" "GET one ticket (reference)" "$BIG" 16 get_ticket.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
+phase "$BIG: writes"
+measure big-create "create ticket" "$BIG" create.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_CUSTOMERS="$CUST_RANGE" BENCH_NONCE="$(basename "$RES")"
+measure big-note "add a worknote" "$BIG" add_note.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
+BEFORE_LOAD=pool measure big-move "status move" "$BIG" transition.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_POOL="$RES/pool.txt"
+
+phase "$BIG: sign-in (argon2id by design)"
+load big-login-c2 "sign-in" "$BIG" 2 login.lua / BENCH_EMAILS="$EMAILS"
+probe big-login "sign-in" "$BIG" login.lua / BENCH_EMAILS="$EMAILS"
+# GET one ticket again, alone (a quick run takes the first measurement) and while two clients
+# keep signing in.
+[ "$MODE" = quick ] ||
+	load big-get-alone-c16 "GET one ticket (reference)" "$BIG" 16 get_ticket.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
 BENCH_HOST="$BIG.localhost:$PORT" BENCH_OUT="$RES/big-login-bg.sum" BENCH_THREADS=1 BENCH_EMAILS="$EMAILS" \
 	timeout $((DUR + 30)) wrk -t1 -c2 -d"${DUR}s" --timeout 10s --latency -s tests/bench/login.lua "$BASE/" \
 	>"$RES/big-login-bg.txt" 2>&1 &
 bg_wrk=$!
-run "big-get-login-c16" "GET one ticket during 2 sign-ins" "$BIG" 16 get_ticket.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
+load big-get-login-c16 "GET one ticket during 2 sign-ins" "$BIG" 16 get_ticket.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
 wait $bg_wrk || true
 
-say "== $MID: reads, to compare with $BIG"
-for c in 16 64; do
-	[ "$MODE" = quick ] && [ $c = 64 ] && continue
-	reads mid "$MID" $MID_N "$MID_AGENTS" "$MID_CUSTOMERS" $c
-done
 rss >"$RES/rss-after.txt"
 
 # --- the report --------------------------------------------------------------------------------
@@ -232,6 +350,7 @@ rss >"$RES/rss-after.txt"
 cmd="make bench"
 [ "$MODE" = quick ] && cmd="make bench QUICK=1"
 [ -n "${BENCH_DURATION:-}" ] && cmd="BENCH_DURATION=$BENCH_DURATION $cmd"
+[ -n "${BENCH_BUFFER_POOL:-}" ] && cmd="BENCH_BUFFER_POOL=$BENCH_BUFFER_POOL $cmd"
 [ "$BENCH_SEED" != 1 ] && cmd="BENCH_SEED=$BENCH_SEED $cmd"
 {
 	printf 'mode=%s\ncommand=%s\nduration=%s\nthreads=%s\nbig=%s\nbig_n=%s\nmid=%s\nmid_n=%s\n' \
@@ -240,13 +359,13 @@ cmd="make bench"
 	printf 'memory=%s\n' "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 	printf 'cpu=%s\n' "$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
 	printf 'kernel=%s\n' "$(uname -r)"
-	printf 'load=%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+	printf 'load=%s\n' "$LOAD0"
 	printf 'versions=%s; %s; %s\n' "$(nginx -v 2>&1 | sed 's/^nginx version: //')" \
 		"$(mariadbd --version | sed 's/.*Ver \([^ ]*\).*/MariaDB \1/')" "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+	printf 'buffer_pool=%s\n' "$(sql -e "SELECT CONCAT(ROUND(@@innodb_buffer_pool_size / 1048576), ' MiB')")"
 	printf 'workers=%s\n' "$(grep -c ' worker ' "$RES/rss-after.txt" || true)"
-	printf 'generation_seconds=%s\n' "$(cat var/bench/dataset/last-generation-seconds 2>/dev/null || echo 0)"
+	printf 'generation=%s\n' "$(grep "^mode=$MODE " var/bench/dataset/generations.log 2>/dev/null | tail -1)"
 	printf 'generated_now=%s\n' "$([ "$gen_secs" -gt 5 ] && echo 1 || echo 0)"
-	printf 'bg_rate=%s\n' "$BG_RATE"
 	printf 'rows=%s\n' "$(sql -e "SELECT CONCAT((SELECT COUNT(*) FROM tenants), ' tenants; ', (SELECT COUNT(*) FROM tickets WHERE tenant_id = $big_id), ' tickets, ',
 		(SELECT COUNT(*) FROM notes WHERE tenant_id = $big_id), ' notes and ', (SELECT COUNT(*) FROM ticket_events WHERE tenant_id = $big_id),
 		' timeline rows in $BIG')")"

@@ -3,11 +3,12 @@
 #
 #   ops/generate.sh full|quick
 #
-# full:  "bench-1m"  1,000,000 tickets, ~5,000,000 notes and their timeline, 200 agents,
-#                    50,000 customers in 2,000 companies, tickets spread over two years
+# full:  "bench-1m"  1,000,000 tickets, ~5,000,000 notes and their timeline, 200 agents (in 10
+#                    teams where the schema has teams), 50,000 customers in 2,000 companies,
+#                    tickets spread over two years
 # quick: "bench-20k" 20,000 tickets, 200 agents, 5,000 customers in 200 companies
 # both:  "bench-10k" 10,000 tickets (the size the large tenant is compared with) and 99 small
-#        tenants "bench-s01".."bench-s99" (200 tickets each)
+#        tenants "bench-s01".."bench-s99" (200 tickets each; quick makes only the first 9)
 #
 # Tenants are created with `portalctl tenant apply` (definitions written to $PORTAL_VAR/dataset/),
 # so pipelines, signing keys and counters are the real ones; users, companies, tickets, notes,
@@ -31,7 +32,7 @@ DATA=$VAR/dataset
 SEED=${BENCH_SEED:-1}
 PASSWORD=${BENCH_PASSWORD:-Bench-Pass-1}
 PORTALCTL_BIN=${PORTALCTL_BIN:-build/portalctl}
-FORMAT=3 # bump when the generator's output changes: old markers then no longer match
+FORMAT=4 # bump when the generator's output changes: old markers then no longer match
 
 export PORTAL_DB_SOCKET=$RUN/mariadb.sock PORTAL_DB_USER=portal PORTAL_DB_NAME=portal
 PORTAL_DB_PASSWORD=$(cat "$VAR/db.password")
@@ -50,7 +51,10 @@ quick) specs+=("bench-20k 20000 200 5000 200 20000") ;;
 *) die "usage: ops/generate.sh full|quick" ;;
 esac
 specs+=("bench-10k 10000 20 1000 50 10000")
-for i in $(seq -w 1 99); do specs+=("bench-s$i 200 5 100 10 200"); done
+# 99 small tenants; a quick run makes only the first 9.
+nsmall=99
+[ "$MODE" = quick ] && nsmall=9
+for i in $(seq 1 $nsmall); do specs+=("$(printf 'bench-s%02d 200 5 100 10 200' "$i")"); done
 
 mkdir -p "$DATA"
 start_all=$(date +%s.%N)
@@ -78,7 +82,24 @@ for spec in "${specs[@]}"; do
 	fi
 	todo+=("$spec")
 done
+# Teams, where the schema has them: the agents of every bench tenant in ten teams ("Team 01" to
+# "Team 10", agent k in team k mod 10). Idempotent, and kept apart from the tenants' rows so an
+# existing data set gains them without being generated again.
+teams() {
+	[ -n "$(sql -e "SHOW TABLES LIKE 'team_members'")" ] || return 0
+	sql <<-SQL || echo "generate: could not put the agents into teams (skipped)" >&2
+		INSERT IGNORE INTO teams (tenant_id, name)
+		SELECT t.id, CONCAT('Team ', LPAD(s.seq, 2, '0')) FROM tenants t JOIN seq_1_to_10 s WHERE t.slug LIKE 'bench-%';
+		INSERT IGNORE INTO team_members (tenant_id, team_id, user_id)
+		SELECT u.tenant_id, tm.id, u.id
+		FROM (SELECT id, tenant_id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY id) AS k FROM users
+		      WHERE role = 'agent' AND tenant_id IN (SELECT id FROM tenants WHERE slug LIKE 'bench-%')) u
+		JOIN teams tm ON tm.tenant_id = u.tenant_id AND tm.name = CONCAT('Team ', LPAD((u.k - 1) MOD 10 + 1, 2, '0'));
+	SQL
+}
+
 if [ ${#todo[@]} -eq 0 ]; then
+	teams
 	echo "data set ($MODE, seed $SEED) already generated: reusing it"
 	exit 0
 fi
@@ -258,7 +279,7 @@ tenant_sql() {
 			           'Customer called, summary of the call below.', 'Waiting for the vendor to confirm the fix.'),
 			         IF((hn DIV 100) MOD 3 = 0, TRIM(REPEAT('More detail from the log: request failed with code 500 at step 3. ',
 			           1 + (hn DIV 300) MOD 5)), NULL)),
-			       created_at + INTERVAL k * (1800 + hn MOD 14400) SECOND
+			       LEAST(created_at + INTERVAL k * (1800 + hn MOD 14400) SECOND, @end)
 			FROM (SELECT t.id, t.customer_id, t.assignee_id, t.created_at, k.seq AS k,
 			             $(h n "t.number * 100 + k.seq") AS hn
 			      FROM (SELECT id, number, customer_id, assignee_id, created_at, $(h m number) AS hm
@@ -275,8 +296,8 @@ tenant_sql() {
 			INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at)
 			SELECT @T, id, COALESCE(assignee_id, @ub + 1), 'status_changed',
 			       JSON_OBJECT('from', 'not_started', 'to', 'in_progress'), created_at + INTERVAL 5 MINUTE
-			FROM tickets WHERE tenant_id = @T AND id BETWEEN @tb + $a AND @tb + $b AND status_id <> @ns
-			UNION ALL
+			FROM tickets WHERE tenant_id = @T AND id BETWEEN @tb + $a AND @tb + $b AND status_id <> @ns;
+			INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at)
 			SELECT @T, id, COALESCE(assignee_id, @ub + 1), 'status_changed',
 			       JSON_OBJECT('from', 'in_progress', 'to', CASE status_id WHEN @au THEN 'awaiting_update'
 			         WHEN @df THEN 'deferred' ELSE 'resolved' END), updated_at
@@ -353,12 +374,10 @@ if [ ${#smalls[@]} -gt 0 ]; then
 	done | sql --unbuffered | show
 fi
 
+teams
 echo "  updating the optimizer's statistics"
 sql -e "ANALYZE TABLE companies, users, tickets, notes, ticket_events, ticket_lights" >/dev/null
 end_all=$(date +%s.%N)
 secs=$(awk -v a="$start_all" -v b="$end_all" 'BEGIN { printf "%.0f", b - a }')
 echo "generated ${#todo[@]} tenants in $(fmt_time "$secs")"
-echo "$secs" >"$DATA/last-generation-seconds"
-sql -e "SELECT CONCAT('  rows: tickets ', (SELECT COUNT(*) FROM tickets), ', notes ', (SELECT COUNT(*) FROM notes),
-	', timeline ', (SELECT COUNT(*) FROM ticket_events), ', lights ', (SELECT COUNT(*) FROM ticket_lights),
-	', users ', (SELECT COUNT(*) FROM users))"
+echo "mode=$MODE seed=$SEED tenants=${#todo[@]} seconds=$secs date=$(date -u +%Y-%m-%dT%H:%MZ)" >>"$DATA/generations.log"

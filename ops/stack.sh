@@ -85,6 +85,7 @@ start_mariadb() {
 			--log-error="$LOG/mariadb.log" --character-set-server=utf8mb4 \
 			--collation-server=utf8mb4_uca1400_ai_ci --innodb-buffer-pool-size=256M \
 			--innodb-flush-log-at-trx-commit=1 --max-connections=300 --skip-log-bin \
+			--tmpdir="$VAR/tmp" \
 			>/dev/null 2>&1 &
 		wait_for "mariadb-admin --socket='$RUN/mariadb.sock' -u'$me' ping" 300 ||
 			die "MariaDB did not start: see $LOG/mariadb.log"
@@ -113,7 +114,7 @@ script_hashes() {
 }
 
 start() {
-	mkdir -p "$RUN" "$LOG" "$VAR/nginx"
+	mkdir -p "$RUN" "$LOG" "$VAR/nginx" "$VAR/tmp"
 	[ -x "$PORTALD_BIN" ] || die "$PORTALD_BIN is missing: run make build"
 	[ -f frontend/vendor/preact.mjs ] || die "frontend/vendor is missing: run make vendor"
 	if [ $private_db = 1 ]; then start_mariadb; fi

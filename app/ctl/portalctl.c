@@ -47,6 +47,7 @@ struct db *ctl_connect(void)
 	if (ctl_db.conn != NULL)
 		return &ctl_db;
 	db_config_from_env(&cfg);
+	cfg.read_timeout = 3600; /* an ALTER on millions of rows is not a stuck server */
 	if (db_open(&ctl_db, &cfg) == -1)
 		ctl_die("cannot connect to the database (check PORTAL_DB_*)");
 	return &ctl_db;

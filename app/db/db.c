@@ -65,7 +65,8 @@ bool db_gone(const struct db *db)
 
 static int connect_now(struct db *db)
 {
-	unsigned timeout = 2, rw_timeout = 15;
+	/* Requests fail fast; portalctl's migrations on a large database may take much longer. */
+	unsigned timeout = 2, rw_timeout = db->cfg.read_timeout ? db->cfg.read_timeout : 15;
 	MYSQL *m = mysql_init(NULL);
 
 	if (m == NULL)

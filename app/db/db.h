@@ -18,6 +18,7 @@ struct db_config {
 	const char *user;
 	const char *password;
 	const char *name;
+	unsigned read_timeout; /* seconds; 0: the default for requests (15) */
 };
 
 struct db {

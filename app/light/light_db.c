@@ -108,10 +108,11 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
         /* LIGHT_BOARD_WORST */
         [LIGHT_BOARD_WORST] =
                 "SELECT STRAIGHT_JOIN t.number, t.subject, l.level, UNIX_TIMESTAMP(l.red_at), a.name FROM "
-                "ticket_lights l "
+                "ticket_lights l FORCE INDEX (ticket_lights_tenant_red) "
                 "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
                 "LEFT JOIN users a FORCE INDEX (PRIMARY) ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
-                "WHERE l.tenant_id = ? AND l.red_at <= FROM_UNIXTIME(?) ORDER BY l.red_at, t.number LIMIT 10",
+                "WHERE l.tenant_id = ? AND l.red_at <= FROM_UNIXTIME(?) ORDER BY l.red_at, l.ticket_id, l.level LIMIT "
+                "10",
         /* LIGHT_SWEEP_RED */
         [LIGHT_SWEEP_RED] =
                 "SELECT tenant_id, ticket_id, level, UNIX_TIMESTAMP(cycle_started_at), UNIX_TIMESTAMP(red_at) "

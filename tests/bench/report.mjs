@@ -49,7 +49,7 @@ const sumLine = (file) => {
 };
 
 const ms = (us) => (us / 1000).toFixed(us < 10000 ? 2 : 1);
-const int = (x) => Math.round(x).toLocaleString('en-US');
+const int = (x) => (x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'));
 const pct = (x) => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)} %`;
 const yes = (ok) => (ok ? 'yes' : '**no**');
 
@@ -122,10 +122,11 @@ p(`| memory | ${meta.memory} |`);
 p(`| CPU model | ${meta.cpu} |`);
 p(`| kernel | ${meta.kernel} |`);
 p(`| software | ${meta.versions} |`);
+if (meta.buffer_pool) p(`| InnoDB buffer pool | ${meta.buffer_pool}${meta.buffer_pool === '256 MiB' ? ' (as make run starts it)' : ' (larger than make run\'s 256 MiB: BENCH_BUFFER_POOL)'} |`);
 p(`| load average at the start | ${meta.load} (the CPU is shared: figures move with other work) |`);
 {
 	const g = Object.fromEntries((meta.generation || '').split(' ').filter(Boolean).map((kv) => kv.split('=')));
-	const took = g.seconds ? `${g.tenants} tenants in ${Math.floor(g.seconds / 60)} min ${g.seconds % 60} s (${g.date})` : 'unknown';
+	const took = g.seconds ? `${g.tenants} tenant${g.tenants === '1' ? '' : 's'} in ${Math.floor(g.seconds / 60)} min ${g.seconds % 60} s (${g.date})` : 'unknown';
 	p(`| data set generation | ${meta.generated_now === '1' ? 'generated in this run: ' : 'reused; the last generation of this mode made '}${took} |`);
 }
 p();
@@ -178,7 +179,7 @@ for (const key of order) {
 p();
 
 const login = rows.get('big-login-c2');
-const alone = rows.get('big-get-alone-c16');
+const alone = rows.get('big-get-alone-c16') || rows.get('big-get-c16');
 const during = rows.get('big-get-login-c16');
 const bgLogin = sumLine('big-login-bg.sum');
 if (login) {
@@ -223,13 +224,16 @@ if (flat.length) {
 }
 
 p('**SQL per request** (one request at a time, large tenant): all statements, then SELECTs, INSERTs, ' +
-	'UPDATEs/DELETEs, and transaction control (BEGIN/COMMIT/ROLLBACK).');
+	'UPDATEs/DELETEs and transaction control (BEGIN/COMMIT/ROLLBACK); then InnoDB buffer pool misses ' +
+	'(pages read from the file), fsyncs and row lock waits per request.');
 p();
-p('| path | requests probed | statements | SELECT | INSERT | UPDATE/DELETE | BEGIN/COMMIT |');
-p('| --- | --- | --- | --- | --- | --- | --- |');
+p('| path | requests probed | statements | SELECT | INSERT | UPDATE/DELETE | BEGIN/COMMIT | pool misses | fsyncs | lock waits |');
+p('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');
 for (const r of sqlRows.values()) {
 	if (r.id === 'static') continue;
-	p(`| ${r.label} | ${r.requests} | ${r.stmts.toFixed(2)} | ${r.sel.toFixed(2)} | ${r.ins.toFixed(2)} | ${r.upd.toFixed(2)} | ${r.tx.toFixed(2)} |`);
+	p(`| ${r.label} | ${r.requests} | ${f2(r.stmts)} | ${f2(r.sel)} | ${f2(r.ins)} | ${f2(r.upd)} | ${f2(r.tx)} | ` +
+		`${f2(r.bp_reads)} | ${f2(r.fsyncs)} | ${f2(r.lock_waits)} |`);
 }
 p();
 const slowDrain = [...rows.values()].filter((r) => !r.skipped && r.drain_s > 3);
