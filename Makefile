@@ -131,5 +131,5 @@ valgrind: build vendor
 
 # Ten minutes of mixed traffic at about 80 % of the measured peak against the test stack, with
 # worker memory and descriptors sampled; ends with a summary and "N passed, N failed".
-soak: build-asan vendor
+soak: build build-asan vendor
 	@ops/soak.sh
