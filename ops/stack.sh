@@ -30,7 +30,17 @@ private_db=1
 [ -n "${PORTAL_DB_HOST:-}${PORTAL_DB_SOCKET:-}" ] && private_db=0
 
 say() { printf '%s\n' "$*"; }
-die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+starting=0
+# A start that fails partway stops what it had started, so nothing is left half running.
+die() {
+	printf 'stack: %s\n' "$*" >&2
+	if [ "$starting" = 1 ]; then
+		starting=0
+		stop
+		printf 'stack: stopped what had been started\n' >&2
+	fi
+	exit 1
+}
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
@@ -114,6 +124,7 @@ script_hashes() {
 }
 
 start() {
+	starting=1
 	mkdir -p "$RUN" "$LOG" "$VAR/nginx" "$VAR/tmp"
 	[ -x "$PORTALD_BIN" ] || die "$PORTALD_BIN is missing: run make build"
 	[ -f frontend/vendor/preact.mjs ] || die "frontend/vendor is missing: run make vendor"
