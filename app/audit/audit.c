@@ -44,28 +44,21 @@ int audit_add(struct request *r, long long actor_id, const char *action, const c
 
 int audit_list(struct request *r)
 {
-	bool bad = false;
-	const char *cursor_s = request_query(r, "cursor", &bad);
-	long long before = 0x7fffffffffffffffLL;
+	long long before, limit;
 	struct db_rows rows;
 	struct json_object *out, *data;
 	size_t shown;
+	int rc;
 
-	if (bad)
-		return problem(r, 400, "invalid_parameter", "A query parameter is malformed or given twice.");
-	if (cursor_s != NULL) {
-		size_t n = strlen(cursor_s);
-
-		if (n == 0 || n > 15 || strspn(cursor_s, "0123456789") != n)
-			return problem(r, 400, "invalid_parameter", "cursor is not one this API gave out.");
-		before = atoll(cursor_s);
-	}
-	if (db_query(r->db, r->a, audit_sql[AUDIT_LIST], &rows, "iii", r->tenant->id, before,
-	             (long long)AUDIT_PAGE + 1) == -1)
+	if ((rc = request_paging(r, AUDIT_PAGE, AUDIT_PAGE, &limit, &before)) != 0)
+		return rc;
+	if (before == 0)
+		before = 0x7fffffffffffffffLL; /* no cursor: from the newest */
+	if (db_query(r->db, r->a, audit_sql[AUDIT_LIST], &rows, "iii", r->tenant->id, before, limit + 1) == -1)
 		return 500;
 	out = json_object_new_object();
 	data = json_object_new_array();
-	shown = rows.nrows > AUDIT_PAGE ? AUDIT_PAGE : rows.nrows;
+	shown = rows.nrows > (size_t)limit ? (size_t)limit : rows.nrows;
 	for (size_t i = 0; i < shown; i++) {
 		struct json_object *o = json_object_new_object();
 
@@ -86,7 +79,7 @@ int audit_list(struct request *r)
 		json_object_array_add(data, o);
 	}
 	json_object_object_add(out, "data", data);
-	if (rows.nrows > AUDIT_PAGE)
+	if (rows.nrows > (size_t)limit)
 		json_add_str(out, "next_cursor", arena_printf(r->a, "%lld", db_cell_ll(&rows, shown - 1, 0)));
 	else
 		json_add_null(out, "next_cursor");

@@ -1,4 +1,5 @@
 /* request: query-string access. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/arena.h"
@@ -86,4 +87,33 @@ const char *request_query(struct request *r, const char *name, bool *bad)
 			*bad = true;
 		return v;
 	}
+}
+
+int request_paging(struct request *r, long long def, long long max, long long *limit, long long *cursor)
+{
+	bool bad = false;
+	const char *limit_s = request_query(r, "limit", &bad), *cursor_s = request_query(r, "cursor", &bad);
+
+	*limit = def;
+	*cursor = 0;
+	if (bad)
+		return problem(r, 400, "invalid_parameter", "A query parameter is malformed or given twice.");
+	if (limit_s != NULL) {
+		size_t n = strlen(limit_s);
+
+		if (n == 0 || n > 18 || strspn(limit_s, "0123456789") != n || strspn(limit_s, "0") == n)
+			return problem(r, 400, "invalid_parameter",
+			               "limit must be a whole number from 1 to %lld (larger values are capped).", max);
+		*limit = n > 6 ? max : atoll(limit_s);
+		if (*limit > max)
+			*limit = max;
+	}
+	if (cursor_s != NULL) {
+		size_t n = strlen(cursor_s);
+
+		if (n == 0 || n > 15 || cursor_s[0] == '0' || strspn(cursor_s, "0123456789") != n)
+			return problem(r, 400, "invalid_parameter", "cursor is not one this API gave out.");
+		*cursor = atoll(cursor_s);
+	}
+	return 0;
 }

@@ -93,6 +93,11 @@ struct request {
  * twice or with bad percent-encoding sets *bad. */
 const char *request_query(struct request *r, const char *name, bool *bad);
 
+/* Reads the paging parameters every list shares: limit (1 and up, capped at max, def when
+ * absent) and cursor (an id this API gave out; 0 when absent). Returns 0, or 400 with a
+ * problem already recorded. */
+int request_paging(struct request *r, long long def, long long max, long long *limit, long long *cursor);
+
 /* Adds a response header; name and value must not contain CR or LF (BUG otherwise). */
 void response_header(struct request *r, const char *name, const char *value);
 void response_headerf(struct request *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -93,33 +93,15 @@ int note_store(struct db *db, struct arena *a, const struct ticket_change *c, co
 
 int note_list(struct request *r)
 {
-	bool bad = false;
-	const char *cursor_s = request_query(r, "cursor", &bad);
-	const char *limit_s = request_query(r, "limit", &bad);
-	long long after = 0, limit = NOTE_PAGE_MAX;
+	long long after, limit;
 	struct ticket *tk;
 	struct db_rows rows;
 	struct json_object *out, *data;
 	size_t shown;
+	int rc;
 
-	if (bad)
-		return problem(r, 400, "invalid_parameter", "A query parameter is malformed or given twice.");
-	if (cursor_s != NULL) {
-		size_t n = strlen(cursor_s);
-
-		if (n == 0 || n > 15 || strspn(cursor_s, "0123456789") != n)
-			return problem(r, 400, "invalid_parameter", "cursor is not one this API gave out.");
-		after = atoll(cursor_s);
-	}
-	if (limit_s != NULL) {
-		size_t n = strlen(limit_s);
-
-		if (n == 0 || n > 18 || strspn(limit_s, "0123456789") != n || strspn(limit_s, "0") == n)
-			return problem(r, 400, "invalid_parameter", "limit must be a whole number from 1 to 100.");
-		limit = n > 6 ? NOTE_PAGE_MAX : atoll(limit_s);
-		if (limit > NOTE_PAGE_MAX)
-			limit = NOTE_PAGE_MAX;
-	}
+	if ((rc = request_paging(r, NOTE_PAGE_MAX, NOTE_PAGE_MAX, &limit, &after)) != 0)
+		return rc;
 	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
 		return 500;
 	if (tk == NULL)

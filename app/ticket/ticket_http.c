@@ -200,8 +200,6 @@ static int bad_param(struct request *r, const char *detail)
 int ticket_list(struct request *r)
 {
 	bool bad = false;
-	const char *limit_s = request_query(r, "limit", &bad);
-	const char *cursor_s = request_query(r, "cursor", &bad);
 	const char *status_s = request_query(r, "status", &bad);
 	const char *assignee_s = request_query(r, "assignee", &bad);
 	const char *customer_s = request_query(r, "customer", &bad);
@@ -219,17 +217,8 @@ int ticket_list(struct request *r)
 
 	if (bad)
 		return bad_param(r, "A query parameter is malformed or given twice.");
-	if (limit_s != NULL) {
-		size_t n = strlen(limit_s);
-
-		if (n == 0 || n > 18 || strspn(limit_s, "0123456789") != n || strspn(limit_s, "0") == n)
-			return bad_param(r, "limit must be a whole number from 1 to 100 (larger values are capped).");
-		limit = n > 6 ? TICKET_LIST_MAX : atoll(limit_s);
-		if (limit > TICKET_LIST_MAX)
-			limit = TICKET_LIST_MAX;
-	}
-	if (cursor_s != NULL && (cursor = parse_id(cursor_s)) < 0)
-		return bad_param(r, "cursor is not one this API gave out.");
+	if ((rc = request_paging(r, TICKET_LIST_DEFAULT, TICKET_LIST_MAX, &limit, &cursor)) != 0)
+		return rc;
 	if (status_s != NULL) {
 		for (size_t p = 0; p < r->tenant->npipelines; p++) {
 			const struct pipeline_status *st = pipeline_status_by_key(&r->tenant->pipelines[p], status_s);

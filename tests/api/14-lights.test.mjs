@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request, loginFull, uniqueTag, assertProblem, etagOf } from './lib.mjs';
+import { request, loginFull, uniqueTag, assertProblem, etagOf, applyTenant } from './lib.mjs';
 
 const VAR = process.env.PORTAL_VAR || 'var/test';
 const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
@@ -40,9 +40,7 @@ for (const priority of ['low', 'normal', 'high', 'urgent'])
 let admin, agent, customer, customerId, tenantId;
 
 test.before(async () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lights-'));
-	fs.copyFileSync('tenants/globex-logo.svg', path.join(dir, 'logo.svg'));
-	fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify({
+	applyTenant({
 		slug, name: 'Lighthouse', time_zone: 'UTC', domains: [],
 		branding: { product_name: 'Lighthouse Help', issue_word: 'ticket', primary_color: '#334155', accent_color: '#f8fafc', logo: 'logo.svg' },
 		settings: { customers_see_company: false }, companies: ['Harbour'], default_password: 'Light-Pass-123',
@@ -52,9 +50,7 @@ test.before(async () => {
 			{ email: 'mgr@lighthouse.example', name: 'Mo Manager', role: 'manager' },
 			{ email: 'cust@harbour.example', name: 'Hal Customer', role: 'customer', company: 'Harbour' },
 		],
-	}));
-	execFileSync(CTL, ['tenant', 'apply', path.join(dir, 't.json')], { env: dbEnv() });
-	fs.rmSync(dir, { recursive: true });
+	});
 	admin = (await loginFull(slug, 'admin@lighthouse.example', 'Light-Pass-123')).token;
 	agent = (await loginFull(slug, 'agent@lighthouse.example', 'Light-Pass-123')).token;
 	const c = await loginFull(slug, 'cust@harbour.example', 'Light-Pass-123');

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request, loginFull, uniqueTag, assertProblem, assertFieldError } from './lib.mjs';
+import { request, loginFull, uniqueTag, assertProblem, assertFieldError, applyTenant } from './lib.mjs';
 
 const VAR = process.env.PORTAL_VAR || 'var/test';
 const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
@@ -16,9 +16,7 @@ const slug = uniqueTag('w').toLowerCase().slice(0, 24);
 let admin, agent, customer, customerId;
 
 test.before(async () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'words-'));
-	fs.copyFileSync('tenants/acme-logo.svg', path.join(dir, 'logo.svg'));
-	fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify({
+	applyTenant({
 		slug, name: 'Wordsmith', time_zone: 'UTC', domains: [],
 		branding: { product_name: 'Wordsmith Care', issue_word: 'ticket', primary_color: '#4d7c0f', accent_color: '#f7fee7', logo: 'logo.svg' },
 		settings: { customers_see_company: false }, companies: ['Quill'], default_password: 'Word-Pass-123',
@@ -28,11 +26,7 @@ test.before(async () => {
 			{ email: 'agent@wordsmith.example', name: 'Walt Agent', role: 'agent' },
 			{ email: 'cust@quill.example', name: 'Quinn Customer', role: 'customer', company: 'Quill' },
 		],
-	}));
-	const env = { ...process.env, PORTAL_DB_SOCKET: path.join(VAR, 'run/mariadb.sock'), PORTAL_DB_USER: 'portal', PORTAL_DB_NAME: 'portal',
-		PORTAL_DB_PASSWORD: fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim() };
-	execFileSync(CTL, ['tenant', 'apply', path.join(dir, 't.json')], { env });
-	fs.rmSync(dir, { recursive: true });
+	});
 	admin = (await loginFull(slug, 'admin@wordsmith.example', 'Word-Pass-123')).token;
 	agent = (await loginFull(slug, 'agent@wordsmith.example', 'Word-Pass-123')).token;
 	const c = await loginFull(slug, 'cust@quill.example', 'Word-Pass-123');

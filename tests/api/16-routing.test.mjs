@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request, loginFull, uniqueTag, assertProblem, assertFieldError } from './lib.mjs';
+import { request, loginFull, uniqueTag, assertProblem, assertFieldError, applyTenant } from './lib.mjs';
 
 const VAR = process.env.PORTAL_VAR || 'var/test';
 const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
@@ -16,9 +16,7 @@ const PASS = 'Route-Pass-123';
 
 function makeTenant(intake, agents) {
 	const slug = uniqueTag('r').toLowerCase().slice(0, 24);
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'routing-'));
-	fs.copyFileSync('tenants/acme-logo.svg', path.join(dir, 'logo.svg'));
-	fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify({
+	applyTenant({
 		slug, name: 'Router Co', time_zone: 'UTC', domains: [],
 		branding: { product_name: 'Router Help', issue_word: 'ticket', primary_color: '#0e7490', accent_color: '#ecfeff', logo: 'logo.svg' },
 		settings: { customers_see_company: false }, companies: ['Client'], default_password: PASS,
@@ -29,11 +27,7 @@ function makeTenant(intake, agents) {
 			...agents.map((a) => ({ role: 'agent', ...a })),
 			{ email: 'client@client.example', name: 'Cli Ent', role: 'customer', company: 'Client' },
 		],
-	}));
-	const env = { ...process.env, PORTAL_DB_SOCKET: path.join(VAR, 'run/mariadb.sock'), PORTAL_DB_USER: 'portal', PORTAL_DB_NAME: 'portal',
-		PORTAL_DB_PASSWORD: fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim() };
-	execFileSync(CTL, ['tenant', 'apply', path.join(dir, 't.json')], { env });
-	fs.rmSync(dir, { recursive: true });
+	});
 	return slug;
 }
 

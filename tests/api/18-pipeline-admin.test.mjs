@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request, loginFull, uniqueTag, assertProblem, assertFieldError } from './lib.mjs';
+import { request, loginFull, uniqueTag, assertProblem, assertFieldError, applyTenant } from './lib.mjs';
 
 const VAR = process.env.PORTAL_VAR || 'var/test';
 const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
@@ -16,9 +16,7 @@ const slug = uniqueTag('p').toLowerCase().slice(0, 24);
 let admin, agent, customerId, pipeline;
 
 test.before(async () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipes-'));
-	fs.copyFileSync('tenants/acme-logo.svg', path.join(dir, 'logo.svg'));
-	fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify({
+	applyTenant({
 		slug, name: 'Pipeworks', time_zone: 'UTC', domains: [],
 		branding: { product_name: 'Pipeworks Help', issue_word: 'ticket', primary_color: '#9a3412', accent_color: '#fff7ed', logo: 'logo.svg' },
 		settings: { customers_see_company: false }, companies: ['Valve'], default_password: 'Pipe-Pass-123',
@@ -27,11 +25,7 @@ test.before(async () => {
 			{ email: 'agent@pipe.example', name: 'Pete Agent', role: 'agent' },
 			{ email: 'cust@valve.example', name: 'Val Customer', role: 'customer', company: 'Valve' },
 		],
-	}));
-	const env = { ...process.env, PORTAL_DB_SOCKET: path.join(VAR, 'run/mariadb.sock'), PORTAL_DB_USER: 'portal', PORTAL_DB_NAME: 'portal',
-		PORTAL_DB_PASSWORD: fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim() };
-	execFileSync(CTL, ['tenant', 'apply', path.join(dir, 't.json')], { env });
-	fs.rmSync(dir, { recursive: true });
+	});
 	admin = (await loginFull(slug, 'admin@pipe.example', 'Pipe-Pass-123')).token;
 	agent = (await loginFull(slug, 'agent@pipe.example', 'Pipe-Pass-123')).token;
 	customerId = (await loginFull(slug, 'cust@valve.example', 'Pipe-Pass-123')).user.id;

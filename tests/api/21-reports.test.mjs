@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request, loginFull, uniqueTag, assertProblem } from './lib.mjs';
+import { request, loginFull, uniqueTag, assertProblem, applyTenant } from './lib.mjs';
 
 const VAR = process.env.PORTAL_VAR || 'var/test';
 const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
@@ -21,9 +21,7 @@ function sql(statement) {
 }
 
 test.before(async () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-'));
-	fs.copyFileSync('tenants/acme-logo.svg', path.join(dir, 'logo.svg'));
-	fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify({
+	applyTenant({
 		slug, name: 'Reporting Co', time_zone: 'UTC', domains: [],
 		branding: { product_name: 'Reports Help', issue_word: 'ticket', primary_color: '#4338ca', accent_color: '#eef2ff', logo: 'logo.svg' },
 		settings: { customers_see_company: false }, companies: ['Data Inc'], default_password: PASS,
@@ -33,11 +31,7 @@ test.before(async () => {
 			{ email: 'bob@rep.example', name: 'Bob Agent', role: 'agent' },
 			{ email: 'cust@data.example', name: 'Dee Customer', role: 'customer', company: 'Data Inc' },
 		],
-	}));
-	const env = { ...process.env, PORTAL_DB_SOCKET: path.join(VAR, 'run/mariadb.sock'), PORTAL_DB_USER: 'portal', PORTAL_DB_NAME: 'portal',
-		PORTAL_DB_PASSWORD: fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim() };
-	execFileSync(CTL, ['tenant', 'apply', path.join(dir, 't.json')], { env });
-	fs.rmSync(dir, { recursive: true });
+	});
 	manager = await loginFull(slug, 'mgr@rep.example', PASS);
 	ann = await loginFull(slug, 'ann@rep.example', PASS);
 	bob = await loginFull(slug, 'bob@rep.example', PASS);

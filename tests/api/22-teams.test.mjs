@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request, loginFull, uniqueTag, assertProblem, assertFieldError } from './lib.mjs';
+import { request, loginFull, uniqueTag, assertProblem, assertFieldError, applyTenant } from './lib.mjs';
 
 const VAR = process.env.PORTAL_VAR || 'var/test';
 const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
@@ -17,9 +17,7 @@ const PASS = 'Team-Pass-123';
 
 function tenant(settings) {
 	const slug = uniqueTag('m').toLowerCase().slice(0, 24);
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'teams-'));
-	fs.copyFileSync('tenants/acme-logo.svg', path.join(dir, 'logo.svg'));
-	fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify({
+	applyTenant({
 		slug, name: 'Teamwork', time_zone: 'UTC', domains: [],
 		branding: { product_name: 'Teamwork Help', issue_word: 'ticket', primary_color: '#be123c', accent_color: '#fff1f2', logo: 'logo.svg' },
 		settings: { customers_see_company: false, agents_see_all: false, ...settings }, companies: ['Client'], default_password: PASS,
@@ -33,11 +31,7 @@ function tenant(settings) {
 			{ email: 'nemo@team.example', name: 'Nemo Noteam', role: 'agent' },
 			{ email: 'cli@client.example', name: 'Cli Ent', role: 'customer', company: 'Client' },
 		],
-	}));
-	const env = { ...process.env, PORTAL_DB_SOCKET: path.join(VAR, 'run/mariadb.sock'), PORTAL_DB_USER: 'portal', PORTAL_DB_NAME: 'portal',
-		PORTAL_DB_PASSWORD: fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim() };
-	execFileSync(CTL, ['tenant', 'apply', path.join(dir, 't.json')], { env });
-	fs.rmSync(dir, { recursive: true });
+	});
 	return slug;
 }
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request, loginFull, uniqueTag, assertProblem, assertFieldError } from './lib.mjs';
+import { request, loginFull, uniqueTag, assertProblem, assertFieldError, applyTenant } from './lib.mjs';
 
 const VAR = process.env.PORTAL_VAR || 'var/test';
 const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
@@ -16,9 +16,7 @@ const slug = uniqueTag('u').toLowerCase().slice(0, 24);
 let admin, agent, manager, customer, agentId;
 
 test.before(async () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
-	fs.copyFileSync('tenants/acme-logo.svg', path.join(dir, 'logo.svg'));
-	fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify({
+	applyTenant({
 		slug, name: 'Rulebook', time_zone: 'UTC', domains: [],
 		branding: { product_name: 'Rulebook Help', issue_word: 'ticket', primary_color: '#a16207', accent_color: '#fefce8', logo: 'logo.svg' },
 		settings: { customers_see_company: false }, companies: ['Client'], default_password: PASS,
@@ -28,11 +26,7 @@ test.before(async () => {
 			{ email: 'agent@rule.example', name: 'Ada Agent', role: 'agent' },
 			{ email: 'cli@client.example', name: 'Cli Ent', role: 'customer', company: 'Client' },
 		],
-	}));
-	const env = { ...process.env, PORTAL_DB_SOCKET: path.join(VAR, 'run/mariadb.sock'), PORTAL_DB_USER: 'portal', PORTAL_DB_NAME: 'portal',
-		PORTAL_DB_PASSWORD: fs.readFileSync(path.join(VAR, 'db.password'), 'utf8').trim() };
-	execFileSync(CTL, ['tenant', 'apply', path.join(dir, 't.json')], { env });
-	fs.rmSync(dir, { recursive: true });
+	});
 	admin = (await loginFull(slug, 'admin@rule.example', PASS)).token;
 	manager = (await loginFull(slug, 'mgr@rule.example', PASS)).token;
 	const a = await loginFull(slug, 'agent@rule.example', PASS);

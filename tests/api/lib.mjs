@@ -9,6 +9,10 @@ import http from 'node:http';
 import net from 'node:net';
 import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 export const PORT = Number(process.env.PORTAL_TEST_PORT || 18080);
 export const ADDRESS = '127.0.0.1';
@@ -246,4 +250,29 @@ export function b64url(input) {
 }
 export function unb64url(text) {
 	return Buffer.from(text, 'base64url');
+}
+
+// Tenants of their own: tests that change configuration (lights, rules, pipelines, teams...)
+// create a tenant with portalctl so the shared demo tenants stay as they are.
+export function dbEnv() {
+	const dir = process.env.PORTAL_VAR || 'var/test';
+	return {
+		...process.env,
+		PORTAL_DB_SOCKET: path.join(dir, 'run/mariadb.sock'),
+		PORTAL_DB_USER: 'portal',
+		PORTAL_DB_NAME: 'portal',
+		PORTAL_DB_PASSWORD: fs.readFileSync(path.join(dir, 'db.password'), 'utf8').trim(),
+	};
+}
+
+// Applies a tenant definition; its branding.logo must be 'logo.svg' (a demo logo is copied).
+export function applyTenant(def) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenant-'));
+	try {
+		fs.copyFileSync('tenants/acme-logo.svg', path.join(dir, 'logo.svg'));
+		fs.writeFileSync(path.join(dir, 't.json'), JSON.stringify(def));
+		execFileSync(process.env.PORTALCTL_BIN || 'build/portalctl', ['tenant', 'apply', path.join(dir, 't.json')], { env: dbEnv() });
+	} finally {
+		fs.rmSync(dir, { recursive: true });
+	}
 }
