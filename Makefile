@@ -87,8 +87,8 @@ run: deps
 stop:
 	@ops/stack.sh stop
 
-# make test: its own ports and data directory (var/test), so it runs beside make run's stack.
-TEST_ENV := PORTAL_VAR=var/test PORTAL_HTTP_PORT=18080 PORTAL_FRESH=1
+# make test: its own port (18080, or PORTAL_TEST_PORT) and data directory (var/test), so it runs
+# beside make run's stack.
 test: deps
 	@$(MAKE) --no-print-directory build build-asan vendor
 	@ops/run-tests.sh

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # make test: unit tests, then the API and browser tests against a private stack (MariaDB,
-# portald built with AddressSanitizer and UBSan, nginx) on 127.0.0.1:18080 with its own data
-# under var/test, so it runs beside make run's stack. Ends with "N passed, N failed".
+# portald built with AddressSanitizer and UBSan, nginx) on 127.0.0.1:18080 (PORTAL_TEST_PORT
+# picks another) with its own data under var/test, so it runs beside make run's stack.
+# Ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-export PORTAL_VAR=var/test PORTAL_HTTP_PORT=18080 PORTAL_FRESH=1 PORTAL_QUIET=1
+# PORTAL_TEST_PORT moves the test stack to another port (two checkouts can test side by side).
+export PORTAL_TEST_PORT=${PORTAL_TEST_PORT:-18080}
+export PORTAL_VAR=var/test PORTAL_HTTP_PORT=$PORTAL_TEST_PORT PORTAL_FRESH=1 PORTAL_QUIET=1
 export PORTALD_BIN=build/asan/portald PORTALCTL_BIN=build/asan/portalctl
-export PORTAL_TEST_PORT=18080
 # Workers leave with _exit, so leak checks belong to the unit tests; any other finding aborts
 # the worker, the master logs it and the log scan below fails the run.
 # allocator_may_return_null: the raw FastCGI tests ask libfcgi for 2 GiB, which it must be
