@@ -21,6 +21,7 @@
 #include "db/db.h"
 #include "http/route.h"
 #include "master.h"
+#include "pool.h"
 #include "sched/scheduler.h"
 #include "tenant/tenant.h"
 #include "worker.h"
@@ -147,6 +148,56 @@ static bool unsafe_method(enum http_method m)
 	return m == METHOD_POST || m == METHOD_PATCH || m == METHOD_PUT || m == METHOD_DELETE;
 }
 
+/* Resolves the tenant and the signed-in user. A signed-in request for a host this worker has
+ * served before is settled in one statement (session, user, teams, and the tenant's status and
+ * version); anything less certain takes the full path: the tenant first, then the token.
+ * Returns 0, or the status to answer with. */
+static int tenant_and_user(struct request *r)
+{
+	enum auth_result signed_in = AUTH_UNCONFIRMED;
+
+	r->tenant = tenant_remembered(&r->w->tenants, r->host);
+	if (r->tenant != NULL)
+		signed_in = auth_authenticate(r, true);
+	if (signed_in == AUTH_UNCONFIRMED) {
+		r->user = NULL;
+		r->via_cookie = false;
+		switch (tenant_resolve(&r->w->tenants, r->db, r->a, r->host, &r->tenant)) {
+		case TENANT_FOUND:
+			break;
+		case TENANT_UNKNOWN:
+			return problem(r, 404, "tenant_not_found", "No service portal is configured for this address.");
+		case TENANT_SUSPENDED:
+			return problem(r, 403, "tenant_suspended", "This service portal is suspended.");
+		case TENANT_ERROR:
+			return 500;
+		}
+		signed_in = auth_authenticate(r, false);
+	}
+	if (signed_in == AUTH_ERROR)
+		return 500;
+	log_context(r->request_id, r->tenant->id);
+	if (!pool_enter(r->tenant->id)) {
+		/* Its share of the workers is busy with its other requests: the rest stay free for
+		 * the other tenants. */
+		response_header(r, "Retry-After", "1");
+		return problem(r, 429, "portal_busy",
+		               "This portal is answering as many requests as it may at once; try again in a moment.");
+	}
+	if (signed_in == AUTH_INVALID) {
+		/* A stale cookie must not lock anyone out of the sign-in page or the sign-in itself:
+		 * routes open to everyone treat it as no sign-in at all. */
+		if (r->route->roles & ROLES_ANONYMOUS) {
+			r->user = NULL;
+			r->via_cookie = false;
+			return 0;
+		}
+		return problem(r, 401, "unauthorized",
+		               "The sign-in is not valid (expired, revoked or for another portal).");
+	}
+	return 0;
+}
+
 /* The request pipeline: route → tenant → token → role → CSRF → body → handler. */
 static int request_run(struct request *r)
 {
@@ -163,34 +214,10 @@ static int request_run(struct request *r)
 	}
 	r->route = rt;
 	if (!(rt->flags & ROUTE_NO_TENANT)) {
-		switch (tenant_resolve(&r->w->tenants, r->db, r->a, r->host, &r->tenant)) {
-		case TENANT_FOUND:
-			log_context(r->request_id, r->tenant->id);
-			break;
-		case TENANT_UNKNOWN:
-			return problem(r, 404, "tenant_not_found", "No service portal is configured for this address.");
-		case TENANT_SUSPENDED:
-			return problem(r, 403, "tenant_suspended", "This service portal is suspended.");
-		case TENANT_ERROR:
-			return 500;
-		}
-		switch (auth_authenticate(r)) {
-		case AUTH_OK:
-		case AUTH_NONE:
-			break;
-		case AUTH_INVALID:
-			/* A stale cookie must not lock anyone out of the sign-in page or the sign-in
-			 * itself: routes open to everyone treat it as no sign-in at all. */
-			if (rt->roles & ROLES_ANONYMOUS) {
-				r->user = NULL;
-				r->via_cookie = false;
-				break;
-			}
-			return problem(r, 401, "unauthorized",
-			               "The sign-in is not valid (expired, revoked or for another portal).");
-		case AUTH_ERROR:
-			return 500;
-		}
+		int status = tenant_and_user(r);
+
+		if (status != 0)
+			return status;
 	}
 	if (!(rt->roles & ROLES_ANONYMOUS)) {
 		if (r->user == NULL)
@@ -278,6 +305,7 @@ static void request_handle(struct worker *w, FCGX_Request *fr, struct buf *out, 
 		r.user = NULL;
 		r.via_cookie = false;
 	}
+	pool_leave();
 	if (r.db->in_tx) {
 		log_error("handler %s left a transaction open; rolled back", r.route ? r.route->name : "?");
 		db_rollback(r.db);
@@ -370,6 +398,17 @@ int main(int argc, char **argv)
 	cfg.master.listen = env_or("PORTAL_LISTEN", "var/run/portald.sock");
 	cfg.master.socket_mode = (unsigned)strtoul(env_or("PORTAL_SOCKET_MODE", "0660"), NULL, 8);
 	cfg.master.workers = atoi(env_or("PORTAL_WORKERS", "4"));
+	/* By default one tenant may hold all workers but one, and password hashes may take all
+	 * cores but one, so the others always have somewhere to run. */
+	cfg.master.tenant_share = atoi(env_or("PORTAL_TENANT_SHARE", "0"));
+	if (cfg.master.tenant_share <= 0)
+		cfg.master.tenant_share = cfg.master.workers > 1 ? cfg.master.workers - 1 : 1;
+	cfg.master.hash_limit = atoi(env_or("PORTAL_HASH_LIMIT", "0"));
+	if (cfg.master.hash_limit <= 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		cfg.master.hash_limit = cpus > 1 ? (int)cpus - 1 : 1;
+	}
 	cfg.master.pid_file = getenv("PORTAL_PID_FILE");
 	cfg.master.scheduler = scheduler_main;
 	db_config_from_env(&cfg.db);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "pool.h"
 
 #define MASTER_MAX_WORKERS 256
 #define STOP_GRACE_SECONDS 10
@@ -53,9 +54,13 @@ int master_stop_requested(void)
 	return worker_stop;
 }
 
-static pid_t spawn(int fd, worker_main_fn fn, void *arg)
+/* slot: the worker's place on the pool scoreboard, or -1 (the scheduler). */
+static pid_t spawn(int fd, worker_main_fn fn, void *arg, int slot)
 {
-	pid_t pid = fork();
+	pid_t pid;
+
+	pool_slot_reset(slot);
+	pid = fork();
 
 	if (pid == -1) {
 		log_error("fork: %s", strerror(errno));
@@ -76,6 +81,7 @@ static pid_t spawn(int fd, worker_main_fn fn, void *arg)
 		sigaction(SIGPIPE, &sa, NULL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		pool_attach(slot);
 		_exit(fn(fd, arg));
 	}
 	return pid;
@@ -132,6 +138,8 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 		log_error("PORTAL_WORKERS must be 1 to %d", MASTER_MAX_WORKERS);
 		return 1;
 	}
+	if (pool_init(MASTER_MAX_WORKERS, cfg->tenant_share, cfg->hash_limit) == -1)
+		return 1;
 	fd = open_listener(cfg);
 	write_pid_file(cfg->pid_file);
 	memset(slots, 0, sizeof(slots));
@@ -176,6 +184,7 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 					         WIFSIGNALED(status) ? "signal" : "status",
 					         WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 				slots[i].pid = 0;
+				pool_slot_reset(i);
 				if (time(NULL) - slots[i].started < 1)
 					hold_until = time(NULL) + 1;
 			}
@@ -213,7 +222,7 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 					continue;
 				if (hold_until > now)
 					break; /* workers are dying young: pace the replacements */
-				slots[i].pid = spawn(fd, fn, arg);
+				slots[i].pid = spawn(fd, fn, arg, i);
 				if (slots[i].pid < 0) {
 					slots[i].pid = 0;
 					break;
@@ -224,7 +233,7 @@ int master_run(const struct master_config *cfg, worker_main_fn fn, void *arg)
 			}
 		}
 		if (!got_stop && cfg->scheduler != NULL && sched_pid == 0 && hold_until <= time(NULL)) {
-			sched_pid = spawn(fd, cfg->scheduler, arg);
+			sched_pid = spawn(fd, cfg->scheduler, arg, -1);
 			if (sched_pid < 0)
 				sched_pid = 0;
 			sched_started = time(NULL);

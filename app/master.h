@@ -7,6 +7,8 @@ struct master_config {
 	const char *listen;   /* unix socket path, or host:port / :port */
 	unsigned socket_mode; /* permissions of a unix socket */
 	int workers;
+	int tenant_share;     /* most workers one tenant may hold at once (see pool.h) */
+	int hash_limit;       /* most password hashes at once */
 	const char *pid_file; /* NULL: none */
 	/* One more child kept alive beside the workers (the scheduler), or NULL. It gets the
 	 * listen socket too but does not accept on it. */

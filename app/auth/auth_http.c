@@ -14,6 +14,7 @@
 #include "../db/db.h"
 #include "../http/request.h"
 #include "../pipeline/pipeline.h"
+#include "../pool.h"
 #include "../tenant/tenant.h"
 #include "../user/user.h"
 #include "../worker.h"
@@ -25,9 +26,20 @@
 #define LOGIN_MAX_ACCOUNT_FAILURES 5
 #define LOGIN_MAX_ADDRESS_FAILURES 50
 #define SESSION_COOKIE             "sp_token"
+#define HASH_WAIT_MS               3000 /* a sign-in waits this long for a turn to hash */
+
+/* The session, its user and the user's teams (where the tenant shows tickets by team). */
+#define SESSION_SELECT                                                                                           \
+	"SELECT s.csrf_token, u.role, u.name, u.email, COALESCE(u.company_id, 0), "                              \
+	"(SELECT GROUP_CONCAT(tm.team_id) FROM team_members tm WHERE tm.tenant_id = s.tenant_id AND tm.user_id " \
+	"= s.user_id) FROM sessions s JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id "
+#define SESSION_WHERE                                                                                       \
+	"WHERE s.id = ? AND s.tenant_id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > " \
+	"UTC_TIMESTAMP(6) AND u.disabled = 0"
 
 enum auth_stmt {
-	AUTH_SESSION_GET,    /* the live session and its user, for every request */
+	AUTH_SESSION_GET,    /* the live session, its user and their teams, for every request */
+	AUTH_SESSION_CHECK,  /* the same, confirming the remembered tenant's status and version */
 	AUTH_USER_BY_EMAIL,  /* sign-in */
 	AUTH_FAILURES_GET,   /* failures in the current window for two scopes */
 	AUTH_FAILURE_ADD,    /* count one failure */
@@ -35,16 +47,15 @@ enum auth_stmt {
 	AUTH_SESSION_ADD,    /* a new sign-in */
 	AUTH_SESSION_REVOKE, /* sign-out */
 	AUTH_COMPANY_NAME,   /* for /me */
-	AUTH_TEAMS,          /* the user's teams, where the tenant sees tickets by team */
 	AUTH_STMT__MAX
 };
 
 static const char *const auth_sql[AUTH_STMT__MAX] = {
         /* AUTH_SESSION_GET */
-        [AUTH_SESSION_GET] = "SELECT s.csrf_token, u.role, u.name, u.email, COALESCE(u.company_id, 0) FROM sessions s "
-                             "JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id "
-                             "WHERE s.id = ? AND s.tenant_id = ? AND s.user_id = ? AND s.revoked_at IS NULL "
-                             "AND s.expires_at > UTC_TIMESTAMP(6) AND u.disabled = 0",
+        [AUTH_SESSION_GET] = SESSION_SELECT SESSION_WHERE,
+        /* AUTH_SESSION_CHECK */
+        [AUTH_SESSION_CHECK] = SESSION_SELECT
+        "JOIN tenants t ON t.id = s.tenant_id AND t.status = 'active' AND t.config_version = ? " SESSION_WHERE,
         /* AUTH_USER_BY_EMAIL */
         [AUTH_USER_BY_EMAIL] =
                 "SELECT id, password_hash, role, name, email, COALESCE(company_id, 0), disabled FROM users "
@@ -68,7 +79,6 @@ static const char *const auth_sql[AUTH_STMT__MAX] = {
         /* AUTH_SESSION_REVOKE */
         [AUTH_SESSION_REVOKE] = "UPDATE sessions SET revoked_at = UTC_TIMESTAMP(6) WHERE id = ? AND tenant_id = ? AND "
                                 "revoked_at IS NULL",
-        [AUTH_TEAMS] = "SELECT team_id FROM team_members WHERE tenant_id = ? AND user_id = ?",
         /* AUTH_COMPANY_NAME */
         [AUTH_COMPANY_NAME] = "SELECT name FROM companies WHERE id = ? AND tenant_id = ?",
 };
@@ -93,31 +103,58 @@ static const char *cookie_value(struct request *r, const char *name)
 	return NULL;
 }
 
-enum auth_result auth_authenticate(struct request *r)
+/* True when the comma-separated id list teams (GROUP_CONCAT; NULL: none) holds id. */
+static bool in_id_list(const char *teams, long long id)
+{
+	while (teams != NULL && *teams != '\0') {
+		char *end;
+		long long v = strtoll(teams, &end, 10);
+
+		if (end == teams)
+			return false;
+		if (v == id)
+			return true;
+		teams = *end == ',' ? end + 1 : end;
+	}
+	return false;
+}
+
+enum auth_result auth_authenticate(struct request *r, bool confirm_tenant)
 {
 	struct token_claims claims;
 	const char *token = NULL, *reason;
 	struct db_rows rows;
 	struct principal *p;
+	int found;
 
 	if (r->authorization != NULL) {
 		if (strncmp(r->authorization, "Bearer ", 7) != 0)
-			return AUTH_INVALID;
+			return confirm_tenant ? AUTH_UNCONFIRMED : AUTH_INVALID;
 		token = r->authorization + 7;
 	} else {
 		token = cookie_value(r, SESSION_COOKIE);
 		if (token == NULL || token[0] == '\0')
-			return AUTH_NONE;
+			return confirm_tenant ? AUTH_UNCONFIRMED : AUTH_NONE;
 		r->via_cookie = true;
 	}
 	if (token_verify(r->a, r->w->master_key, r->tenant, token, time(NULL), &claims, &reason) == -1) {
+		if (confirm_tenant)
+			return AUTH_UNCONFIRMED; /* perhaps keys the remembered configuration lacks */
 		log_info("token refused: %s", reason);
 		return AUTH_INVALID;
 	}
-	if (db_query(r->db, r->a, auth_sql[AUTH_SESSION_GET], &rows, "sii", claims.session_id, r->tenant->id,
-	             claims.user_id) == -1)
+	if (confirm_tenant)
+		found = db_query(r->db, r->a, auth_sql[AUTH_SESSION_CHECK], &rows, "isii",
+		                 (long long)r->tenant->config_version, claims.session_id, r->tenant->id,
+		                 claims.user_id);
+	else
+		found = db_query(r->db, r->a, auth_sql[AUTH_SESSION_GET], &rows, "sii", claims.session_id,
+		                 r->tenant->id, claims.user_id);
+	if (found == -1)
 		return AUTH_ERROR;
 	if (rows.nrows != 1 || strcmp(db_cell(&rows, 0, 1), claims.role) != 0) {
+		if (confirm_tenant)
+			return AUTH_UNCONFIRMED;
 		log_info("token refused: session revoked, expired or role changed");
 		return AUTH_INVALID;
 	}
@@ -130,21 +167,16 @@ enum auth_result auth_authenticate(struct request *r)
 	p->email = db_cell(&rows, 0, 3);
 	p->company_id = db_cell_ll(&rows, 0, 4);
 	if (!r->tenant->agents_see_all && (p->role == ROLE_AGENT || p->role == ROLE_MANAGER)) {
-		struct db_rows teams;
+		const char *teams = db_cell(&rows, 0, 5);
 
-		if (db_query(r->db, r->a, auth_sql[AUTH_TEAMS], &teams, "ii", r->tenant->id, p->user_id) == -1)
-			return AUTH_ERROR;
 		/* Visible: pipelines of the user's teams, and those no team owns. */
 		p->restricted = true;
 		p->pipelines =
 		        arena_alloc(r->a, (r->tenant->npipelines ? r->tenant->npipelines : 1) * sizeof(long long));
 		for (size_t i = 0; i < r->tenant->npipelines; i++) {
 			const struct pipeline *pl = &r->tenant->pipelines[i];
-			bool mine = pl->team_id == 0;
 
-			for (size_t k = 0; k < teams.nrows && !mine; k++)
-				mine = db_cell_ll(&teams, k, 0) == pl->team_id;
-			if (mine)
+			if (pl->team_id == 0 || in_id_list(teams, pl->team_id))
 				p->pipelines[p->npipelines++] = pl->id;
 		}
 	}
@@ -205,7 +237,13 @@ int auth_login(struct request *r)
 		user_id = db_cell_ll(&u, 0, 0);
 		hash = db_cell(&u, 0, 1);
 	}
+	/* Unknown address and wrong password wait for the same turn and hash the same way. */
+	if (!pool_hash_begin(HASH_WAIT_MS)) {
+		response_header(r, "Retry-After", "1");
+		return problem(r, 503, "sign_in_busy", "Many people are signing in right now; try again in a second.");
+	}
 	ok = password_verify(hash, password);
+	pool_hash_end();
 	if (!ok) {
 		if (db_exec(r->db, auth_sql[AUTH_FAILURE_ADD], NULL, NULL, "s", account_scope) == -1 ||
 		    db_exec(r->db, auth_sql[AUTH_FAILURE_ADD], NULL, NULL, "s", address_scope) == -1 ||

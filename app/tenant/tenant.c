@@ -284,6 +284,28 @@ static enum tenant_lookup tenant_from_row(struct tenant_cache *c, struct db *db,
 	return TENANT_FOUND;
 }
 
+/* Notes which tenant host named; the oldest entry makes room when the table is full. */
+static void remember_host(struct tenant_cache *c, const char *name, long long id)
+{
+	size_t i;
+
+	if (strlen(name) >= sizeof(c->hosts[0].name))
+		return;
+	for (i = 0; i < c->nhosts; i++)
+		if (strcmp(c->hosts[i].name, name) == 0)
+			break;
+	if (i == c->nhosts) {
+		if (c->nhosts == TENANT_CACHE_MAX) {
+			memmove(c->hosts, c->hosts + 1, sizeof(c->hosts[0]) * (TENANT_CACHE_MAX - 1));
+			i = TENANT_CACHE_MAX - 1;
+		} else {
+			c->nhosts++;
+		}
+		snprintf(c->hosts[i].name, sizeof(c->hosts[i].name), "%s", name);
+	}
+	c->hosts[i].id = id;
+}
+
 enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
                                   struct tenant **out)
 {
@@ -302,7 +324,30 @@ enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct 
 		} else if (db_query(db, a, tenant_sql[TENANT_BY_DOMAIN], &r, "s", name) == -1)
 			return TENANT_ERROR;
 	}
-	return tenant_from_row(c, db, &r, out);
+	{
+		enum tenant_lookup found = tenant_from_row(c, db, &r, out);
+
+		if (found == TENANT_FOUND)
+			remember_host(c, name, (*out)->id);
+		return found;
+	}
+}
+
+struct tenant *tenant_remembered(struct tenant_cache *c, const char *host)
+{
+	char name[256];
+
+	if (host == NULL || !host_name(host, name, sizeof(name)))
+		return NULL;
+	for (size_t i = 0; i < c->nhosts; i++) {
+		if (strcmp(c->hosts[i].name, name) != 0)
+			continue;
+		for (size_t k = 0; k < c->n; k++)
+			if (c->items[k]->id == c->hosts[i].id)
+				return c->items[k];
+		return NULL;
+	}
+	return NULL;
 }
 
 const struct pipeline *tenant_default_pipeline(const struct tenant *t)

@@ -48,9 +48,17 @@ struct tenant {
 	struct arena mem;           /* owns everything above */
 };
 
+/* A host name this worker has resolved, and to which tenant. */
+struct tenant_host {
+	char name[128];
+	long long id;
+};
+
 struct tenant_cache {
 	struct tenant *items[TENANT_CACHE_MAX];
 	size_t n;
+	struct tenant_host hosts[TENANT_CACHE_MAX];
+	size_t nhosts;
 	const char *base_domain; /* e.g. "localhost": <slug>.<base_domain> names a tenant */
 };
 
@@ -69,6 +77,11 @@ enum tenant_lookup {
  * until the next call. */
 enum tenant_lookup tenant_resolve(struct tenant_cache *c, struct db *db, struct arena *a, const char *host,
                                   struct tenant **out);
+
+/* The tenant this worker last resolved for host, from memory: no query, and unconfirmed. The
+ * caller must check the tenant's status and version itself before trusting it (the session check
+ * does, in the same statement); NULL when the host was not seen or its tenant left the cache. */
+struct tenant *tenant_remembered(struct tenant_cache *c, const char *host);
 
 /* The same for a tenant id (work that runs outside a request, like the sweeper). */
 enum tenant_lookup tenant_by_id(struct tenant_cache *c, struct db *db, struct arena *a, long long id,

@@ -54,6 +54,23 @@ function defaultMessage(status) {
  * rejects with ApiError.
  */
 export async function request(method, path, options = {}) {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await send(method, path, options);
+		} catch (e) {
+			if (!BUSY.has(e.code) || attempt === BUSY_RETRIES) throw e;
+			const after = parseInt(e.headers && e.headers.get('Retry-After'), 10) || 1;
+			await new Promise((resolve) => setTimeout(resolve, Math.min(after, 5) * 1000));
+		}
+	}
+}
+
+// Answers given before anything changed, because the portal (429 portal_busy) or sign-in
+// hashing (503 sign_in_busy) is busy for a moment: the request is sent again by itself.
+const BUSY = new Set(['portal_busy', 'sign_in_busy']);
+const BUSY_RETRIES = 3;
+
+async function send(method, path, options) {
 	const headers = { Accept: 'application/json, application/problem+json' };
 	if (options.body !== undefined) headers['Content-Type'] = 'application/json';
 	if (UNSAFE.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;

@@ -6,7 +6,7 @@ import { html, Logo, Notice } from './ui.js';
 
 function loginMessage(e) {
 	if (e.status === 401) return 'The e-mail address or password is not correct.';
-	if (e.status === 429) {
+	if (e.status === 429 && e.code === 'too_many_attempts') {
 		const after = parseInt(e.headers && e.headers.get('Retry-After'), 10);
 		if (after > 0) {
 			const wait = after >= 120 ? Math.ceil(after / 60) + ' minutes' : after + (after === 1 ? ' second' : ' seconds');

@@ -97,6 +97,37 @@ test('wrong password and unknown e-mail get the same 401 invalid_credentials', a
 	assert.equal(cookieOf(unknown), undefined);
 });
 
+// Same answer in time too: an unknown address spends the same password-hashing work as a wrong
+// password, so response times do not tell which addresses have accounts. Compared as a ratio
+// of medians over interleaved attempts in the same run, with room for a shared machine's noise
+// (without the dummy hash the unknown address answers about seven times faster).
+test('wrong password and unknown e-mail take the same time', async () => {
+	const from = `127.${100 + Math.floor(Math.random() * 150)}.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+	const probe = uniqueTag('TM');
+	const timed = async (body) => {
+		const t0 = process.hrtime.bigint();
+		const res = await request('globex', 'POST', '/api/v1/auth/login', { from, body });
+		assertProblem(res, 401, 'invalid_credentials');
+		return Number(process.hrtime.bigint() - t0) / 1e6;
+	};
+	const wrong = [];
+	const unknown = [];
+	for (let i = 0; i < 16; i++) {
+		// Alternating which goes first cancels any drift of the machine's load.
+		const w = () => timed({ email: 'peter@initech.example', password: `Wrong-Pass-${i}` });
+		const u = () => timed({ email: `nobody-${probe}-${i}@globex.example`, password: `Wrong-Pass-${i}` });
+		if (i % 2) { unknown.push(await u()); wrong.push(await w()); } else { wrong.push(await w()); unknown.push(await u()); }
+		if (i % 4 === 3) { // keep the account clear of its 5-failure lock
+			const good = await request('globex', 'POST', '/api/v1/auth/login', { from, body: { email: 'peter@initech.example', password: PASSWORD } });
+			assert.equal(good.status, 200, good.text);
+		}
+	}
+	const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+	const ratio = median(unknown) / median(wrong);
+	console.log(`# sign-in failure medians: wrong password ${median(wrong).toFixed(1)} ms, unknown address ${median(unknown).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
+	assert.ok(ratio > 0.5 && ratio < 2, `unknown/wrong median ratio ${ratio.toFixed(2)}`);
+});
+
 test('login without a password or with a non-string e-mail is refused', async () => {
 	const missing = await request('acme', 'POST', '/api/v1/auth/login', { body: { email: 'agent1@acme.example' } });
 	assert.equal(missing.status, 422, missing.text);
