@@ -14,8 +14,11 @@
 
 /* A tenant over its share is turned away only while one of its requests has held a worker this
  * long: quick requests turn the workers over fast enough for everyone (the queue is first come,
- * first served), so a lone busy tenant keeps the whole pool when nothing of its is slow. */
+ * first served). */
 #define POOL_SLOW_MS 50
+/* ...and only while another tenant was served this recently: a tenant alone on the pool may use
+ * all of it. */
+#define POOL_OTHERS_MS 2000
 
 struct pool_slot {
 	_Atomic long long tenant; /* 0: idle */
@@ -24,19 +27,30 @@ struct pool_slot {
 	char pad[64 - 2 * sizeof(long long) - sizeof(int)];
 };
 
+/* When each tenant was last admitted, in buckets by tenant id (two tenants sharing a bucket
+ * only hide each other's activity, which errs towards admitting). */
+#define POOL_RECENT 256
+struct pool_recent {
+	_Atomic long long tenant;
+	_Atomic long long at; /* ms (monotonic) */
+};
+
 static struct pool_slot *slots;
+static struct pool_recent *recent;
 static int nslots, share, hash_limit;
 static int mine = -1;
 
 int pool_init(int n, int tenant_share, int hashes)
 {
-	void *p = mmap(NULL, (size_t)n * sizeof(*slots), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	size_t size = (size_t)n * sizeof(*slots) + POOL_RECENT * sizeof(*recent);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
 		log_error("%s: mmap: %s", __func__, strerror(errno));
 		return -1;
 	}
 	slots = p;
+	recent = (struct pool_recent *)(slots + n);
 	nslots = n;
 	share = tenant_share < 1 ? 1 : tenant_share;
 	hash_limit = hashes < 1 ? 1 : hashes;
@@ -64,10 +78,23 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* True when a tenant other than tenant_id was admitted in the last POOL_OTHERS_MS. */
+static bool others_active(long long tenant_id, long long now)
+{
+	for (int i = 0; i < POOL_RECENT; i++) {
+		long long t = atomic_load(&recent[i].tenant);
+
+		if (t != 0 && t != tenant_id && now - atomic_load(&recent[i].at) < POOL_OTHERS_MS)
+			return true;
+	}
+	return false;
+}
+
 bool pool_enter(long long tenant_id)
 {
-	int holding = 0;
+	int holding = 1; /* this request */
 	long long now, oldest;
+	struct pool_recent *mark;
 
 	if (mine < 0)
 		return true;
@@ -76,19 +103,23 @@ bool pool_enter(long long tenant_id)
 	atomic_store(&slots[mine].since, now);
 	atomic_store(&slots[mine].tenant, tenant_id);
 	for (int i = 0; i < nslots; i++) {
-		if (atomic_load(&slots[i].tenant) != tenant_id)
+		if (i == mine || atomic_load(&slots[i].tenant) != tenant_id)
 			continue;
 		holding++;
-		if (i != mine) {
+		{
 			long long since = atomic_load(&slots[i].since);
 
 			oldest = since < oldest ? since : oldest;
 		}
 	}
-	if (holding <= share || now - oldest < POOL_SLOW_MS)
-		return true;
-	atomic_store(&slots[mine].tenant, 0);
-	return false;
+	if (holding > share && now - oldest >= POOL_SLOW_MS && others_active(tenant_id, now)) {
+		atomic_store(&slots[mine].tenant, 0);
+		return false;
+	}
+	mark = &recent[(unsigned long long)tenant_id % POOL_RECENT];
+	atomic_store(&mark->at, now);
+	atomic_store(&mark->tenant, tenant_id);
+	return true;
 }
 
 void pool_leave(void)

@@ -18,8 +18,9 @@ void pool_slot_reset(int slot);
 void pool_attach(int slot);
 
 /* Worker: marks the request's tenant. Returns false, with the mark withdrawn, when the tenant
- * already holds its share of the workers and one of those requests has run for a while (a
- * tenant whose requests are all quick may use every worker: nobody waits long behind it). */
+ * already holds its share of the workers, one of those requests has run for a while, and
+ * another tenant was served in the last seconds. A tenant whose requests are all quick, or
+ * that is alone on the pool, may use every worker. */
 bool pool_enter(long long tenant_id);
 /* Worker: the request is done (harmless when nothing is marked). */
 void pool_leave(void);

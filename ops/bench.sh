@@ -345,6 +345,23 @@ wait $bg_wrk || true
 
 rss >"$RES/rss-after.txt"
 
+# The worker-count curve: the ceiling and GET one ticket at c=64 with 1, 2, 4 and 8 workers
+# (MariaDB and nginx keep running; only portald is started again), then back to the default.
+restart_portald() {
+	local pid i
+	pid=$(cat "$VAR/run/portald.pid")
+	kill -TERM "$pid"
+	for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	PORTAL_WORKERS=$1 ops/stack.sh start >/dev/null || die "portald did not start with $1 workers"
+}
+phase "$BIG: the worker-count curve"
+for w in ${BENCH_CURVE:-1 2 4 8}; do
+	restart_portald "$w"
+	load "curve-w$w-ping" "ping, $w workers" "$BIG" 64 plain.lua /api/v1/ping
+	load "curve-w$w-get" "GET one ticket, $w workers" "$BIG" 64 get_ticket.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
+done
+restart_portald "${PORTAL_WORKERS:-4}"
+
 # --- the report --------------------------------------------------------------------------------
 
 cmd="make bench"

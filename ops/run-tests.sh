@@ -34,7 +34,8 @@ node_suite() {
 	local name=$1
 	shift
 	local out="$log/$name.tap" p f
-	node --test --test-reporter=tap "$@" >"$out" 2>&1
+	# One file at a time whatever the core count: the fault tests stop the shared database.
+	node --test --test-concurrency=1 --test-reporter=tap "$@" >"$out" 2>&1
 	local rc=$?
 	grep -E '^not ok|^# (tests|pass|fail)' "$out" | grep -v '^# tests' | sed "s/^/  [$name] /"
 	p=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$out" | tail -1)

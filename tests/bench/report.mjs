@@ -201,6 +201,18 @@ if (login) {
 	p();
 }
 
+const curve = [1, 2, 4, 8].map((w) => [w, rows.get(`curve-w${w}-ping`), rows.get(`curve-w${w}-get`)]).filter(([, a, b]) => a && b);
+if (curve.length) {
+	p('**Worker count** (portald started again with each count; c=64): the FastCGI ceiling and GET one ticket, ' +
+		'and GET as a share of the ceiling at the same count.');
+	p();
+	p('| workers | ping req/s | GET one ticket req/s | GET p99 ms | GET / ping |');
+	p('| --- | --- | --- | --- | --- |');
+	for (const [w, ping, get] of curve)
+		p(`| ${w} | ${int(ping.rps)} | ${int(get.rps)} | ${ms(get.p99_us)} | ${pct(get.rps / ping.rps)} |`);
+	p();
+}
+
 const flat = [];
 for (const key of ['get', 'queue', 'notes', 'timeline', 'custlist', 'board']) {
 	for (const c of [16, 64]) {

@@ -64,3 +64,21 @@ test('a tenant flooding the pool with sign-ins does not starve another tenant', 
 	const unexpected = Object.keys(statuses).filter((k) => !['200', '429 portal_busy', '503 sign_in_busy'].includes(k));
 	assert.deepEqual(unexpected, [], JSON.stringify(statuses));
 });
+
+test('a tenant alone on the pool may use all of it: no 429 while nobody else is served', async () => {
+	await new Promise((r) => setTimeout(r, 2500)); // no other tenant served for over 2 s
+	const statuses = {};
+	const until = Date.now() + 2000;
+	await Promise.all(Array.from({ length: 16 }, async (_, i) => {
+		const email = i % 2 ? 'admin@globex.example' : 'manager@globex.example';
+		while (Date.now() < until) {
+			const res = await request('globex', 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } })
+				.catch(() => ({ status: 0 }));
+			const key = res.json && res.json.code ? `${res.status} ${res.json.code}` : String(res.status);
+			statuses[key] = (statuses[key] || 0) + 1;
+		}
+	}));
+	console.log(`# alone: ${JSON.stringify(statuses)}`);
+	assert.ok(statuses['200'] > 0);
+	assert.deepEqual(Object.keys(statuses).filter((k) => k !== '200' && k !== '503 sign_in_busy'), [], JSON.stringify(statuses));
+});
