@@ -3,6 +3,7 @@
 #ifndef AUTH_AUTH_H
 #define AUTH_AUTH_H
 
+struct arena;
 struct request;
 
 enum auth_result {
@@ -15,6 +16,10 @@ enum auth_result {
 /* Reads a Bearer header or the session cookie, verifies the token for r->tenant and checks
  * its session row (one indexed query). */
 enum auth_result auth_authenticate(struct request *r);
+
+/* The value of the first cookie called name in a Cookie header (NULL: no header), up to the
+ * next ';', arena-owned; NULL when there is none. Pure: reads only its arguments. */
+const char *auth_cookie_value(struct arena *a, const char *header, const char *name);
 
 /* Fields of POST /auth/login, indexes into the route's input spec. */
 enum login_field { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__MAX };
