@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+struct arena;
 struct request;
 
 enum auth_result {
@@ -21,6 +22,10 @@ enum auth_result {
  * at the remembered configuration version, and anything short of a confirmed sign-in (no
  * credentials, a refused token, another version) is AUTH_UNCONFIRMED. */
 enum auth_result auth_authenticate(struct request *r, bool confirm_tenant);
+
+/* The value of the first cookie called name in a Cookie header (NULL: no header), up to the
+ * next ';', arena-owned; NULL when there is none. Pure: reads only its arguments. */
+const char *auth_cookie_value(struct arena *a, const char *header, const char *name);
 
 /* Fields of POST /auth/login, indexes into the route's input spec. */
 enum login_field { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN__MAX };

@@ -83,10 +83,9 @@ static const char *const auth_sql[AUTH_STMT__MAX] = {
         [AUTH_COMPANY_NAME] = "SELECT name FROM companies WHERE id = ? AND tenant_id = ?",
 };
 
-/* The value of cookie name in a Cookie header, arena-owned; NULL if absent. */
-static const char *cookie_value(struct request *r, const char *name)
+const char *auth_cookie_value(struct arena *a, const char *header, const char *name)
 {
-	const char *c = r->cookie;
+	const char *c = header;
 	size_t nl = strlen(name);
 
 	while (c != NULL && *c != '\0') {
@@ -96,7 +95,7 @@ static const char *cookie_value(struct request *r, const char *name)
 			const char *v = c + nl + 1;
 			size_t len = strcspn(v, ";");
 
-			return arena_strndup(r->a, v, len);
+			return arena_strndup(a, v, len);
 		}
 		c = strchr(c, ';');
 	}
@@ -132,7 +131,7 @@ enum auth_result auth_authenticate(struct request *r, bool confirm_tenant)
 			return confirm_tenant ? AUTH_UNCONFIRMED : AUTH_INVALID;
 		token = r->authorization + 7;
 	} else {
-		token = cookie_value(r, SESSION_COOKIE);
+		token = auth_cookie_value(r->a, r->cookie, SESSION_COOKIE);
 		if (token == NULL || token[0] == '\0')
 			return confirm_tenant ? AUTH_UNCONFIRMED : AUTH_NONE;
 		r->via_cookie = true;

@@ -205,6 +205,15 @@ static int index_of(const struct pipeline_def *def, const char *key)
 	return -1;
 }
 
+/* True when one of the first k moves of s goes to key. */
+static bool moves_before(const struct status_def *s, size_t k, const char *key)
+{
+	for (size_t j = 0; j < k; j++)
+		if (strcmp(s->next[j], key) == 0)
+			return true;
+	return false;
+}
+
 int pipeline_def_validate(struct arena *a, const struct pipeline_def *def, struct validation *v)
 {
 	int entries = 0, entry = -1;
@@ -244,6 +253,10 @@ int pipeline_def_validate(struct arena *a, const struct pipeline_def *def, struc
 			else if (t == (int)i)
 				validation_add(v, a, arena_printf(a, "%s/transitions/%zu", p, k), "invalid_value",
 				               "%s cannot move to itself", s->key);
+			else if (moves_before(s, k, s->next[k]))
+				/* Each move is one row of status_transitions: a repeat would fail the insert. */
+				validation_add(v, a, arena_printf(a, "%s/transitions/%zu", p, k), "invalid_value",
+				               "%s moves to %s twice", s->key, s->next[k]);
 		}
 	}
 	if (entries != 1)

@@ -45,8 +45,9 @@ struct pipeline_def {
 int pipeline_def_parse(struct arena *a, struct json_object *obj, struct pipeline_def *def, struct validation *v);
 
 /* Checks the rules of a pipeline: exactly one entry status, unique keys, no move to a status
- * that does not exist, every status reachable from the entry, at least one resolved or closed
- * status. Returns 0, or -1 with field errors in v naming the problem. */
+ * that does not exist or to the status itself, no move listed twice, every status reachable from
+ * the entry, at least one resolved or closed status. def must come from a pipeline_def_parse
+ * that returned 0. Pure: no database. Returns 0, or -1 with field errors in v naming the problem. */
 int pipeline_def_validate(struct arena *a, const struct pipeline_def *def, struct validation *v);
 
 /* GET /admin/pipelines */

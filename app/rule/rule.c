@@ -66,6 +66,23 @@ static bool one_of(const char *s, const char *const *list)
 	return false;
 }
 
+/* A value a condition compares a fact with. */
+static bool scalar(struct json_object *o)
+{
+	return json_object_is_type(o, json_type_string) || json_object_is_type(o, json_type_int);
+}
+
+/* The value of "in": a null in it once passed and crashed every evaluation of the rule. */
+static bool scalar_list(struct json_object *o)
+{
+	if (!json_object_is_type(o, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(o); i++)
+		if (!scalar(json_object_array_get_idx(o, i)))
+			return false;
+	return true;
+}
+
 int rule_conditions_validate(struct arena *a, struct json_object *c, const char *pointer, struct validation *v)
 {
 	struct json_object *list, *f, *op, *value;
@@ -101,10 +118,9 @@ int rule_conditions_validate(struct arena *a, struct json_object *c, const char 
 		               "assignee, visibility; ops equals, not_equals, in, contains, greater, less");
 		return -1;
 	}
-	if (strcmp(json_object_get_string(op), "in") == 0
-	            ? !json_object_is_type(value, json_type_array)
-	            : !json_object_is_type(value, json_type_string) && !json_object_is_type(value, json_type_int)) {
-		validation_add(v, a, pointer, "invalid_type", "in takes a list; the other ops a string or a number");
+	if (strcmp(json_object_get_string(op), "in") == 0 ? !scalar_list(value) : !scalar(value)) {
+		validation_add(v, a, pointer, "invalid_type",
+		               "in takes a list of strings and numbers; the other ops a string or a number");
 		return -1;
 	}
 	if ((strcmp(json_object_get_string(op), "greater") == 0 || strcmp(json_object_get_string(op), "less") == 0) &&
@@ -137,9 +153,12 @@ static const char *fact(const struct rule_facts *f, const char *field, char *num
 	return num;
 }
 
+/* Rules stored before "in" lists were checked may still hold a null: it matches nothing. */
 static bool equal_value(const char *have, struct json_object *v)
 {
-	return have != NULL && strcmp(have, json_object_get_string(v)) == 0;
+	const char *want = json_object_get_string(v);
+
+	return have != NULL && want != NULL && strcmp(have, want) == 0;
 }
 
 bool rule_conditions_match(struct json_object *c, const struct rule_facts *f)

@@ -1,4 +1,5 @@
-/* test_http: route matching, tenant host parsing and query strings. */
+/* test_http: route matching, tenant host parsing, query strings and cookies. */
+#include "../../app/auth/auth.h"
 #include "../../app/core/arena.h"
 #include "../../app/http/request.h"
 #include "../../app/http/route.h"
@@ -96,6 +97,22 @@ static void queries(void)
 	arena_release(&a);
 }
 
+static void cookies(void)
+{
+	struct arena a;
+
+	arena_init(&a);
+	CHECK_STR(auth_cookie_value(&a, "sp_token=abc", "sp_token"), "abc");
+	CHECK_STR(auth_cookie_value(&a, "theme=dark; sp_token=a.b.c; lang=en", "sp_token"), "a.b.c");
+	CHECK_STR(auth_cookie_value(&a, "xsp_token=evil; sp_token=good", "sp_token"), "good");
+	CHECK_STR(auth_cookie_value(&a, "sp_token=first; sp_token=second", "sp_token"), "first");
+	CHECK_STR(auth_cookie_value(&a, "sp_token=", "sp_token"), "");
+	CHECK(auth_cookie_value(&a, "sp_token2=x; a=sp_token=y", "sp_token") == NULL);
+	CHECK(auth_cookie_value(&a, "sp_token", "sp_token") == NULL);
+	CHECK(auth_cookie_value(&a, NULL, "sp_token") == NULL);
+	arena_release(&a);
+}
+
 const struct unit_case route_cases[] = {
         {"route: paths, numbers and methods", routes_match},
         {"route: every route is complete and uniquely named", every_route_is_complete},
@@ -109,5 +126,6 @@ const struct unit_case host_cases[] = {
 
 const struct unit_case query_cases[] = {
         {"request: query parameters, duplicates and bad encodings", queries},
+        {"request: the session cookie among others", cookies},
         {NULL, NULL},
 };

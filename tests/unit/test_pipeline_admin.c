@@ -56,6 +56,10 @@ static void refuses_broken_pipelines(void)
 	          "done cannot be reached from new");
 	CHECK_STR(check(&a, "[" S("new", "new", "true", "[\"new\"]") "," S("done", "resolved", "false", "[]") "]"),
 	          "new cannot move to itself");
+	/* each move is one row of status_transitions: a repeat made the save fail with a 500 */
+	CHECK_STR(check(&a, "[" S("new", "new", "true", "[\"done\",\"done\"]") "," S("done", "resolved", "false",
+	                                                                             "[]") "]"),
+	          "new moves to done twice");
 	CHECK_STR(check(&a, "[" S("new", "new", "true", "[]") "," S("new", "resolved", "false", "[]") "]"),
 	          "the key new is used twice");
 	CHECK_STR(check(&a, "[" S("New Key", "new", "true", "[]") "]"), "a key is 1 to 40 of a-z, 0-9 and _");

@@ -62,10 +62,25 @@ static void validation(void)
 	CHECK_INT(valid("{\"all\":[]}"), -1);
 	CHECK_INT(valid("{\"all\":[{}],\"any\":[{}]}"), -1);
 	CHECK_INT(valid("[1]"), -1);
+	/* an "in" list holds strings and numbers: a null in it crashed every evaluation */
+	CHECK_INT(valid("{\"field\":\"status\",\"op\":\"in\",\"value\":[\"new\",3]}"), 0);
+	CHECK_INT(valid("{\"field\":\"status\",\"op\":\"in\",\"value\":[\"new\",null]}"), -1);
+	CHECK_INT(valid("{\"field\":\"status\",\"op\":\"in\",\"value\":[{\"a\":1}]}"), -1);
+	CHECK_INT(valid("{\"field\":\"status\",\"op\":\"in\",\"value\":[[\"new\"]]}"), -1);
+}
+
+/* Rules saved before the check above may hold a null in a list: it matches nothing. */
+static void stored_null(void)
+{
+	struct rule_facts f = {.priority = "low", .status = "new", .subject = "x"};
+
+	CHECK(!match("{\"field\":\"status\",\"op\":\"in\",\"value\":[null]}", &f));
+	CHECK(match("{\"field\":\"status\",\"op\":\"in\",\"value\":[null,\"new\"]}", &f));
 }
 
 const struct unit_case rule_cases[] = {
         {"rule: conditions match fields, lists, priorities, all and any", conditions},
         {"rule: conditions are validated when saved", validation},
+        {"rule: a null stored in a condition matches nothing and does not crash", stored_null},
         {NULL, NULL},
 };
