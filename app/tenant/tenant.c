@@ -301,7 +301,7 @@ static void remember_host(struct tenant_cache *c, const char *name, long long id
 		} else {
 			c->nhosts++;
 		}
-		snprintf(c->hosts[i].name, sizeof(c->hosts[i].name), "%s", name);
+		memcpy(c->hosts[i].name, name, strlen(name) + 1); /* length checked above */
 	}
 	c->hosts[i].id = id;
 }
