@@ -55,7 +55,17 @@ function finish(status, headers, raw) {
 //   host:    overrides the Host header entirely
 //   from:    the local (source) address to connect from, e.g. another 127.x.y.z address,
 //            so that limits kept per client address can be tested without touching 127.0.0.1
-export function request(tenant, method, path, opts = {}) {
+//   busyOk:  return a 429 portal_busy as it is; by default the request is sent again after its
+//            Retry-After, as the API allows (it changed nothing) and the web UI does
+export async function request(tenant, method, path, opts = {}) {
+	for (let attempt = 1; ; attempt++) {
+		const res = await send(tenant, method, path, opts);
+		if (opts.busyOk || attempt === 5 || res.status !== 429 || !res.json || res.json.code !== 'portal_busy') return res;
+		await new Promise((r) => setTimeout(r, 1000 * (Number(res.headers['retry-after']) || 1)));
+	}
+}
+
+function send(tenant, method, path, opts) {
 	const headers = { host: opts.host || hostFor(tenant), accept: 'application/json' };
 	let payload = null;
 	if (opts.body !== undefined) {

@@ -23,7 +23,7 @@ test('a tenant flooding the pool with sign-ins does not starve another tenant', 
 		const email = i % 2 ? 'admin@globex.example' : 'manager@globex.example';
 		while (running) {
 			const t0 = Date.now();
-			const res = await request('globex', 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } })
+			const res = await request('globex', 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD }, busyOk: true })
 				.catch(() => ({ status: 0 }));
 			const key = res.json && res.json.code ? `${res.status} ${res.json.code}` : String(res.status);
 			statuses[key] = (statuses[key] || 0) + 1;
@@ -41,7 +41,7 @@ test('a tenant flooding the pool with sign-ins does not starve another tenant', 
 	await new Promise((r) => setTimeout(r, 500)); // let the flood fill the pool
 	while (Date.now() < deadline) {
 		const t0 = Date.now();
-		const res = await request('acme', 'GET', '/api/v1/tickets?limit=5', { token }).catch(() => ({ status: 0 }));
+		const res = await request('acme', 'GET', '/api/v1/tickets?limit=5', { token, busyOk: true }).catch(() => ({ status: 0 }));
 		acme.ms.push(Date.now() - t0);
 		if (res.status === 200) acme.ok++;
 		else acme.other[res.status] = (acme.other[res.status] || 0) + 1;
@@ -72,7 +72,7 @@ test('a tenant alone on the pool may use all of it: no 429 while nobody else is 
 	await Promise.all(Array.from({ length: 16 }, async (_, i) => {
 		const email = i % 2 ? 'admin@globex.example' : 'manager@globex.example';
 		while (Date.now() < until) {
-			const res = await request('globex', 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD } })
+			const res = await request('globex', 'POST', '/api/v1/auth/login', { body: { email, password: PASSWORD }, busyOk: true })
 				.catch(() => ({ status: 0 }));
 			const key = res.json && res.json.code ? `${res.status} ${res.json.code}` : String(res.status);
 			statuses[key] = (statuses[key] || 0) + 1;
