@@ -51,7 +51,7 @@ static bool parse_id(const char *s, long long *out)
 	return true;
 }
 
-int report_scope_read(struct request *r, struct report_scope *s)
+int report_scope_read(struct request *r, struct report_scope *s, bool dated)
 {
 	static const char *const priorities[] = {"low", "normal", "high", "urgent"};
 	static const char *const id_names[] = {"pipeline", "team", "agent", "category", "company"};
@@ -70,7 +70,7 @@ int report_scope_read(struct request *r, struct report_scope *s)
 	s->to_day = request_query(r, "to", &bad);
 	format = request_query(r, "format", &bad);
 	s->priority = request_query(r, "priority", &bad);
-	if (bad || !parse_day(s->from_day, &s->first_day) || !parse_day(s->to_day, &to_tm))
+	if (bad || (dated && (!parse_day(s->from_day, &s->first_day) || !parse_day(s->to_day, &to_tm))))
 		return problem(r, 400, "invalid_parameter", "from and to are dates, YYYY-MM-DD.");
 	if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
 		return problem(r, 400, "invalid_parameter", "format is json or csv.");
@@ -92,6 +92,8 @@ int report_scope_read(struct request *r, struct report_scope *s)
 			return problem(r, 403, "forbidden", "Agents see their own figures only.");
 		s->agent = s->self_agent;
 	}
+	if (!dated)
+		return 0;
 	/* Local midnights of the first day and of the day after the last, in the tenant's zone. */
 	calendar_zone_enter(&zone, r->tenant->time_zone);
 	to_tm.tm_mday += 1;

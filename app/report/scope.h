@@ -31,11 +31,11 @@ struct report_scope {
 	long long user_id, tenant_id;
 };
 
-/* Reads from, to, format and the filters from the query string (pipeline, team, agent,
+/* Reads from, to (required when dated), format and the filters from the query string (pipeline, team, agent,
  * category, company: positive ids; priority: low, normal, high or urgent). Returns 0, or a 4xx
  * with the problem recorded: 400 for malformed input, 403 when an agent asks for another
  * agent's figures. Ids of another tenant pass here and match nothing later. */
-int report_scope_read(struct request *r, struct report_scope *s);
+int report_scope_read(struct request *r, struct report_scope *s, bool dated);
 
 /* The filter as SQL over tickets aliased t, starting with " AND "; bind report_scope_params
  * in its place. A team is the team of the ticket's pipeline. The last clause is who may see the
