@@ -22,6 +22,7 @@ enum report_stmt {
 	REPORT_BY_STATUS, /* open tickets per status */
 	REPORT_BY_AGENT,  /* open tickets per assignee (0: unassigned) */
 	REPORT_BY_AGE,    /* open tickets per age bucket */
+	REPORT_BY_TEAM,   /* open tickets per team of their pipeline (0: no team) */
 	REPORT_CREATED,   /* tickets created per quarter hour in a range */
 	REPORT_RESOLVED,  /* moves into a resolved status per quarter hour in a range */
 	REPORT_STMT__MAX
@@ -44,6 +45,11 @@ static const char *const report_sql[REPORT_STMT__MAX] = {
                           "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 7 DAY THEN 2 "
                           "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 30 DAY THEN 3 ELSE 4 END AS bucket, "
                           "COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY bucket",
+        [REPORT_BY_TEAM] =
+                "SELECT COALESCE(p.team_id, 0), COALESCE(MAX(tm.name), ''), COUNT(*) " OPEN_FROM
+                "JOIN pipelines p FORCE INDEX (PRIMARY) ON p.id = t.pipeline_id AND p.tenant_id = t.tenant_id "
+                "LEFT JOIN teams tm FORCE INDEX (PRIMARY) ON tm.id = p.team_id AND tm.tenant_id = "
+                "p.tenant_id " OPEN_WHERE "GROUP BY p.team_id ORDER BY COUNT(*) DESC, p.team_id IS NULL, MAX(tm.name)",
         /* Quarter hours: every time zone's offset is a multiple of 15 minutes, so each slot
          * falls on one local day, which C works out with the tenant's zone. */
         [REPORT_CREATED] = "SELECT UNIX_TIMESTAMP(t.created_at) DIV 900, COUNT(*) FROM tickets t FORCE INDEX "
@@ -112,7 +118,7 @@ int report_open(struct request *r)
 {
 	struct report_scope sc;
 	long long now = (long long)time(NULL), tid = r->tenant->id;
-	struct db_rows st, ag, age;
+	struct db_rows st, ag, age, team;
 	struct report_row *rows;
 	size_t n = 0;
 	struct json_object *out, *arr;
@@ -125,7 +131,8 @@ int report_open(struct request *r)
 
 		if (scoped_query(r, &sc, report_sql[REPORT_BY_STATUS], lead + 4, 1, &st) == -1 ||
 		    scoped_query(r, &sc, report_sql[REPORT_BY_AGENT], lead + 4, 1, &ag) == -1 ||
-		    scoped_query(r, &sc, report_sql[REPORT_BY_AGE], lead, 5, &age) == -1)
+		    scoped_query(r, &sc, report_sql[REPORT_BY_AGE], lead, 5, &age) == -1 ||
+		    scoped_query(r, &sc, report_sql[REPORT_BY_TEAM], lead + 4, 1, &team) == -1)
 			return 500;
 	}
 	{
@@ -133,7 +140,7 @@ int report_open(struct request *r)
 
 		for (size_t p = 0; p < r->tenant->npipelines; p++)
 			statuses += r->tenant->pipelines[p].nstatuses;
-		rows = arena_alloc(r->a, (statuses + ag.nrows + 5) * sizeof(*rows));
+		rows = arena_alloc(r->a, (statuses + ag.nrows + team.nrows + 5) * sizeof(*rows));
 	}
 	/* Statuses in pipeline order, zero counts included, so charts keep their shape. */
 	for (size_t p = 0; p < r->tenant->npipelines; p++)
@@ -152,6 +159,10 @@ int report_open(struct request *r)
 		rows[n++] = (struct report_row){"agent", db_cell(&ag, k, 0),
 		                                db_cell_ll(&ag, k, 0) == 0 ? "Unassigned" : db_cell(&ag, k, 1),
 		                                db_cell_ll(&ag, k, 2)};
+	for (size_t k = 0; k < team.nrows; k++)
+		rows[n++] = (struct report_row){"team", db_cell(&team, k, 0),
+		                                db_cell_ll(&team, k, 0) == 0 ? "No team" : db_cell(&team, k, 1),
+		                                db_cell_ll(&team, k, 2)};
 	for (int b = 0; b < 5; b++) {
 		long long c = 0;
 

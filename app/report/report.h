@@ -4,7 +4,7 @@
 
 struct request;
 
-/* GET /reports/open[?format=csv]: open tickets now by status, by agent and by age. Managers and
+/* GET /reports/open[?format=csv]: open tickets now by status, by agent, by team and by age. Managers and
  * admins see the tenant; agents see their own tickets only. */
 int report_open(struct request *r);
 

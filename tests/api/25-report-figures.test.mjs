@@ -152,8 +152,12 @@ test('created and resolved per day and open tickets take the filters too', async
 	assert.deepEqual(echo.data.map((d) => [d.day, d.created, d.resolved]), [
 		['2026-03-26', 0, 0], ['2026-03-27', 0, 0], ['2026-03-28', 1, 0], ['2026-03-29', 1, 0], ['2026-03-30', 0, 1], ['2026-03-31', 1, 2],
 	]);
+	// Open now: T3, T5, T6, T9, T10, T11, all in Front's pipeline.
+	const open = await ok(await get(who.mia.token, '/api/v1/reports/open'));
+	assert.deepEqual(open.data.filter((r) => r.dimension === 'team').map((r) => [r.key, r.label, r.count]), [[String(ids.front), 'Front', 6]]);
+	assert.deepEqual(open.data.filter((r) => r.dimension === 'agent').map((r) => [r.label, r.count]), [['Bob Agent', 3], ['Unassigned', 2], ['Ann Agent', 1]]);
 	const low = await ok(await get(who.mia.token, '/api/v1/reports/open?priority=low'));
-	assert.deepEqual(low.data.filter((r) => r.dimension !== 'age' && r.count > 0).map((r) => [r.dimension, r.label, r.count]), [['status', 'Not started', 1], ['agent', 'Ann Agent', 1]]);
+	assert.deepEqual(low.data.filter((r) => r.dimension !== 'age' && r.count > 0).map((r) => [r.dimension, r.label, r.count]), [['status', 'Not started', 1], ['agent', 'Ann Agent', 1], ['team', 'Front', 1]]);
 });
 
 test('every report as CSV with the same figures', async () => {
