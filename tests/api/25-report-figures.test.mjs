@@ -5,7 +5,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { request, loginFull, assertProblem } from './lib.mjs';
-import { buildReportFixture, RANGE } from './report-fixture.mjs';
+import { buildReportFixture, RANGE, OCTOBER } from './report-fixture.mjs';
 
 let slug, who, ids, acmeBefore;
 const get = (token, url) => request(slug, 'GET', url, { token });
@@ -158,6 +158,43 @@ test('created and resolved per day and open tickets take the filters too', async
 	assert.deepEqual(open.data.filter((r) => r.dimension === 'agent').map((r) => [r.label, r.count]), [['Bob Agent', 3], ['Unassigned', 2], ['Ann Agent', 1]]);
 	const low = await ok(await get(who.mia.token, '/api/v1/reports/open?priority=low'));
 	assert.deepEqual(low.data.filter((r) => r.dimension !== 'age' && r.count > 0).map((r) => [r.dimension, r.label, r.count]), [['status', 'Not started', 1], ['agent', 'Ann Agent', 1], ['team', 'Front', 1]]);
+});
+
+test('October: the clocks go back, and every figure still comes out as worked by hand', async () => {
+	const times = await ok(await get(who.ada.token, `/api/v1/reports/times?${OCTOBER}`));
+	// First replies O1-O13 (O14's came before the range). Calendar sorted: 600 1200 1200 1800
+	// 2400 2700 3000 3600 3600 4200 4800 14400 239400 (sum 282900); business: 0 0 600 1200 1200
+	// 1800 2400 2700 3000 3600 4200 4800 5400 (sum 30900). Median rank 7, p90 rank 12.
+	assert.deepEqual(times.first_response, { calendar: stats(13, 21762, 3000, 14400), business: stats(13, 2377, 2400, 4800) });
+	// Resolutions O1-O14. Calendar sorted: 3600 7200 7200 10800 10800 14400 14400 14400 25200
+	// 63000 86400 117000 129600 248400 (sum 752400); business: 0 1800 3600 3600 5400 7200 7200
+	// 10800 10800 14400 14400 14400 14400 28800 (sum 136800). Median rank 7, p90 rank 13.
+	assert.deepEqual(times.resolution, { calendar: stats(14, 53743, 14400, 129600), business: stats(14, 9771, 7200, 14400) });
+	const volume = await ok(await get(who.ada.token, `/api/v1/reports/volume?${OCTOBER}`));
+	assert.deepEqual(volume.data.map((d) => [d.day, d.created, d.resolved]), [
+		['2026-10-22', 4, 5], ['2026-10-23', 5, 4], ['2026-10-24', 1, 0], ['2026-10-25', 1, 0], ['2026-10-26', 1, 3], ['2026-10-27', 1, 2],
+	]);
+	const lights = await ok(await get(who.ada.token, `/api/v1/reports/lights?${OCTOBER}`));
+	assert.equal(lights.tickets, 13);
+	assert.deepEqual(lights.levels, [
+		level(1, 'response', 12, 1, 0, [92.3, 7.7, 0]),
+		level(2, 'supplier', 13, 0, 0, [100, 0, 0]),
+		level(3, 'communication', 13, 0, 0, [100, 0, 0]),
+	]);
+	assert.deepEqual([lights.breaches_by_agent, lights.breaches_by_team], [[], []]);
+	const suppliers = await ok(await get(who.ada.token, `/api/v1/reports/suppliers?${OCTOBER}`));
+	assert.deepEqual(suppliers.data.map((s) => [s.supplier, s.calendar, s.business]), [
+		['Courier Co', stats(1, 86400, 86400, 86400), stats(1, 28800, 28800, 28800)],
+		['Parts Ltd', stats(1, 14400, 14400, 14400), stats(1, 0, 0, 0)],
+	]);
+	const agents = await ok(await get(who.ada.token, `/api/v1/reports/agents?${OCTOBER}`));
+	assert.deepEqual(agents.data, [
+		agentRow('ada', 'Ada Admin', 0, 0, 0, null, null, 0),
+		agentRow('ann', 'Ann Agent', 7, 7, 7, 3000, 1800, 0),
+		agentRow('bob', 'Bob Agent', 7, 6, 6, 2700, 2400, 0),
+		agentRow('cy', 'Cy Agent', 0, 0, 0, null, null, 0),
+		agentRow('mia', 'Mia Manager', 0, 0, 0, null, null, 0),
+	]);
 });
 
 test('every report as CSV with the same figures', async () => {

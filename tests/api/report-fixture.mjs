@@ -29,6 +29,24 @@
 //  T10 Bob normal Data          created Tue 31 22:30 (23:30 BST); level 3 red Wed 1 April 08:00 (Bob)
 //  T11 none   normal Data       created Mon 30 23:15 (00:15 BST on Tuesday 31)
 //
+// A second range, Thu 2026-10-22 .. Tue 2026-10-27 (OCTOBER), holds the change back to winter
+// time (Sun 25 October, 01:00 UTC: 01:00-02:00 local happens twice; Sunday has 25 hours). It
+// runs from 2026-10-21 23:00 UTC to 2026-10-28 00:00 UTC; business hours are 08:00-16:00 UTC
+// up to Friday and 09:00-17:00 UTC from Monday. Fourteen tickets, all resolved (so the open
+// figures above stay as they are), each (created, first public reply by its assignee,
+// resolved by its assignee), Ann the odd ones, Bob the even ones:
+//  O1  Thu 22 08:00, 08:10, 09:00          O8  Fri 23 11:00, 12:20, 15:00
+//  O2  Thu 22 09:00, 09:20, 11:00          O9  Fri 23 15:00, Mon 26 09:30, Mon 26 12:00
+//  O3  Thu 22 10:00, 10:30, 13:00          O10 Sat 24 22:00, Sun 25 02:00 (four real hours, three
+//  O4  Thu 22 11:00, 11:40, 15:00              on the clock), Mon 26 10:00
+//  O5  Fri 23 08:00, 08:50, 10:00          O11 Sun 25 00:30 (01:30 BST), 01:30 (01:30 GMT: the same
+//  O6  Fri 23 09:00, 10:00, 12:00              wall-clock time, an hour later), Mon 26 09:00
+//  O7  Fri 23 10:00, 11:10, 14:00          O12 Mon 26 09:00, 09:45, Tue 27 09:00
+//                                          O13 Tue 27 16:30, 16:50, 23:30
+//                                          O14 Wed 21 15:00, 15:30 (both before the range), Thu 22 08:30
+// Parts Ltd on O10 asked Sat 24 23:00, answered Sun 25 03:00; Courier Co on O12 asked Mon 26
+// 10:00, answered Tue 27 10:00. O9's level 1 turned amber Mon 26 09:15 (Ann).
+//
 // Rules (the same in the API doc and the UI help): a duration counts in the range in which it
 // ends (first responses and resolutions made in the range, supplier answers given in it); each
 // resolution of a reopened ticket counts; the lights' shares are over tickets created in the
@@ -45,6 +63,7 @@ import { request, loginFull, uniqueTag, applyTenant } from './lib.mjs';
 const VAR = process.env.PORTAL_VAR || 'var/test';
 const PASS = 'Figures-Pass-123';
 export const RANGE = 'from=2026-03-26&to=2026-03-31';
+export const OCTOBER = 'from=2026-10-22&to=2026-10-27';
 let slug, tid;
 const who = {};
 const ids = {};
@@ -169,6 +188,31 @@ export async function buildReportFixture() {
 	const T10 = await ticket('T10', { created: '2026-03-31T22:30:00', assignee: 'bob' });
 	await ticket('T11', { created: '2026-03-30T23:15:00' });
 
+	const october = {};
+	for (const [name, created, reply, resolved] of [
+		['O1', '2026-10-22T08:00:00', '2026-10-22T08:10:00', '2026-10-22T09:00:00'],
+		['O2', '2026-10-22T09:00:00', '2026-10-22T09:20:00', '2026-10-22T11:00:00'],
+		['O3', '2026-10-22T10:00:00', '2026-10-22T10:30:00', '2026-10-22T13:00:00'],
+		['O4', '2026-10-22T11:00:00', '2026-10-22T11:40:00', '2026-10-22T15:00:00'],
+		['O5', '2026-10-23T08:00:00', '2026-10-23T08:50:00', '2026-10-23T10:00:00'],
+		['O6', '2026-10-23T09:00:00', '2026-10-23T10:00:00', '2026-10-23T12:00:00'],
+		['O7', '2026-10-23T10:00:00', '2026-10-23T11:10:00', '2026-10-23T14:00:00'],
+		['O8', '2026-10-23T11:00:00', '2026-10-23T12:20:00', '2026-10-23T15:00:00'],
+		['O9', '2026-10-23T15:00:00', '2026-10-26T09:30:00', '2026-10-26T12:00:00'],
+		['O10', '2026-10-24T22:00:00', '2026-10-25T02:00:00', '2026-10-26T10:00:00'],
+		['O11', '2026-10-25T00:30:00', '2026-10-25T01:30:00', '2026-10-26T09:00:00'],
+		['O12', '2026-10-26T09:00:00', '2026-10-26T09:45:00', '2026-10-27T09:00:00'],
+		['O13', '2026-10-27T16:30:00', '2026-10-27T16:50:00', '2026-10-27T23:30:00'],
+		['O14', '2026-10-21T15:00:00', '2026-10-21T15:30:00', '2026-10-22T08:30:00'],
+	]) {
+		const assignee = Number(name.slice(1)) % 2 ? 'ann' : 'bob';
+		const t = october[name] = await ticket(name, { created, assignee });
+		await note(t, assignee, 'public', reply);
+		if (name === 'O10') await ask(t, 'bob', 'Parts Ltd', '2026-10-24T23:00:00', '2026-10-25T03:00:00');
+		if (name === 'O12') await ask(t, 'bob', 'Courier Co', '2026-10-26T10:00:00', '2026-10-27T10:00:00');
+		await move(t, assignee, 'resolved', resolved);
+	}
+
 	// The breaches the sweeper would have recorded; the fixture's own live lights are dropped
 	// so that a slow run in business hours cannot add any.
 	sql(`DELETE FROM ticket_lights WHERE tenant_id = ${tid}`);
@@ -180,6 +224,7 @@ export async function buildReportFixture() {
 	breach(T6, 1, 'red', '2026-03-31T10:00:00', null);
 	breach(T8, 1, 'red', '2026-03-25T12:00:00', 'ann');
 	breach(T10, 3, 'red', '2026-04-01T08:00:00', 'bob');
+	breach(october.O9, 1, 'amber', '2026-10-26T09:15:00', 'ann');
 	return { slug, who, ids };
 }
 
