@@ -184,6 +184,7 @@ test('October: the clocks go back, and every figure still comes out as worked by
 	assert.deepEqual([lights.breaches_by_agent, lights.breaches_by_team], [[], []]);
 	const suppliers = await ok(await get(who.ada.token, `/api/v1/reports/suppliers?${OCTOBER}`));
 	assert.deepEqual(suppliers.data.map((s) => [s.supplier, s.calendar, s.business]), [
+		['@Freight, Ltd', stats(1, 3600, 3600, 3600), stats(1, 3600, 3600, 3600)],
 		['Courier Co', stats(1, 86400, 86400, 86400), stats(1, 28800, 28800, 28800)],
 		['Parts Ltd', stats(1, 14400, 14400, 14400), stats(1, 0, 0, 0)],
 	]);
@@ -216,6 +217,8 @@ test('every report as CSV with the same figures', async () => {
 	const suppliers = (await csv('suppliers')).text.split('\r\n');
 	assert.equal(suppliers[0], 'supplier_id,supplier,answered,mean_seconds,median_seconds,p90_seconds,business_mean_seconds,business_median_seconds,business_p90_seconds');
 	assert.deepEqual(suppliers.slice(1).map((l) => l.replace(/^\d+,/, '')), ['Courier Co,1,1800,1800,1800,1800,1800,1800', 'Parts Ltd,3,116400,115200,230400,3300,3600,3600', '']);
+	const october = await get(who.ada.token, `/api/v1/reports/suppliers?${OCTOBER}&format=csv`);
+	assert.equal(october.text.split('\r\n')[1].replace(/^\d+,/, ''), '"\'@Freight, Ltd",1,3600,3600,3600,3600,3600,3600');
 	assert.equal((await csv('agents', who.bob.token)).text, 'agent_id,agent,tickets_handled,public_replies,first_responses,median_first_response_seconds,median_first_response_business_seconds,breaches\r\n'
 		+ `${who.bob.user.id},Bob Agent,3,3,3,7200,0,1\r\n`);
 });

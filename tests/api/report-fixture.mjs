@@ -45,7 +45,8 @@
 //                                          O13 Tue 27 16:30, 16:50, 23:30
 //                                          O14 Wed 21 15:00, 15:30 (both before the range), Thu 22 08:30
 // Parts Ltd on O10 asked Sat 24 23:00, answered Sun 25 03:00; Courier Co on O12 asked Mon 26
-// 10:00, answered Tue 27 10:00. O9's level 1 turned amber Mon 26 09:15 (Ann).
+// 10:00, answered Tue 27 10:00; "@Freight, Ltd" (a name a spreadsheet would take for a formula)
+// on O2 asked Thu 22 09:30, answered 10:30. O9's level 1 turned amber Mon 26 09:15 (Ann).
 //
 // Rules (the same in the API doc and the UI help): a duration counts in the range in which it
 // ends (first responses and resolutions made in the range, supplier answers given in it); each
@@ -208,6 +209,7 @@ export async function buildReportFixture() {
 		const assignee = Number(name.slice(1)) % 2 ? 'ann' : 'bob';
 		const t = october[name] = await ticket(name, { created, assignee });
 		await note(t, assignee, 'public', reply);
+		if (name === 'O2') await ask(t, 'bob', '@Freight, Ltd', '2026-10-22T09:30:00', '2026-10-22T10:30:00');
 		if (name === 'O10') await ask(t, 'bob', 'Parts Ltd', '2026-10-24T23:00:00', '2026-10-25T03:00:00');
 		if (name === 'O12') await ask(t, 'bob', 'Courier Co', '2026-10-26T10:00:00', '2026-10-27T10:00:00');
 		await move(t, assignee, 'resolved', resolved);
