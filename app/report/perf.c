@@ -41,126 +41,108 @@ enum perf_stmt {
 	PERF_STMT__MAX
 };
 
-#define IN_RANGE(col) col " >= FROM_UNIXTIME(?) AND " col " < FROM_UNIXTIME(?)"
-#define TICKET_OF(x)  "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = " x ".ticket_id AND t.tenant_id = " x ".tenant_id "
-
-/* The first public reply by staff (any author but a customer; rules write internal notes). */
-#define STAFF_PUBLIC(n, u) n ".visibility = 'public' AND " u ".role <> 'customer'"
-
+/* Every statement reads one range of an index that starts with tenant_id and a time, and
+ * joins the ticket by its primary key for the filter (REPORT_SCOPE_SQL). A first public reply
+ * by staff is one with no earlier public staff note on its ticket (rules write internal notes
+ * with no author, customers' notes do not count). */
+// clang-format off
 static const char *const perf_sql[PERF_STMT__MAX] = {
-        [PERF_FIRST_RESPONSES] =
-                "SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(n.created_at), "
-                "n.author_id "
-                "FROM notes n FORCE INDEX (notes_tenant_created) "
-                "JOIN users u ON u.id = n.author_id AND u.tenant_id = "
-                "n.tenant_id " TICKET_OF("n") "WHERE n.tenant_id = ? AND " IN_RANGE(
-                        "n.created_at") " AND " STAFF_PUBLIC("n", "u") " AND NOT EXISTS "
-                                                                       "(SELECT 1 FROM "
-                                                                       "notes e JOIN users "
-                                                                       "eu ON eu.id = "
-                                                                       "e.author_id AND "
-                                                                       "eu.tenant_id = "
-                                                                       "e.tenant_id WHERE "
-                                                                       "e.tenant_id = "
-                                                                       "n.tenant_id AND "
-                                                                       "e.ticket_id = "
-                                                                       "n.ticket_id "
-                                                                       "AND " STAFF_PUBLIC("e",
-                                                                                           "eu") " AND "
-                                                                                                 "(e."
-                                                                                                 "creat"
-                                                                                                 "ed_"
-                                                                                                 "at < "
-                                                                                                 "n."
-                                                                                                 "creat"
-                                                                                                 "ed_"
-                                                                                                 "at "
-                                                                                                 "OR "
-                                                                                                 "(e."
-                                                                                                 "creat"
-                                                                                                 "ed_"
-                                                                                                 "at = "
-                                                                                                 "n."
-                                                                                                 "creat"
-                                                                                                 "ed_"
-                                                                                                 "at "
-                                                                                                 "AND "
-                                                                                                 "e.id "
-                                                                                                 "< "
-                                                                                                 "n.id)"
-                                                                                                 ")"
-                                                                                                 ")" REPORT_SCOPE_SQL,
-        [PERF_RESOLUTIONS] = "SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(e.created_at) "
-                             "FROM ticket_events e FORCE INDEX "
-                             "(ticket_events_tenant_kind_time) " TICKET_OF(
-                                     "e") "WHERE e.tenant_id = ? AND e.kind = 'status_changed' "
-                                          "AND " IN_RANGE("e.created_at") " AND EXISTS (SELECT 1 FROM "
-                                                                          "statuses s WHERE "
-                                                                          "s.tenant_id = e.tenant_id "
-                                                                          "AND "
-                                                                          "s.skey = JSON_VALUE(e.data, "
-                                                                          "'$.to') AND s.category = "
-                                                                          "'resolved'"
-                                                                          ")" REPORT_SCOPE_SQL,
-        [PERF_TICKETS] = "SELECT COUNT(*) FROM tickets t FORCE INDEX (tickets_tenant_created) "
-                         "WHERE t.tenant_id = ? AND " IN_RANGE("t.created_at") REPORT_SCOPE_SQL,
-        [PERF_WORST_LIGHTS] = "SELECT w.level, SUM(w.red), SUM(1 - w.red) FROM (SELECT b.level, b.ticket_id, "
-                              "MAX(b.colour = 'red') AS red FROM tickets t FORCE INDEX (tickets_tenant_created) "
-                              "JOIN light_breaches b ON b.tenant_id = t.tenant_id AND b.ticket_id = t.id "
-                              "WHERE t.tenant_id = ? AND " IN_RANGE("t.created_at") REPORT_SCOPE_SQL
-        "GROUP BY b.level, b.ticket_id) w "
-        "GROUP BY w.level",
-        [PERF_BREACH_AGENTS] =
-                "SELECT COALESCE(b.assignee_id, 0), COALESCE(MAX(u.name), ''), COUNT(*) "
-                "FROM light_breaches b FORCE INDEX (light_breaches_tenant_time) " TICKET_OF(
-                        "b") "LEFT JOIN users u ON u.id = b.assignee_id AND u.tenant_id = b.tenant_id "
-                             "WHERE b.tenant_id = ? AND b.colour = 'red' AND " IN_RANGE("b.turned_at") REPORT_SCOPE_SQL
-        "GROUP BY b.assignee_id ORDER BY COUNT(*) DESC, b.assignee_id IS NULL, MAX(u.name)",
-        [PERF_BREACH_TEAMS] =
-                "SELECT COALESCE(p.team_id, 0), COALESCE(MAX(tm.name), ''), COUNT(*) "
-                "FROM light_breaches b FORCE INDEX (light_breaches_tenant_time) " TICKET_OF(
-                        "b") "JOIN pipelines p ON p.id = t.pipeline_id AND p.tenant_id = t.tenant_id "
-                             "LEFT JOIN teams tm ON tm.id = p.team_id AND tm.tenant_id = p.tenant_id "
-                             "WHERE b.tenant_id = ? AND b.colour = 'red' AND " IN_RANGE("b.turned_at") REPORT_SCOPE_SQL
-        "GROUP BY p.team_id ORDER BY COUNT(*) DESC, p.team_id IS NULL, MAX(tm.name)",
-        [PERF_SUPPLIER_ANSWERS] = "SELECT r.supplier_id, s.name, UNIX_TIMESTAMP(r.opened_at), "
-                                  "UNIX_TIMESTAMP(r.answered_at) "
-                                  "FROM supplier_requests r FORCE INDEX (supplier_requests_tenant_answered) " TICKET_OF(
-                                          "r") "JOIN suppliers s ON s.id = r.supplier_id AND s.tenant_id = r.tenant_id "
-                                               "WHERE r.tenant_id = ? AND " IN_RANGE("r.answered_at") REPORT_SCOPE_SQL
-        "ORDER BY s.name, r.supplier_id",
-        [PERF_STAFF] = "SELECT u.id, u.name FROM users u WHERE u.tenant_id = ? AND u.role <> 'customer' "
-                       "AND u.disabled = 0 AND (? = 0 OR u.id = ?) AND (? = 0 OR u.id = ? OR u.id IN "
-                       "(SELECT m2.user_id FROM team_members m2 JOIN team_members m1 ON m1.tenant_id = "
-                       "m2.tenant_id AND m1.team_id = m2.team_id WHERE m2.tenant_id = ? AND m1.user_id = ?)) "
-                       "ORDER BY u.name, u.id",
-        [PERF_MANAGER_TEAMS] = "SELECT COUNT(*) FROM team_members WHERE tenant_id = ? AND user_id = ?",
-        [PERF_HANDLED] =
-                "SELECT x.actor_id, COUNT(DISTINCT x.ticket_id) FROM ("
-                "SELECT n.author_id AS actor_id, n.ticket_id, n.tenant_id FROM notes n FORCE INDEX "
-                "(notes_tenant_created) WHERE n.tenant_id = ? AND " IN_RANGE(
-                        "n.created_at") " UNION ALL "
-                                        "SELECT e.actor_id, e.ticket_id, e.tenant_id FROM "
-                                        "ticket_events e FORCE INDEX "
-                                        "(ticket_events_tenant_kind_time) WHERE e.tenant_id = ? AND "
-                                        "e.kind = 'status_changed' AND " IN_RANGE("e.created_at") ") x " TICKET_OF(
-                                                "x") "WHERE "
-                                                     "x.actor_id IS "
-                                                     "NOT "
-                                                     "NUL"
-                                                     "L" REPORT_SCOPE_SQL "GROUP BY "
-                                                     "x.actor_id",
-        [PERF_REPLIES] = "SELECT n.author_id, COUNT(*) FROM notes n FORCE INDEX "
-                         "(notes_tenant_created) " TICKET_OF("n") "WHERE n.tenant_id = ? AND n.visibility = "
-                                                                  "'public' AND " IN_RANGE("n.created_at")
-                                                                          REPORT_SCOPE_SQL "GROUP BY n.author_id",
-        [PERF_TEAMS] = "SELECT id, name FROM teams WHERE tenant_id = ? ORDER BY name, id",
-        [PERF_CATEGORIES] = "SELECT id, name FROM categories WHERE tenant_id = ? ORDER BY name, id",
-        [PERF_COMPANIES] = "SELECT id, name FROM companies WHERE tenant_id = ? ORDER BY name, id",
-        [PERF_AGENTS] = "SELECT id, name FROM users WHERE tenant_id = ? AND role <> 'customer' AND "
-                        "disabled = 0 "
-                        "AND (? = 0 OR id = ?) ORDER BY name, id",
+	[PERF_FIRST_RESPONSES] =
+		"SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(n.created_at), n.author_id "
+		"FROM notes n FORCE INDEX (notes_tenant_created) "
+		"JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id "
+		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = n.ticket_id AND t.tenant_id = n.tenant_id "
+		"WHERE n.tenant_id = ? AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?) "
+		"AND n.visibility = 'public' AND u.role <> 'customer' "
+		"AND NOT EXISTS (SELECT 1 FROM notes e JOIN users eu ON eu.id = e.author_id AND eu.tenant_id = e.tenant_id "
+		"WHERE e.tenant_id = n.tenant_id AND e.ticket_id = n.ticket_id AND e.visibility = 'public' "
+		"AND eu.role <> 'customer' "
+		"AND (e.created_at < n.created_at OR (e.created_at = n.created_at AND e.id < n.id)))"
+		REPORT_SCOPE_SQL,
+	[PERF_RESOLUTIONS] =
+		"SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(e.created_at) "
+		"FROM ticket_events e FORCE INDEX (ticket_events_tenant_kind_time) "
+		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = e.ticket_id AND t.tenant_id = e.tenant_id "
+		"WHERE e.tenant_id = ? AND e.kind = 'status_changed' "
+		"AND e.created_at >= FROM_UNIXTIME(?) AND e.created_at < FROM_UNIXTIME(?) "
+		"AND EXISTS (SELECT 1 FROM statuses s WHERE s.tenant_id = e.tenant_id "
+		"AND s.skey = JSON_VALUE(e.data, '$.to') AND s.category = 'resolved')"
+		REPORT_SCOPE_SQL,
+	[PERF_TICKETS] =
+		"SELECT COUNT(*) FROM tickets t FORCE INDEX (tickets_tenant_created) "
+		"WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) AND t.created_at < FROM_UNIXTIME(?)"
+		REPORT_SCOPE_SQL,
+	[PERF_WORST_LIGHTS] =
+		"SELECT w.level, SUM(w.red), SUM(1 - w.red) FROM ("
+		"SELECT b.level, b.ticket_id, MAX(b.colour = 'red') AS red "
+		"FROM tickets t FORCE INDEX (tickets_tenant_created) "
+		"JOIN light_breaches b ON b.tenant_id = t.tenant_id AND b.ticket_id = t.id "
+		"WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) AND t.created_at < FROM_UNIXTIME(?)"
+		REPORT_SCOPE_SQL
+		"GROUP BY b.level, b.ticket_id) w GROUP BY w.level",
+	[PERF_BREACH_AGENTS] =
+		"SELECT COALESCE(b.assignee_id, 0), COALESCE(MAX(u.name), ''), COUNT(*) "
+		"FROM light_breaches b FORCE INDEX (light_breaches_tenant_time) "
+		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = b.ticket_id AND t.tenant_id = b.tenant_id "
+		"LEFT JOIN users u ON u.id = b.assignee_id AND u.tenant_id = b.tenant_id "
+		"WHERE b.tenant_id = ? AND b.colour = 'red' "
+		"AND b.turned_at >= FROM_UNIXTIME(?) AND b.turned_at < FROM_UNIXTIME(?)"
+		REPORT_SCOPE_SQL
+		"GROUP BY b.assignee_id ORDER BY COUNT(*) DESC, b.assignee_id IS NULL, MAX(u.name)",
+	[PERF_BREACH_TEAMS] =
+		"SELECT COALESCE(p.team_id, 0), COALESCE(MAX(tm.name), ''), COUNT(*) "
+		"FROM light_breaches b FORCE INDEX (light_breaches_tenant_time) "
+		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = b.ticket_id AND t.tenant_id = b.tenant_id "
+		"JOIN pipelines p ON p.id = t.pipeline_id AND p.tenant_id = t.tenant_id "
+		"LEFT JOIN teams tm ON tm.id = p.team_id AND tm.tenant_id = p.tenant_id "
+		"WHERE b.tenant_id = ? AND b.colour = 'red' "
+		"AND b.turned_at >= FROM_UNIXTIME(?) AND b.turned_at < FROM_UNIXTIME(?)"
+		REPORT_SCOPE_SQL
+		"GROUP BY p.team_id ORDER BY COUNT(*) DESC, p.team_id IS NULL, MAX(tm.name)",
+	[PERF_SUPPLIER_ANSWERS] =
+		"SELECT r.supplier_id, s.name, UNIX_TIMESTAMP(r.opened_at), UNIX_TIMESTAMP(r.answered_at) "
+		"FROM supplier_requests r FORCE INDEX (supplier_requests_tenant_answered) "
+		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = r.ticket_id AND t.tenant_id = r.tenant_id "
+		"JOIN suppliers s ON s.id = r.supplier_id AND s.tenant_id = r.tenant_id "
+		"WHERE r.tenant_id = ? AND r.answered_at >= FROM_UNIXTIME(?) AND r.answered_at < FROM_UNIXTIME(?)"
+		REPORT_SCOPE_SQL
+		"ORDER BY s.name, r.supplier_id",
+	[PERF_STAFF] =
+		"SELECT u.id, u.name FROM users u WHERE u.tenant_id = ? AND u.role <> 'customer' AND u.disabled = 0 "
+		"AND (? = 0 OR u.id = ?) "
+		"AND (? = 0 OR u.id = ? OR u.id IN (SELECT m2.user_id FROM team_members m2 "
+		"JOIN team_members m1 ON m1.tenant_id = m2.tenant_id AND m1.team_id = m2.team_id "
+		"WHERE m2.tenant_id = ? AND m1.user_id = ?)) "
+		"ORDER BY u.name, u.id",
+	[PERF_MANAGER_TEAMS] = "SELECT COUNT(*) FROM team_members WHERE tenant_id = ? AND user_id = ?",
+	[PERF_HANDLED] =
+		"SELECT x.actor_id, COUNT(DISTINCT x.ticket_id) FROM ("
+		"SELECT n.author_id AS actor_id, n.ticket_id, n.tenant_id FROM notes n FORCE INDEX (notes_tenant_created) "
+		"WHERE n.tenant_id = ? AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?) "
+		"UNION ALL "
+		"SELECT e.actor_id, e.ticket_id, e.tenant_id FROM ticket_events e "
+		"FORCE INDEX (ticket_events_tenant_kind_time) "
+		"WHERE e.tenant_id = ? AND e.kind = 'status_changed' "
+		"AND e.created_at >= FROM_UNIXTIME(?) AND e.created_at < FROM_UNIXTIME(?)) x "
+		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = x.ticket_id AND t.tenant_id = x.tenant_id "
+		"WHERE x.actor_id IS NOT NULL"
+		REPORT_SCOPE_SQL
+		"GROUP BY x.actor_id",
+	[PERF_REPLIES] =
+		"SELECT n.author_id, COUNT(*) FROM notes n FORCE INDEX (notes_tenant_created) "
+		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = n.ticket_id AND t.tenant_id = n.tenant_id "
+		"WHERE n.tenant_id = ? AND n.visibility = 'public' "
+		"AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?)"
+		REPORT_SCOPE_SQL
+		"GROUP BY n.author_id",
+	[PERF_TEAMS] = "SELECT id, name FROM teams WHERE tenant_id = ? ORDER BY name, id",
+	[PERF_CATEGORIES] = "SELECT id, name FROM categories WHERE tenant_id = ? ORDER BY name, id",
+	[PERF_COMPANIES] = "SELECT id, name FROM companies WHERE tenant_id = ? ORDER BY name, id",
+	[PERF_AGENTS] =
+		"SELECT id, name FROM users WHERE tenant_id = ? AND role <> 'customer' AND disabled = 0 "
+		"AND (? = 0 OR id = ?) ORDER BY name, id",
 };
+// clang-format on
 
 /* Runs statement st with the leading parameters lead[0..nlead) and the scope's filter. */
 static int query(struct request *r, const struct report_scope *s, enum perf_stmt st, const long long *lead,

@@ -51,7 +51,7 @@ int report_scope_read(struct request *r, struct report_scope *s, bool dated);
 	" AND (? = 0 OR t.assignee_id = ? OR t.pipeline_id IN (SELECT vp.id FROM pipelines vp WHERE vp.tenant_id = ?" \
 	" AND (vp.team_id IS NULL OR vp.team_id IN (SELECT vm.team_id FROM team_members vm WHERE vm.tenant_id = ?"    \
 	" AND vm.user_id = ?)))) "
-/* Appends the parameters of report_scope_sql to p (room for REPORT_SCOPE_PARAMS) and
+/* Appends the parameters of REPORT_SCOPE_SQL to p (room for REPORT_SCOPE_PARAMS) and
  * returns how many it wrote. */
 #define REPORT_SCOPE_PARAMS 18
 size_t report_scope_params(const struct report_scope *s, struct db_param *p);
