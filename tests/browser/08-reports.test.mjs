@@ -46,6 +46,12 @@ test('a manager sees every report as a chart with its table, the rules and a CSV
 		assert.equal(await page.getByTestId('report-csv-' + name).getAttribute('href'),
 			`/api/v1/reports/${name}?${name === 'open' ? '' : RANGE + '&'}format=csv`);
 	}
+	// Open now: T3, T5, T6, T9, T10, T11, all not started, all created months ago.
+	assert.deepEqual(await rowsOf(page, 'table-open'), [
+		['status', 'Not started', '6'], ['status', 'In progress', '0'], ['status', 'Awaiting update', '0'], ['status', 'Deferred', '0'],
+		['agent', 'Bob Agent', '3'], ['agent', 'Unassigned', '2'], ['agent', 'Ann Agent', '1'], ['team', 'Front', '6'],
+		['age', '< 1 day', '0'], ['age', '1-3 days', '0'], ['age', '3-7 days', '0'], ['age', '7-30 days', '0'], ['age', '> 30 days', '6'],
+	]);
 	assert.deepEqual(await rowsOf(page, 'table-volume'), [
 		['2026-03-26', '1', '2'], ['2026-03-27', '1', '0'], ['2026-03-28', '1', '0'], ['2026-03-29', '1', '0'], ['2026-03-30', '2', '2'], ['2026-03-31', '4', '2'],
 	]);
