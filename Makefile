@@ -71,13 +71,18 @@ $(BUILD)/asan/unit-tests: $(call ASAN_OBJ,$(UNIT_SRC) $(APP_SRC))
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # The UI's runtime libraries, copied from the npm packages pinned in frontend/package-lock.json.
-VENDOR := frontend/vendor/preact.mjs frontend/vendor/hooks.mjs frontend/vendor/htm.mjs
+VENDOR := frontend/vendor/preact.mjs frontend/vendor/hooks.mjs frontend/vendor/htm.mjs \
+          frontend/vendor/uplot.mjs frontend/vendor/uplot.css
 vendor: $(VENDOR)
 frontend/vendor/preact.mjs: frontend/node_modules/preact/dist/preact.mjs
 	@mkdir -p $(dir $@) && cp $< $@
 frontend/vendor/hooks.mjs: frontend/node_modules/preact/hooks/dist/hooks.mjs
 	@mkdir -p $(dir $@) && cp $< $@
 frontend/vendor/htm.mjs: frontend/node_modules/htm/dist/htm.mjs
+	@mkdir -p $(dir $@) && cp $< $@
+frontend/vendor/uplot.mjs: frontend/node_modules/uplot/dist/uPlot.esm.js
+	@mkdir -p $(dir $@) && cp $< $@
+frontend/vendor/uplot.css: frontend/node_modules/uplot/dist/uPlot.min.css
 	@mkdir -p $(dir $@) && cp $< $@
 
 run: deps

@@ -21,6 +21,15 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* What every performance report takes and how it counts. */
+#define REPORT_DOC                                                                                                     \
+	"Query: from, to (YYYY-MM-DD, days in the tenant's time zone, at most 800), format=json|csv, and the filters " \
+	"pipeline, team, agent, category, company (ids) and priority. A ticket counts in the pipeline it is in at "    \
+	"the end of the range (tickets do not move between pipelines yet: the one it has now); team, agent, "          \
+	"priority, category and company are the ticket's now. Percentiles are nearest-rank: the p-th of n sorted "     \
+	"values is the one at rank ceil(p/100 * n), so the median of an even count is the lower middle value. Agents " \
+	"see their own tickets."
+
 static const struct field_spec login_input[LOGIN__MAX] = {
         [LOGIN_EMAIL] =
                 {.name = "email", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = USER_EMAIL_MAX},
@@ -140,6 +149,22 @@ const struct route routes[] = {
         {"reports.open", METHOD_GET, "/api/v1/reports/open", ROLES_STAFF, NULL, 0, report_open, 0},
         {"reports.volume", METHOD_GET, "/api/v1/reports/volume", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER), NULL, 0,
          report_volume, 0},
+        {"reports.times", METHOD_GET, "/api/v1/reports/times", ROLES_STAFF, NULL, 0, report_times, 0,
+         "First-response time (creation to the first public staff reply) and resolution time (creation to each move "
+         "into a resolved status; a reopened ticket counts once per resolution), calendar and business seconds: "
+         "count, mean (rounded to the second), median and p90. A duration counts in the range where it "
+         "ends. " REPORT_DOC},
+        {"reports.lights", METHOD_GET, "/api/v1/reports/lights", ROLES_STAFF, NULL, 0, report_lights, 0,
+         "Per light level, of the tickets created in the range, how many stayed green, went amber (never red) and "
+         "went red; reds that happened in the range per agent (assignee at the time) and per team. " REPORT_DOC},
+        {"reports.suppliers", METHOD_GET, "/api/v1/reports/suppliers", ROLES_STAFF, NULL, 0, report_suppliers, 0,
+         "Request to answer per supplier, over answers given in the range, calendar and business seconds. " REPORT_DOC},
+        {"reports.agents", METHOD_GET, "/api/v1/reports/agents", ROLES_STAFF, NULL, 0, report_agents, 0,
+         "Per staff member: tickets handled (wrote a note on or moved), public replies, first responses and their "
+         "median, reds on their tickets. Agents get their own row; managers in teams their teams' "
+         "members. " REPORT_DOC},
+        {"reports.filters", METHOD_GET, "/api/v1/reports/filters", ROLES_STAFF, NULL, 0, report_filters, 0,
+         "The choices for the report filters: pipelines, teams, agents, priorities, categories, companies."},
         {"board.get", METHOD_GET, "/api/v1/board", ROLES_STAFF, NULL, 0, light_board, 0},
         {"admin.lights.get", METHOD_GET, "/api/v1/admin/lights", ROLE_BIT(ROLE_ADMIN), NULL, 0, light_admin_get, 0},
         {"admin.word_list.get", METHOD_GET, "/api/v1/admin/word_list", ROLE_BIT(ROLE_ADMIN), NULL, 0, word_list_get, 0},

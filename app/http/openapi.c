@@ -88,6 +88,8 @@ static struct json_object *operation(struct arena *a, const struct route *rt)
 			*c = '_';
 	json_add_str(op, "operationId", id);
 	json_add_str(op, "summary", rt->name);
+	if (rt->doc != NULL)
+		json_add_str(op, "description", rt->doc);
 	{
 		struct json_object *tags = json_object_new_array();
 		char *tag = arena_strdup(a, rt->name);

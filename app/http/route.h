@@ -20,6 +20,7 @@ struct route {
 	size_t ninput;
 	int (*handler)(struct request *r);
 	unsigned flags;
+	const char *doc; /* what it answers, for the API reference; NULL: the name says enough */
 };
 
 extern const struct route routes[];

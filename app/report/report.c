@@ -16,25 +16,23 @@
 #include "../tenant/tenant.h"
 #include "../light/calendar.h"
 #include "csv.h"
+#include "scope.h"
 
 enum report_stmt {
 	REPORT_BY_STATUS, /* open tickets per status */
 	REPORT_BY_AGENT,  /* open tickets per assignee (0: unassigned) */
 	REPORT_BY_AGE,    /* open tickets per age bucket */
+	REPORT_BY_TEAM,   /* open tickets per team of their pipeline (0: no team) */
 	REPORT_CREATED,   /* tickets created per quarter hour in a range */
 	REPORT_RESOLVED,  /* moves into a resolved status per quarter hour in a range */
 	REPORT_STMT__MAX
 };
 
-/* Open means a status whose category is neither resolved nor closed. "? = 0 OR assignee = ?"
- * narrows an agent's report to their own tickets. */
+/* Open means a status whose category is neither resolved nor closed; the scope's filter holds
+ * an agent to their own tickets and a manager to their teams where the tenant shows by team. */
 #define OPEN_FROM \
 	"FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) ON s.id = t.status_id AND s.tenant_id = t.tenant_id "
-#define OPEN_WHERE                                                                                                 \
-	"WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed') AND (? = 0 OR t.assignee_id = ?) "     \
-	"AND (? = 0 OR t.assignee_id = ? OR t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE p.tenant_id = ? " \
-	"AND (p.team_id IS NULL OR p.team_id IN (SELECT m.team_id FROM team_members m WHERE m.tenant_id = ? "      \
-	"AND m.user_id = ?)))) "
+#define OPEN_WHERE "WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed')" REPORT_SCOPE_SQL
 
 static const char *const report_sql[REPORT_STMT__MAX] = {
         [REPORT_BY_STATUS] = "SELECT t.status_id, COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY t.status_id",
@@ -47,17 +45,38 @@ static const char *const report_sql[REPORT_STMT__MAX] = {
                           "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 7 DAY THEN 2 "
                           "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 30 DAY THEN 3 ELSE 4 END AS bucket, "
                           "COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY bucket",
+        [REPORT_BY_TEAM] =
+                "SELECT COALESCE(p.team_id, 0), COALESCE(MAX(tm.name), ''), COUNT(*) " OPEN_FROM
+                "JOIN pipelines p FORCE INDEX (PRIMARY) ON p.id = t.pipeline_id AND p.tenant_id = t.tenant_id "
+                "LEFT JOIN teams tm FORCE INDEX (PRIMARY) ON tm.id = p.team_id AND tm.tenant_id = "
+                "p.tenant_id " OPEN_WHERE "GROUP BY p.team_id ORDER BY COUNT(*) DESC, p.team_id IS NULL, MAX(tm.name)",
         /* Quarter hours: every time zone's offset is a multiple of 15 minutes, so each slot
          * falls on one local day, which C works out with the tenant's zone. */
-        [REPORT_CREATED] = "SELECT UNIX_TIMESTAMP(created_at) DIV 900, COUNT(*) FROM tickets WHERE tenant_id = ? "
-                           "AND created_at >= FROM_UNIXTIME(?) AND created_at < FROM_UNIXTIME(?) GROUP BY 1",
+        [REPORT_CREATED] = "SELECT UNIX_TIMESTAMP(t.created_at) DIV 900, COUNT(*) FROM tickets t FORCE INDEX "
+                           "(tickets_tenant_created) WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) "
+                           "AND t.created_at < FROM_UNIXTIME(?)" REPORT_SCOPE_SQL "GROUP BY 1",
         [REPORT_RESOLVED] =
-                "SELECT UNIX_TIMESTAMP(e.created_at) DIV 900, COUNT(*) FROM ticket_events e "
+                "SELECT UNIX_TIMESTAMP(e.created_at) DIV 900, COUNT(*) FROM ticket_events e FORCE INDEX "
+                "(ticket_events_tenant_kind_time) JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = e.ticket_id "
+                "AND t.tenant_id = e.tenant_id "
                 "WHERE e.tenant_id = ? AND e.kind = 'status_changed' AND e.created_at >= FROM_UNIXTIME(?) "
                 "AND e.created_at < FROM_UNIXTIME(?) AND EXISTS (SELECT 1 FROM statuses s WHERE "
-                "s.tenant_id = e.tenant_id AND s.skey = JSON_VALUE(e.data, '$.to') AND s.category = 'resolved') "
-                "GROUP BY 1",
+                "s.tenant_id = e.tenant_id AND s.skey = JSON_VALUE(e.data, '$.to') AND s.category = "
+                "'resolved')" REPORT_SCOPE_SQL "GROUP BY 1",
 };
+
+/* Runs sql with the leading parameters lead[0..nlead) and then the scope's. */
+static int scoped_query(struct request *r, const struct report_scope *s, const char *sql, const long long *lead,
+                        size_t nlead, struct db_rows *rows)
+{
+	struct db_param p[8 + REPORT_SCOPE_PARAMS];
+	size_t n = 0;
+
+	for (size_t i = 0; i < nlead; i++)
+		p[n++] = (struct db_param){.type = 'i', .i = lead[i]};
+	n += report_scope_params(s, p + n);
+	return db_query_params(r->db, r->a, sql, rows, p, n);
+}
 
 static const char *const age_buckets[5] = {"< 1 day", "1-3 days", "3-7 days", "7-30 days", "> 30 days"};
 
@@ -97,31 +116,31 @@ static int answer_csv(struct request *r, const struct report_row *rows, size_t n
 
 int report_open(struct request *r)
 {
-	bool bad = false;
-	const char *format = request_query(r, "format", &bad);
-	long long me = r->user->role == ROLE_AGENT ? r->user->user_id : 0, now = (long long)time(NULL);
-	/* By team: managers see their teams' tickets (agents are already down to their own). */
-	long long tid = r->tenant->id, u = r->user->user_id, team = r->user->restricted ? 1 : 0;
-	struct db_rows st, ag, age;
+	struct report_scope sc;
+	long long now = (long long)time(NULL), tid = r->tenant->id;
+	struct db_rows st, ag, age, team;
 	struct report_row *rows;
 	size_t n = 0;
 	struct json_object *out, *arr;
+	int status;
 
-	if (bad || (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
-		return problem(r, 400, "invalid_parameter", "format is json or csv.");
-	if (db_query(r->db, r->a, report_sql[REPORT_BY_STATUS], &st, "iiiiiiii", tid, me, me, team, u, tid, tid, u) ==
-	            -1 ||
-	    db_query(r->db, r->a, report_sql[REPORT_BY_AGENT], &ag, "iiiiiiii", tid, me, me, team, u, tid, tid, u) ==
-	            -1 ||
-	    db_query(r->db, r->a, report_sql[REPORT_BY_AGE], &age, "iiiiiiiiiiii", now, now, now, now, tid, me, me,
-	             team, u, tid, tid, u) == -1)
-		return 500;
+	if ((status = report_scope_read(r, &sc, false)) != 0)
+		return status;
+	{
+		long long lead[] = {now, now, now, now, tid};
+
+		if (scoped_query(r, &sc, report_sql[REPORT_BY_STATUS], lead + 4, 1, &st) == -1 ||
+		    scoped_query(r, &sc, report_sql[REPORT_BY_AGENT], lead + 4, 1, &ag) == -1 ||
+		    scoped_query(r, &sc, report_sql[REPORT_BY_AGE], lead, 5, &age) == -1 ||
+		    scoped_query(r, &sc, report_sql[REPORT_BY_TEAM], lead + 4, 1, &team) == -1)
+			return 500;
+	}
 	{
 		size_t statuses = 0;
 
 		for (size_t p = 0; p < r->tenant->npipelines; p++)
 			statuses += r->tenant->pipelines[p].nstatuses;
-		rows = arena_alloc(r->a, (statuses + ag.nrows + 5) * sizeof(*rows));
+		rows = arena_alloc(r->a, (statuses + ag.nrows + team.nrows + 5) * sizeof(*rows));
 	}
 	/* Statuses in pipeline order, zero counts included, so charts keep their shape. */
 	for (size_t p = 0; p < r->tenant->npipelines; p++)
@@ -140,6 +159,10 @@ int report_open(struct request *r)
 		rows[n++] = (struct report_row){"agent", db_cell(&ag, k, 0),
 		                                db_cell_ll(&ag, k, 0) == 0 ? "Unassigned" : db_cell(&ag, k, 1),
 		                                db_cell_ll(&ag, k, 2)};
+	for (size_t k = 0; k < team.nrows; k++)
+		rows[n++] = (struct report_row){"team", db_cell(&team, k, 0),
+		                                db_cell_ll(&team, k, 0) == 0 ? "No team" : db_cell(&team, k, 1),
+		                                db_cell_ll(&team, k, 2)};
 	for (int b = 0; b < 5; b++) {
 		long long c = 0;
 
@@ -148,7 +171,7 @@ int report_open(struct request *r)
 				c = db_cell_ll(&age, k, 1);
 		rows[n++] = (struct report_row){"age", age_buckets[b], age_buckets[b], c};
 	}
-	if (format != NULL && strcmp(format, "csv") == 0)
+	if (sc.csv)
 		return answer_csv(r, rows, n);
 	out = json_object_new_object();
 	{
@@ -160,7 +183,7 @@ int report_open(struct request *r)
 		strftime(asof, sizeof(asof), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		json_add_str(out, "as_of", asof);
 	}
-	json_add_str(out, "scope", me ? "mine" : "tenant");
+	json_add_str(out, "scope", sc.self_agent ? "mine" : "tenant");
 	arr = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
@@ -175,80 +198,39 @@ int report_open(struct request *r)
 	return response_json(r, 200, out);
 }
 
-#define VOLUME_MAX_DAYS 800
-
-/* Parses YYYY-MM-DD into a struct tm at local midnight; false when malformed. */
-static bool parse_day(const char *s, struct tm *tm)
-{
-	int y, m, d;
-	char extra;
-
-	if (s == NULL || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || y < 2000 ||
-	    y > 2100 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	memset(tm, 0, sizeof(*tm));
-	tm->tm_year = y - 1900;
-	tm->tm_mon = m - 1;
-	tm->tm_mday = d;
-	tm->tm_isdst = -1;
-	return true;
-}
-
 int report_volume(struct request *r)
 {
-	bool bad = false;
-	const char *from_s = request_query(r, "from", &bad), *to_s = request_query(r, "to", &bad);
-	const char *format = request_query(r, "format", &bad);
-	struct tm from_tm, to_tm;
+	struct report_scope sc;
 	struct calendar_zone zone;
-	time_t from, to;
 	long long ndays;
 	long long *created, *resolved;
 	char(*labels)[11];
 	struct db_rows cr, rs;
+	int status;
 
-	if (bad || !parse_day(from_s, &from_tm) || !parse_day(to_s, &to_tm))
-		return problem(r, 400, "invalid_parameter", "from and to are dates, YYYY-MM-DD.");
-	if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
-		return problem(r, 400, "invalid_parameter", "format is json or csv.");
-	/* Local midnights of the first day and of the day after the last, in the tenant's zone. */
+	if ((status = report_scope_read(r, &sc, true)) != 0)
+		return status;
+	ndays = sc.ndays;
 	calendar_zone_enter(&zone, r->tenant->time_zone);
-	to_tm.tm_mday += 1;
-	from = mktime(&from_tm);
-	to = mktime(&to_tm);
-	ndays = 0;
-	if (from != (time_t)-1 && to > from) {
-		struct tm probe = from_tm;
-
-		for (;; ndays++) {
-			struct tm day = probe;
-
-			day.tm_mday += (int)ndays;
-			day.tm_isdst = -1;
-			if (mktime(&day) >= to || ndays > VOLUME_MAX_DAYS)
-				break;
-		}
-	}
-	if (ndays < 1 || ndays > VOLUME_MAX_DAYS) {
-		calendar_zone_leave(&zone);
-		return problem(r, 400, "invalid_parameter",
-		               "from must not be after to, and the range is at most %d days.", VOLUME_MAX_DAYS);
-	}
 	created = arena_alloc(r->a, (size_t)ndays * sizeof(*created));
 	resolved = arena_alloc(r->a, (size_t)ndays * sizeof(*resolved));
 	labels = arena_alloc(r->a, (size_t)ndays * sizeof(*labels));
 	for (long long d = 0; d < ndays; d++) {
-		struct tm day = from_tm;
+		struct tm day = sc.first_day;
 
 		day.tm_mday += (int)d;
 		day.tm_isdst = -1;
 		mktime(&day);
 		strftime(labels[d], sizeof(labels[d]), "%Y-%m-%d", &day);
 	}
-	if (db_query(r->db, r->a, report_sql[REPORT_CREATED], &cr, "iii", r->tenant->id, (long long)from,
-	             (long long)to) == -1 ||
-	    db_query(r->db, r->a, report_sql[REPORT_RESOLVED], &rs, "iii", r->tenant->id, (long long)from,
-	             (long long)to) == -1) {
+	{
+		long long lead[] = {r->tenant->id, (long long)sc.from, (long long)sc.to};
+
+		if (scoped_query(r, &sc, report_sql[REPORT_CREATED], lead, 3, &cr) == -1 ||
+		    scoped_query(r, &sc, report_sql[REPORT_RESOLVED], lead, 3, &rs) == -1)
+			status = 500;
+	}
+	if (status != 0) {
 		calendar_zone_leave(&zone);
 		return 500;
 	}
@@ -272,7 +254,7 @@ int report_volume(struct request *r)
 		}
 	}
 	calendar_zone_leave(&zone);
-	if (format != NULL && strcmp(format, "csv") == 0) {
+	if (sc.csv) {
 		struct buf b;
 
 		buf_init(&b);

@@ -15,6 +15,7 @@ import {
 import { Board, LightDots, ServiceLevelsCard, levelOf } from './lights.js';
 import { SupplierRequests } from './supplier.js';
 import { Settings } from './settings.js';
+import { Reports } from './reports.js';
 
 const PAGE_SIZE = 25;
 
@@ -44,6 +45,7 @@ export function Desk({ user, tenant, onSignOut }) {
 	else if (route.path === '/') view = html`<${Queue} key="queue" params=${route.params} statuses=${statuses} staff=${staff} user=${user} />`;
 	else if (route.path === '/new') view = html`<${NewTicket} flash=${flash.show} />`;
 	else if (number) view = html`<${TicketView} key=${number} number=${number} statuses=${statuses} staff=${staff} user=${user} flash=${flash.show} />`;
+	else if (route.path === '/reports') view = html`<${Reports} user=${user} params=${route.params} />`;
 	else if (route.path === '/settings' || route.path.startsWith('/settings/')) view = html`<${Settings} user=${user} path=${route.path} />`;
 	else view = html`<${NotFound} />`;
 
@@ -57,6 +59,7 @@ export function Desk({ user, tenant, onSignOut }) {
 			</a>
 			<nav class="topbar-nav">
 				<a href="#/" class=${route.path === '/' ? 'active' : ''} data-testid="nav-queue">Queue</a>
+				<a href="#/reports" class=${route.path === '/reports' ? 'active' : ''} data-testid="nav-reports">Reports</a>
 				${user.role === 'admin' && html`<a href="#/settings" class=${route.path.startsWith('/settings') ? 'active' : ''}
 					data-testid="nav-settings">Settings</a>`}
 			</nav>

@@ -6,10 +6,10 @@
 
 int unit_failures_in_case;
 
-static const struct unit_case *const suites[] = {utf8_cases,           json_cases,  validate_cases,  token_cases,
-                                                 route_cases,          host_cases,  query_cases,     pipeline_cases,
-                                                 calendar_cases,       light_cases, wordcheck_cases, assign_cases,
-                                                 pipeline_admin_cases, csv_cases,   rule_cases};
+static const struct unit_case *const suites[] = {
+        utf8_cases,           json_cases,     validate_cases, token_cases,       route_cases,     host_cases,
+        query_cases,          pipeline_cases, calendar_cases, light_cases,       wordcheck_cases, assign_cases,
+        pipeline_admin_cases, csv_cases,      rule_cases,     report_stats_cases};
 
 int main(void)
 {

@@ -42,6 +42,6 @@ extern int unit_failures_in_case;
 
 extern const struct unit_case utf8_cases[], json_cases[], token_cases[], route_cases[], pipeline_cases[], host_cases[],
         query_cases[], validate_cases[], calendar_cases[], light_cases[], wordcheck_cases[], assign_cases[],
-        pipeline_admin_cases[], csv_cases[], rule_cases[];
+        pipeline_admin_cases[], csv_cases[], rule_cases[], report_stats_cases[];
 
 #endif

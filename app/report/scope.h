@@ -1,0 +1,76 @@
+/* scope: what a performance report counts — a date range in the tenant's zone, the filters
+ * every report takes, who is asking — and the figures every report uses. */
+#ifndef REPORT_SCOPE_H
+#define REPORT_SCOPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct buf;
+struct db_param;
+struct json_object;
+struct request;
+
+/* The longest range a report takes, in days. */
+#define REPORT_MAX_DAYS 800
+
+struct report_scope {
+	time_t from, to;               /* local midnight of the first day, of the day after the last */
+	const char *from_day, *to_day; /* as given, YYYY-MM-DD */
+	struct tm first_day;           /* from_day at local midnight, for walking the days */
+	long long ndays;               /* 1..REPORT_MAX_DAYS */
+	bool csv;
+	/* Filters; 0 or NULL: not filtered. */
+	long long pipeline, team, agent, category, company;
+	const char *priority;
+	/* Who asks: an agent is held to their own tickets; a manager of a tenant that shows tickets
+	 * by team to their teams' pipelines. */
+	long long self_agent; /* the agent's user id; 0 for managers and admins */
+	bool by_team;
+	long long user_id, tenant_id;
+};
+
+/* Reads from, to (required when dated), format and the filters from the query string (pipeline, team, agent,
+ * category, company: positive ids; priority: low, normal, high or urgent). Returns 0, or a 4xx
+ * with the problem recorded: 400 for malformed input, 403 when an agent asks for another
+ * agent's figures. Ids of another tenant pass here and match nothing later. */
+int report_scope_read(struct request *r, struct report_scope *s, bool dated);
+
+/* The filter as SQL over tickets aliased t, starting with " AND "; bind report_scope_params
+ * in its place. A team is the team of the ticket's pipeline. The last clause is who may see the
+ * ticket: an agent their own; a manager, where the tenant shows tickets by team, the pipelines
+ * of their teams (or of no team) and what is assigned to them. */
+#define REPORT_SCOPE_SQL                                                                                              \
+	" AND (? = 0 OR t.pipeline_id = ?)"                                                                           \
+	" AND (? = 0 OR t.pipeline_id IN (SELECT fp.id FROM pipelines fp WHERE fp.tenant_id = ? AND fp.team_id = ?))" \
+	" AND (? = 0 OR t.assignee_id = ?)"                                                                           \
+	" AND (? IS NULL OR t.priority = ?)"                                                                          \
+	" AND (? = 0 OR t.category_id = ?)"                                                                           \
+	" AND (? = 0 OR t.company_id = ?)"                                                                            \
+	" AND (? = 0 OR t.assignee_id = ? OR t.pipeline_id IN (SELECT vp.id FROM pipelines vp WHERE vp.tenant_id = ?" \
+	" AND (vp.team_id IS NULL OR vp.team_id IN (SELECT vm.team_id FROM team_members vm WHERE vm.tenant_id = ?"    \
+	" AND vm.user_id = ?)))) "
+/* Appends the parameters of REPORT_SCOPE_SQL to p (room for REPORT_SCOPE_PARAMS) and
+ * returns how many it wrote. */
+#define REPORT_SCOPE_PARAMS 18
+size_t report_scope_params(const struct report_scope *s, struct db_param *p);
+
+/* Count, mean, median and 90th percentile of n durations in seconds, sorted in place.
+ * Percentiles by nearest rank: the p-th is the value at rank ceil(p/100 * n) of the sorted
+ * values, so the median of an even count is the lower middle one; the mean is rounded to the
+ * nearest second (halves up). n 0 gives nulls. Returns a new object the caller owns. */
+struct json_object *report_stats_json(long long *v, size_t n);
+/* The same four figures as CSV cells ("count,mean,median,p90", empty when n is 0). */
+void report_stats_csv(struct buf *b, long long *v, size_t n);
+/* qsort's comparison for long long. */
+int report_compare_ll(const void *a, const void *b);
+/* The nearest-rank percentile p (1..100) of n > 0 sorted values. */
+long long report_percentile(const long long *sorted, size_t n, int p);
+
+/* Sends b as the body of a CSV download named filename; releases b. Returns 200. */
+int report_send_csv(struct request *r, struct buf *b, const char *filename);
+/* A new JSON object holding the range, zone and the percentile rule; the caller adds to it. */
+struct json_object *report_head_json(const struct request *r, const struct report_scope *s);
+
+#endif
