@@ -18,6 +18,8 @@ elif [ -f "${PORTAL_VAR:-var}/db.password" ]; then
 	MYSQL_PWD=$(cat "${PORTAL_VAR:-var}/db.password")
 	export MYSQL_PWD
 fi
+# The scheduler's lease is state of the running installation, not data (see portalctl backup).
 mariadb-dump "${args[@]}" --single-transaction --routines --triggers --hex-blob \
+	--ignore-table-data="${PORTAL_DB_NAME:-portal}.leases" \
 	--default-character-set=utf8mb4 "${PORTAL_DB_NAME:-portal}" | gzip -9 >"$out"
 echo "backup written to $out"

@@ -51,11 +51,14 @@ static int run_shell(const char *script, const char *file)
 
 int ctl_backup(const char *file)
 {
-	/* InnoDB only: --single-transaction is one consistent snapshot that never blocks writers. */
+	/* InnoDB only: --single-transaction is one consistent snapshot that never blocks writers.
+	 * The leases (which process runs the scheduler) are state of the running installation, not
+	 * data: restoring them raced the running scheduler taking its lease (duplicate key). */
 	static const char script[] =
 	        "set -o pipefail; mariadb-dump \"$CONN=$CONN_VALUE\" \"$CONN_PORT\" -u "
 	        "\"$PORTAL_DB_USER\" "
 	        "--single-transaction --hex-blob --default-character-set=utf8mb4 --routines --triggers "
+	        "--ignore-table-data=\"$PORTAL_DB_NAME.leases\" "
 	        "\"$PORTAL_DB_NAME\" | gzip -6 > \"$1.partial\" && mv \"$1.partial\" \"$1\"";
 
 	if (run_shell(script, file) == -1)
