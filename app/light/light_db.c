@@ -33,6 +33,9 @@ enum light_stmt {
 	LIGHT_BOARD_COUNTS_TEAM, /* the same over the tickets a by-team user sees */
 	LIGHT_BOARD_WORST_TEAM,  /* the longest red among them */
 	LIGHT_BOARD_WORST,       /* the longest red */
+	LIGHT_BOARD_TEAMS,       /* the tenant's teams */
+	LIGHT_BOARD_MY_TEAMS,    /* the teams a by-team user belongs to */
+	LIGHT_BOARD_PIPELINES,   /* running cycles, past amber, past red, per pipeline and level */
 	LIGHT_SWEEP_RED,         /* red not yet recorded */
 	LIGHT_SWEEP_AMBER,       /* amber not yet recorded */
 	LIGHT_MARK_RED,          /* claim one red for recording */
@@ -113,6 +116,18 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
                 "LEFT JOIN users a FORCE INDEX (PRIMARY) ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
                 "WHERE l.tenant_id = ? AND l.red_at <= FROM_UNIXTIME(?) ORDER BY l.red_at, l.ticket_id, l.level LIMIT "
                 "10",
+        /* LIGHT_BOARD_TEAMS */
+        [LIGHT_BOARD_TEAMS] = "SELECT id, name FROM teams WHERE tenant_id = ? ORDER BY name, id",
+        /* LIGHT_BOARD_MY_TEAMS */
+        [LIGHT_BOARD_MY_TEAMS] = "SELECT tm.id, tm.name FROM teams tm JOIN team_members m ON m.team_id = tm.id AND "
+                                 "m.tenant_id = tm.tenant_id WHERE tm.tenant_id = ? AND m.user_id = ? ORDER BY "
+                                 "tm.name, tm.id",
+        /* LIGHT_BOARD_PIPELINES: a ticket's team is its pipeline's, mapped from the tenant's cache */
+        [LIGHT_BOARD_PIPELINES] =
+                "SELECT t.pipeline_id, l.level, COUNT(*), SUM(l.amber_at <= FROM_UNIXTIME(?)), "
+                "SUM(l.red_at <= FROM_UNIXTIME(?)) FROM ticket_lights l FORCE INDEX (ticket_lights_cycle) "
+                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
+                "WHERE l.tenant_id = ? AND l.cycle_started_at IS NOT NULL GROUP BY t.pipeline_id, l.level",
         /* LIGHT_SWEEP_RED */
         [LIGHT_SWEEP_RED] =
                 "SELECT tenant_id, ticket_id, level, UNIX_TIMESTAMP(cycle_started_at), UNIX_TIMESTAMP(red_at) "
@@ -457,13 +472,83 @@ long long light_sweep(struct db *db, struct arena *a, struct tenant_cache *tenan
 	return recorded;
 }
 
+/* [{"level","name","green","amber","red"}] from running, past-amber and past-red counts. */
+static struct json_object *levels_json(long long counts[3][LEVEL__MAX])
+{
+	struct json_object *levels = json_object_new_array();
+
+	for (int l = 0; l < LEVEL__MAX; l++) {
+		struct json_object *o = json_object_new_object();
+
+		json_add_int(o, "level", l + 1);
+		json_add_str(o, "name", light_level_name((enum light_level)l));
+		/* Amber counts what is past amber but not red; green the rest of the running cycles. */
+		json_add_int(o, "green", counts[0][l] - counts[1][l]);
+		json_add_int(o, "amber", counts[1][l] - counts[2][l]);
+		json_add_int(o, "red", counts[2][l]);
+		json_object_array_add(levels, o);
+	}
+	return levels;
+}
+
+/* The board's per-team figures: for each team the user may see (all of them, or their own where
+ * the tenant works by team), the counts of the tickets in that team's pipelines. A team's
+ * members see all of its pipelines' tickets, so the figures need no further filter. NULL on
+ * failure. */
+static struct json_object *board_teams(struct request *r, time_t now)
+{
+	const struct tenant *t = r->tenant;
+	struct db_rows teams, rows;
+	struct json_object *arr;
+	long long(*counts)[3][LEVEL__MAX];
+	bool any_team = false;
+	long long n = (long long)now;
+
+	if (r->user->restricted) {
+		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_MY_TEAMS], &teams, "ii", t->id, r->user->user_id) == -1)
+			return NULL;
+	} else if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_TEAMS], &teams, "i", t->id) == -1) {
+		return NULL;
+	}
+	counts = arena_alloc(r->a, (teams.nrows ? teams.nrows : 1) * sizeof(*counts));
+	memset(counts, 0, (teams.nrows ? teams.nrows : 1) * sizeof(*counts));
+	for (size_t i = 0; i < t->npipelines; i++)
+		any_team = any_team || t->pipelines[i].team_id != 0;
+	/* A tenant without teams (most) pays nothing for this part of the board. */
+	if (teams.nrows > 0 && any_team) {
+		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_PIPELINES], &rows, "iii", n, n, t->id) == -1)
+			return NULL;
+		for (size_t i = 0; i < rows.nrows; i++) {
+			const struct pipeline *p = tenant_pipeline_by_id(t, db_cell_ll(&rows, i, 0));
+			long long level = db_cell_ll(&rows, i, 1);
+
+			if (p == NULL || p->team_id == 0 || level < 1 || level > LEVEL__MAX)
+				continue;
+			for (size_t k = 0; k < teams.nrows; k++)
+				if (db_cell_ll(&teams, k, 0) == p->team_id)
+					for (int c = 0; c < 3; c++)
+						counts[k][c][level - 1] += db_cell_ll(&rows, i, (size_t)c + 2);
+		}
+	}
+	arr = json_object_new_array();
+	for (size_t k = 0; k < teams.nrows; k++) {
+		struct json_object *o = json_object_new_object();
+
+		json_add_int(o, "id", db_cell_ll(&teams, k, 0));
+		json_add_str(o, "name", db_cell(&teams, k, 1));
+		json_object_object_add(o, "levels", levels_json(counts[k]));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 int light_board(struct request *r)
 {
 	time_t now = time(NULL);
 	struct db_rows board, worst;
 	long long t = r->tenant->id, n = (long long)now;
 	long long counts[3][LEVEL__MAX];
-	struct json_object *out, *levels, *list;
+	struct json_object *out, *list, *teams;
 	const char *body;
 	size_t len;
 	unsigned char h[16];
@@ -489,20 +574,11 @@ int light_board(struct request *r)
 			for (int c = 0; c < 3; c++)
 				counts[c][level - 1] = db_cell_ll(&board, i, (size_t)c + 1);
 	}
+	teams = board_teams(r, now);
+	if (teams == NULL)
+		return 500;
 	out = json_object_new_object();
-	levels = json_object_new_array();
-	for (int l = 0; l < LEVEL__MAX; l++) {
-		struct json_object *o = json_object_new_object();
-
-		json_add_int(o, "level", l + 1);
-		json_add_str(o, "name", light_level_name((enum light_level)l));
-		/* Amber counts what is past amber but not red; green the rest of the running cycles. */
-		json_add_int(o, "green", counts[0][l] - counts[1][l]);
-		json_add_int(o, "amber", counts[1][l] - counts[2][l]);
-		json_add_int(o, "red", counts[2][l]);
-		json_object_array_add(levels, o);
-	}
-	json_object_object_add(out, "levels", levels);
+	json_object_object_add(out, "levels", levels_json(counts));
 	list = json_object_new_array();
 	for (size_t i = 0; i < worst.nrows; i++) {
 		struct json_object *o = json_object_new_object();
@@ -515,6 +591,7 @@ int light_board(struct request *r)
 		json_object_array_add(list, o);
 	}
 	json_object_object_add(out, "worst", list);
+	json_object_object_add(out, "teams", teams);
 	/* The ETag covers the content only, so a poll that changes nothing answers 304. */
 	body = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
 	len = strlen(body);

@@ -245,6 +245,28 @@ export function Board({ path }) {
 	</div>`;
 }
 
+/** Per team the red / amber / green counts of each level, as "red·amber·green" cells. */
+function TeamGrid({ teams }) {
+	return html`<h3 class="board-sub">By team</h3>
+		<table class="board-grid board-teams" data-testid="board-teams">
+			<thead><tr><th scope="col">Team</th>
+				${LEVELS.map((lv) => html`<th key=${lv.level} scope="col" class="num" title=${lv.label}>Level ${lv.level}<span class="sr-only">: red, amber, green</span></th>`)}
+			</tr></thead>
+			<tbody>
+				${teams.map((t) => html`<tr key=${t.id} data-testid="board-team" data-team=${t.name}>
+					<th scope="row">${t.name}</th>
+					${LEVELS.map((lv) => html`<td key=${lv.level} class="num board-team-cell">
+						${['red', 'amber', 'green'].map((c) => {
+							const n = count(t, lv.level, c);
+							return html`<span key=${c} class=${'board-count board-count-' + c + (n > 0 ? ' is-set' : '')}
+								title=${capitalize(c) + ': ' + n} data-testid=${'board-team-' + c + '-' + lv.level}>${n}</span>`;
+						})}
+					</td>`)}
+				</tr>`)}
+			</tbody>
+		</table>`;
+}
+
 function BoardPanel({ board, error, alert, onNavigate }) {
 	const worst = (board && board.worst) || [];
 	return html`<section class="board-panel" id="board-panel" data-testid="board-panel" aria-label="Service levels board">
@@ -269,6 +291,7 @@ function BoardPanel({ board, error, alert, onNavigate }) {
 				</tr>`)}
 			</tbody>
 		</table>`}
+		${board && Array.isArray(board.teams) && board.teams.length > 0 && html`<${TeamGrid} teams=${board.teams} />`}
 		${board && html`<h3 class="board-sub">Longest red</h3>`}
 		${board && (worst.length === 0
 			? html`<p class="muted board-none" data-testid="board-worst-empty">No ticket is red.</p>`
