@@ -190,6 +190,7 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
 	struct db_param params[3 * 8];
 	int prio;
 	size_t k = 0;
+	long long open_requests = 0;
 
 	if (db_query(db, a, light_sql[LIGHT_TICKET], &tr, "ii", t->id, ticket_id) == -1)
 		return -1;
@@ -213,65 +214,17 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
 			state_from_row(&lr, i, &st[level - 1]);
 	}
 
+	if (c != NULL && c->kind == EVENT_SUPPLIER_ANSWERED) {
+		struct db_rows open;
+
+		if (db_query(db, a, light_sql[LIGHT_OPEN_REQUESTS], &open, "ii", t->id, ticket_id) == -1)
+			return -1;
+		open_requests = db_cell_ll(&open, 0, 0);
+	}
 	calendar_zone_enter(&zone, t->calendar.time_zone);
-	if (!status_category_is_open(status->category)) {
-		for (int l = 0; l < LEVEL__MAX; l++)
-			light_stop(&st[l]);
-	} else if (c != NULL) {
-		bool run[LEVEL__MAX];
-
-		for (int l = 0; l < LEVEL__MAX; l++)
-			run[l] = (status->clocks & LIGHT_CLOCK(l)) != 0;
-		switch (c->kind) {
-		case EVENT_CREATED:
-			light_start(&st[LEVEL_RESPONSE], &t->calendar, &th[LEVEL_RESPONSE], now, run[LEVEL_RESPONSE]);
-			light_start(&st[LEVEL_COMMUNICATION], &t->calendar, &th[LEVEL_COMMUNICATION], now,
-			            run[LEVEL_COMMUNICATION]);
-			break;
-		case EVENT_NOTE_ADDED:
-			if (!c->public_note)
-				break;
-			if (c->by_customer) {
-				/* The customer wrote: a response is due, counted from the first unanswered message. */
-				if (st[LEVEL_RESPONSE].cycle_started == 0)
-					light_start(&st[LEVEL_RESPONSE], &t->calendar, &th[LEVEL_RESPONSE], now,
-					            run[LEVEL_RESPONSE]);
-			} else {
-				light_stop(&st[LEVEL_RESPONSE]);
-				light_start(&st[LEVEL_COMMUNICATION], &t->calendar, &th[LEVEL_COMMUNICATION], now,
-				            run[LEVEL_COMMUNICATION]);
-			}
-			break;
-		case EVENT_STATUS_CHANGED:
-			/* A move by staff is an update the customer sees; a reopened ticket is due one too. */
-			if (!c->by_customer || st[LEVEL_COMMUNICATION].cycle_started == 0)
-				light_start(&st[LEVEL_COMMUNICATION], &t->calendar, &th[LEVEL_COMMUNICATION], now,
-				            run[LEVEL_COMMUNICATION]);
-			break;
-		case EVENT_SUPPLIER_ASKED:
-			if (st[LEVEL_SUPPLIER].cycle_started == 0)
-				light_start(&st[LEVEL_SUPPLIER], &t->calendar, &th[LEVEL_SUPPLIER], now,
-				            run[LEVEL_SUPPLIER]);
-			break;
-		case EVENT_SUPPLIER_ANSWERED: {
-			struct db_rows open;
-
-			if (db_query(db, a, light_sql[LIGHT_OPEN_REQUESTS], &open, "ii", t->id, ticket_id) == -1) {
-				calendar_zone_leave(&zone);
-				return -1;
-			}
-			if (db_cell_ll(&open, 0, 0) == 0)
-				light_stop(&st[LEVEL_SUPPLIER]);
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	for (int l = 0; l < LEVEL__MAX; l++) {
-		light_set_running(&st[l], &t->calendar, &th[l], now, (status->clocks & LIGHT_CLOCK(l)) != 0);
-		light_recompute(&st[l], &t->calendar, &th[l], now);
-	}
+	light_step(st, &t->calendar, th,
+	           c ? light_trigger_of((int)c->kind, c->by_customer, c->public_note, open_requests) : LIGHT_ON_NONE,
+	           status_category_is_open(status->category), status->clocks, now);
 	calendar_zone_leave(&zone);
 
 	for (int l = 0; l < LEVEL__MAX; l++) {
@@ -294,9 +247,30 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
 	return db_query_params(db, a, light_sql[LIGHT_UPSERT], NULL, params, k);
 }
 
+enum light_trigger light_trigger_of(int kind, bool by_customer, bool public_note, long long open_requests)
+{
+	switch ((enum timeline_kind)kind) {
+	case EVENT_CREATED:
+		return LIGHT_ON_OPENED;
+	case EVENT_NOTE_ADDED:
+		if (!public_note)
+			return LIGHT_ON_NONE;
+		return by_customer ? LIGHT_ON_CUSTOMER_WROTE : LIGHT_ON_WE_WROTE;
+	case EVENT_STATUS_CHANGED:
+		return by_customer ? LIGHT_ON_MOVED_BY_CUSTOMER : LIGHT_ON_MOVED;
+	case EVENT_SUPPLIER_ASKED:
+		return LIGHT_ON_SUPPLIER_ASKED;
+	case EVENT_SUPPLIER_ANSWERED:
+		return open_requests == 0 ? LIGHT_ON_SUPPLIER_ALL_DONE : LIGHT_ON_NONE;
+	default:
+		return LIGHT_ON_NONE;
+	}
+}
+
 int light_on_change(struct db *db, struct arena *a, const struct ticket_change *c)
 {
-	return apply(db, a, c->tenant, c->ticket_id, c, time(NULL));
+	/* The event's own instant, so the clocks can be replayed from the timeline to the second. */
+	return apply(db, a, c->tenant, c->ticket_id, c, c->at != 0 ? c->at : time(NULL));
 }
 
 int light_db_load(struct db *db, struct arena *a, long long tenant_id, const long long *ids, size_t n,

@@ -3,6 +3,7 @@
 #ifndef LIGHT_LIGHT_DB_H
 #define LIGHT_LIGHT_DB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -15,6 +16,10 @@ struct request;
 struct tenant;
 struct tenant_cache;
 struct ticket_change;
+
+/* What a timeline event of kind (enum timeline_kind) means to the clocks; open_requests is the
+ * number of the ticket's supplier requests still open after the event. */
+enum light_trigger light_trigger_of(int kind, bool by_customer, bool public_note, long long open_requests);
 
 /* Moves the ticket's clocks for one change (inside the change's transaction). 0 or -1. */
 int light_on_change(struct db *db, struct arena *a, const struct ticket_change *c);
