@@ -601,7 +601,7 @@ function TicketView({ number, statuses, staff, flash }) {
 					${noteFor && html`<${TransitionNote} key=${noteFor.to} pending=${noteFor} name=${byKey[noteFor.to] ? byKey[noteFor.to].name : noteFor.to}
 						busy=${busy} onSubmit=${(note) => transition(noteFor.to, note)} onCancel=${() => setNoteFor(null)} />`}
 				</section>
-				<${ServiceLevelsCard} lights=${ticket.lights} />
+				<${ServiceLevelsCard} lights=${ticket.lights} number=${number} watch=${JSON.stringify(ticket.lights) + '/' + (timeline ? timeline.length : 0)} />
 				<section class="panel">
 					<h2 class="panel-title">Details</h2>
 					<dl class="details">

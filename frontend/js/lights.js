@@ -74,10 +74,63 @@ function DueRow({ iso, colour, now, testid }) {
 		<dd data-testid=${testid}>${iso ? html`<${Time} iso=${iso} />` : html`<span class="muted">—</span>`}</dd>`;
 }
 
+const WHAT = {
+	started: 'Clock started',
+	restarted: 'New cycle started',
+	paused: 'Clock paused',
+	resumed: 'Clock resumed',
+	amber: 'Turned amber',
+	red: 'Turned red',
+	back_to_green: 'Back to green',
+	back_to_amber: 'Back to amber',
+	stopped: 'Clock stopped',
+};
+
+const CAUSE = {
+	created: 'the ticket was raised',
+	note_added: 'a note',
+	status_changed: 'a status move',
+	supplier_asked: 'a supplier request',
+	supplier_answered: 'a supplier answer',
+	updated: 'an edit of the ticket',
+	assigned: 'an assignment',
+	queued: 'queueing',
+};
+
+/**
+ * Each clock's history, told from the ticket's timeline by the server: fetched
+ * again whenever `watch` (the lights and the timeline's length) changes.
+ */
+function useClockHistory(number, watch) {
+	const [data, setData] = useState(null);
+	useEffect(() => {
+		if (!number) return undefined;
+		let live = true;
+		api.get('/tickets/' + number + '/lights').then((r) => { if (live) setData(r.data); }).catch(() => {});
+		return () => { live = false; };
+	}, [number, watch]);
+	return data;
+}
+
+function ClockHistory({ id, entries }) {
+	if (!entries || entries.length === 0) return null;
+	return html`<details class="sl-history" data-testid=${id + '-history'}>
+		<summary>Clock history (${entries.length})</summary>
+		<ol class="sl-history-list">
+			${entries.map((h, i) => html`<li key=${i} data-testid="clock-entry" data-what=${h.what} data-event=${h.event.id}>
+				<span class=${'sl-what sl-what-' + h.what}>${WHAT[h.what] || h.what}</span>${' '}
+				<${Time} iso=${h.at} />
+				<span class="muted"> — ${h.what === 'amber' || h.what === 'red' ? 'due as set by ' : 'because of '}${CAUSE[h.event.kind] || h.event.kind} (timeline #${h.event.id})${h.recorded ? '; recorded on the timeline' : ''}</span>
+			</li>`)}
+		</ol>
+	</details>`;
+}
+
 /** The ticket view's card: per level the colour, the clock and the due instants. */
-export function ServiceLevelsCard({ lights }) {
+export function ServiceLevelsCard({ lights, number, watch }) {
 	const now = useNow(30000);
 	const l = lights || {};
+	const story = useClockHistory(number, watch);
 	return html`<section class="panel" data-testid="service-levels">
 		<h2 class="panel-title">Service levels</h2>
 		<ul class="sl-list">
@@ -103,9 +156,17 @@ export function ServiceLevelsCard({ lights }) {
 							<${DueRow} iso=${s.red_at} colour="red" now=${now} testid=${id + '-red'} />`}
 					</dl>
 					${colour !== 'off' && !s.running && html`<p class="sl-note muted">Due times resume when the clock runs again.</p>`}
+					${story && html`<${ClockHistory} id=${id} entries=${story.history[lv.key]} />`}
 				</li>`;
 			})}
 		</ul>
+		${story && html`<p class="sl-replay muted" data-testid="sl-replay" data-consistent=${story.replay.consistent ? 'true' : 'false'}>
+			${story.replay.consistent
+				? 'Replayed from the timeline: the same due times.'
+				: story.replay.complete
+					? 'Replayed from the timeline, these differ: ' + story.replay.mismatched.join(', ') + '.'
+					: 'Part of this ticket\'s history predates the clocks\' record; it cannot be replayed.'}
+		</p>`}
 	</section>`;
 }
 
