@@ -192,7 +192,7 @@ int light_replay_ticket(struct db *db, struct arena *a, const struct tenant *t, 
                         struct light_replay *out)
 {
 	struct db_rows ev;
-	struct replay_run rr = {a, out, 0};
+	struct replay_run rr;
 	struct level_story story[LEVEL__MAX];
 	struct calendar_zone zone;
 	long long *open_ids;
@@ -201,6 +201,9 @@ int light_replay_ticket(struct db *db, struct arena *a, const struct tenant *t, 
 	memset(out, 0, sizeof(*out));
 	memset(story, 0, sizeof(story));
 	out->complete = true;
+	rr.a = a;
+	rr.out = out;
+	rr.cap = 0;
 	if (db_query(db, a, replay_sql, &ev, "ii", t->id, ticket_id) == -1)
 		return -1;
 	open_ids = arena_alloc(a, (ev.nrows ? ev.nrows : 1) * sizeof(*open_ids));
