@@ -40,6 +40,16 @@ long long light_recompute_tenant(struct db *db, struct arena *a, const struct te
  * red and has not been recorded. Returns the number recorded, or -1. */
 long long light_sweep(struct db *db, struct arena *a, struct tenant_cache *tenants);
 
+/* From this many running cycles a tenant's board reads the scheduler's summary (refreshed every
+ * LIGHT_SUMMARY_EVERY seconds, ignored when older than LIGHT_SUMMARY_FRESH) instead of counting. */
+#define LIGHT_SUMMARY_MIN   10000
+#define LIGHT_SUMMARY_EVERY 15
+#define LIGHT_SUMMARY_FRESH 120
+
+/* Takes every large tenant's board summary (per pipeline and level) now; drops small tenants'.
+ * Returns the number of tenants summarised, or -1. */
+long long light_board_summarise(struct db *db, struct arena *a);
+
 /* GET /board */
 int light_board(struct request *r);
 
