@@ -220,7 +220,7 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
                  const struct ticket_change *c, time_t now)
 {
 	struct db_rows tr, lr;
-	struct light_state st[LEVEL__MAX];
+	struct light_state st[LEVEL__MAX], before[LEVEL__MAX];
 	const struct pipeline *p;
 	const struct pipeline_status *status;
 	const struct light_threshold *th;
@@ -259,12 +259,47 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
 			return -1;
 		open_requests = db_cell_ll(&open, 0, 0);
 	}
+	memcpy(before, st, sizeof(before));
 	calendar_zone_enter(&zone, t->calendar.time_zone);
 	light_step(st, &t->calendar, th,
 	           c ? light_trigger_of((int)c->kind, c->by_customer, c->public_note, open_requests) : LIGHT_ON_NONE,
 	           status_category_is_open(status->category), status->clocks, now);
 	calendar_zone_leave(&zone);
 
+	/* A recomputation (the service levels changed) that moved this ticket's clocks is on its
+	 * timeline with the state it left, so a replay of the timeline arrives at the same state. */
+	if (c == NULL) {
+		bool moved = false;
+		struct json_object *data, *levels;
+
+		for (int l = 0; l < LEVEL__MAX; l++)
+			moved = moved || memcmp(&before[l], &st[l], sizeof(st[l])) != 0;
+		if (moved) {
+			struct ticket_change ch = {t, ticket_id, 0, false, EVENT_LIGHTS_RECOMPUTED, false, false, 0};
+
+			data = json_object_new_object();
+			levels = json_object_new_array();
+			json_add_str(data, "reason", "service levels changed");
+			for (int l = 0; l < LEVEL__MAX; l++) {
+				struct json_object *one = json_object_new_array();
+
+				json_object_array_add(one, json_object_new_int64((int64_t)st[l].cycle_started));
+				json_object_array_add(one, json_object_new_int64((int64_t)st[l].running_since));
+				json_object_array_add(one, json_object_new_int64(st[l].accrued));
+				json_object_array_add(one, json_object_new_int64((int64_t)st[l].amber_at));
+				json_object_array_add(one, json_object_new_int64((int64_t)st[l].red_at));
+				json_object_array_add(levels, one);
+			}
+			json_object_object_add(data, "levels", levels);
+			levels = json_object_new_array();
+			for (int l = 0; l < LEVEL__MAX; l++)
+				if (memcmp(&before[l], &st[l], sizeof(st[l])) != 0)
+					json_object_array_add(levels, json_object_new_int(l + 1));
+			json_object_object_add(data, "moved", levels);
+			if (timeline_record(db, a, &ch, data) == -1)
+				return -1;
+		}
+	}
 	for (int l = 0; l < LEVEL__MAX; l++) {
 		const long long vals[8] = {t->id,
 		                           ticket_id,

@@ -32,6 +32,7 @@ static const char *const what_names[CLOCK__MAX] = {
         "back_to_green", /* CLOCK_BACK_TO_GREEN */
         "back_to_amber", /* CLOCK_BACK_TO_AMBER */
         "stopped",       /* CLOCK_STOPPED */
+        "rescheduled",   /* CLOCK_RESCHEDULED */
 };
 
 const char *clock_what_name(enum clock_what w)
@@ -164,6 +165,28 @@ static const struct pipeline_status *status_of(const struct tenant *t, long long
 	return NULL;
 }
 
+/* The state a lights_recomputed event recorded; false if it is malformed. */
+static bool recomputed_state(struct json_object *data, struct light_state *st)
+{
+	struct json_object *levels;
+
+	if (data == NULL || !json_object_object_get_ex(data, "levels", &levels) ||
+	    !json_object_is_type(levels, json_type_array) || json_object_array_length(levels) != LEVEL__MAX)
+		return false;
+	for (int l = 0; l < LEVEL__MAX; l++) {
+		struct json_object *one = json_object_array_get_idx(levels, (size_t)l);
+
+		if (!json_object_is_type(one, json_type_array) || json_object_array_length(one) != 5)
+			return false;
+		st[l].cycle_started = (time_t)json_object_get_int64(json_object_array_get_idx(one, 0));
+		st[l].running_since = (time_t)json_object_get_int64(json_object_array_get_idx(one, 1));
+		st[l].accrued = json_object_get_int64(json_object_array_get_idx(one, 2));
+		st[l].amber_at = (time_t)json_object_get_int64(json_object_array_get_idx(one, 3));
+		st[l].red_at = (time_t)json_object_get_int64(json_object_array_get_idx(one, 4));
+	}
+	return true;
+}
+
 static int kind_of(const char *name)
 {
 	for (int k = 0; k < EVENT__MAX; k++)
@@ -246,6 +269,31 @@ int light_replay_ticket(struct db *db, struct arena *a, const struct tenant *t, 
 					break;
 				}
 			}
+		}
+		if (kind == EVENT_LIGHTS_RECOMPUTED) {
+			/* A recomputation under other service levels: its recorded result is the state. */
+			struct light_state prior[LEVEL__MAX];
+
+			memcpy(prior, out->state, sizeof(prior));
+			if (!recomputed_state(data, out->state)) {
+				json_object_put(data);
+				out->complete = false;
+				break;
+			}
+			/* The levels it moved: told even where the replay, which counts with today's service
+			 * levels throughout, already had them there. */
+			if (json_object_object_get_ex(data, "moved", &v) && json_object_is_type(v, json_type_array))
+				for (size_t k = 0; k < json_object_array_length(v); k++) {
+					int64_t level = json_object_get_int64(json_object_array_get_idx(v, k));
+
+					if (level >= 1 && level <= LEVEL__MAX &&
+					    out->state[level - 1].cycle_started != 0)
+						tell(&rr, (enum light_level)(level - 1), CLOCK_RESCHEDULED, at, id,
+						     kind_name);
+				}
+			json_object_put(data);
+			tell_step(&rr, prior, out->state, story, at, id, kind_name);
+			continue;
 		}
 		json_object_put(data);
 		/* What light_on_change skips, the replay skips too. */

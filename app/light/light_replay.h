@@ -25,6 +25,7 @@ enum clock_what {
 	CLOCK_BACK_TO_GREEN, /* a change moved a passed instant to the future */
 	CLOCK_BACK_TO_AMBER, /* the same for red only */
 	CLOCK_STOPPED,       /* the cycle ended: answered, or the ticket closed */
+	CLOCK_RESCHEDULED,   /* the service levels changed and moved its due instants */
 	CLOCK__MAX
 };
 

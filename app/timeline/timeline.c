@@ -41,6 +41,7 @@ static const char *const kind_names[] = {
         "light_changed",     /* EVENT_LIGHT_CHANGED */
         "queued",            /* EVENT_QUEUED */
         "rule_fired",        /* EVENT_RULE_FIRED */
+        "lights_recomputed", /* EVENT_LIGHTS_RECOMPUTED */
 };
 /* A kind added to the enum without a name here fails the build, not a query. */
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == EVENT__MAX, "a timeline kind has no name");
@@ -66,8 +67,10 @@ int timeline_record(struct db *db, struct arena *a, const struct ticket_change *
 	json_object_put(data);
 	if (rc == -1)
 		return -1;
-	/* What reacts to changes, in order. The sweeper's own light events change no clock. */
-	if (c->kind != EVENT_LIGHT_CHANGED && c->kind != EVENT_RULE_FIRED && light_on_change(db, a, &at) == -1)
+	/* What reacts to changes, in order. The clocks' own events (the sweeper's, a recomputation)
+	 * change no clock. */
+	if (c->kind != EVENT_LIGHT_CHANGED && c->kind != EVENT_RULE_FIRED && c->kind != EVENT_LIGHTS_RECOMPUTED &&
+	    light_on_change(db, a, &at) == -1)
 		return -1;
 	if (rule_on_change(db, a, &at) == -1)
 		return -1;

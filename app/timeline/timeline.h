@@ -22,6 +22,9 @@ enum timeline_kind {
 	EVENT_LIGHT_CHANGED,     /* {"level","colour"}: recorded by the sweeper */
 	EVENT_QUEUED,            /* {"queue","reason"}: waiting in triage or the fallback queue */
 	EVENT_RULE_FIRED,        /* {"rule","name","actions"} */
+	EVENT_LIGHTS_RECOMPUTED, /* {"reason","levels":[[started,running_since,accrued,amber,red]x3],
+	                          * "moved":[level...]}:
+	                          * the service levels changed and moved this ticket's clocks */
 	EVENT__MAX
 };
 

@@ -737,6 +737,8 @@ export function describeEvent(ev, byKey) {
 		const level = levelOf(d.level);
 		return 'marked ' + (level ? level.label : 'a service level') + ' ' + (d.colour || 'changed');
 	}
+	case 'lights_recomputed':
+		return 'moved the service-level due times after a settings change';
 	case 'updated': {
 		const fields = Array.isArray(d.fields) ? d.fields : [];
 		return fields.length ? 'changed ' + fields.join(', ') : 'updated the ticket';

@@ -84,6 +84,7 @@ const WHAT = {
 	back_to_green: 'Back to green',
 	back_to_amber: 'Back to amber',
 	stopped: 'Clock stopped',
+	rescheduled: 'Due times moved',
 };
 
 const CAUSE = {
@@ -95,6 +96,7 @@ const CAUSE = {
 	updated: 'an edit of the ticket',
 	assigned: 'an assignment',
 	queued: 'queueing',
+	lights_recomputed: 'a change of the service-level settings',
 };
 
 /**

@@ -201,6 +201,63 @@ test('portalctl lights verify: no difference on a real history; a stored instant
 	assert.equal(spawnSync(CTL, ['lights', 'verify', slug], { env: dbEnv() }).status, 0);
 });
 
+test('new service levels move open clocks on their timelines, so the replay still arrives at the stored instants', async () => {
+	const other = newTenant();
+	const otherAdmin = (await loginFull(other, 'admin@clock.example', PASS)).token;
+	const otherAgent = (await loginFull(other, 'agent@clock.example', PASS)).token;
+	const otherCustomer = (await loginFull(other, 'cust@gears.example', PASS)).user.id;
+	const otherId = Number(sql(`SELECT id FROM tenants WHERE slug = '${other}'`));
+	const settle = async () => {
+		for (let i = 0; i < 100 && sql(`SELECT lights_version = lights_done_version FROM tenants WHERE id = ${otherId}`) !== '1'; i++) await sleep(100);
+		assert.equal(sql(`SELECT lights_version = lights_done_version FROM tenants WHERE id = ${otherId}`), '1');
+	};
+	assert.equal((await request(other, 'PUT', '/api/v1/admin/lights', { token: otherAdmin, body: { calendar: around, thresholds } })).status, 200);
+	await settle();
+	const t = (await request(other, 'POST', '/api/v1/tickets', { token: otherAgent, body: { subject: 'Rescheduled', customer_id: otherCustomer } })).json;
+	await sleep(1100);
+	const paused = await request(other, 'POST', `/api/v1/tickets/${t.number}/transitions`, { token: otherAgent, body: { to: 'deferred' } });
+	assert.equal(paused.status, 200, paused.text);
+	await sleep(1100);
+	const resumed = await request(other, 'POST', `/api/v1/tickets/${t.number}/transitions`, { token: otherAgent, body: { to: 'in_progress' } });
+	assert.equal(resumed.status, 200, resumed.text);
+	// The ticket is 100 minutes older (its timeline and lights alike): amber (60 minutes) has
+	// passed, red (120) has not.
+	const ticketId = sql(`SELECT id FROM tickets WHERE tenant_id = ${otherId} AND number = ${t.number}`);
+	sql(`UPDATE ticket_events SET created_at = created_at - INTERVAL 100 MINUTE WHERE tenant_id = ${otherId} AND ticket_id = ${ticketId};
+		UPDATE ticket_lights SET cycle_started_at = cycle_started_at - INTERVAL 100 MINUTE, running_since = running_since - INTERVAL 100 MINUTE,
+		amber_at = amber_at - INTERVAL 100 MINUTE, red_at = red_at - INTERVAL 100 MINUTE WHERE tenant_id = ${otherId} AND ticket_id = ${ticketId}`);
+	// Normal response: amber after 30 minutes instead of 60, red after 45 instead of 120. Amber
+	// passed under both keeps its instant; red now lies in the past.
+	const tighter = thresholds.map((x) => (x.priority === 'normal' && x.level === 1 ? { ...x, amber_minutes: 30, red_minutes: 45 } : x));
+	assert.equal((await request(other, 'PUT', '/api/v1/admin/lights', { token: otherAdmin, body: { calendar: around, thresholds: tighter } })).status, 200);
+	await settle();
+	const res = await request(other, 'GET', `/api/v1/tickets/${t.number}/lights`, { token: otherAgent });
+	assert.equal(res.status, 200, res.text);
+	const events = (await request(other, 'GET', `/api/v1/tickets/${t.number}/timeline`, { token: otherAgent })).json.data;
+	const recomputed = events.filter((e) => e.kind === 'lights_recomputed');
+	assert.equal(recomputed.length, 1, 'one entry for the one change that moved this ticket');
+	assert.equal(recomputed[0].actor, null);
+	const last = res.json.history.response[res.json.history.response.length - 1];
+	assert.deepEqual(last, { what: 'rescheduled', at: recomputed[0].created_at, event: { id: recomputed[0].id, kind: 'lights_recomputed' } });
+	// Paused for the time between the two moves: red is 45 running minutes after the start.
+	const created = events.find((e) => e.kind === 'created');
+	const [deferred, back] = events.filter((e) => e.kind === 'status_changed');
+	const pause = secs(back.created_at) - secs(deferred.created_at);
+	assert.equal(secs(res.json.lights.response.amber_at), secs(created.created_at) + 60 * 60 + pause);
+	assert.equal(secs(res.json.lights.response.red_at), secs(created.created_at) + 45 * 60 + pause);
+	assert.equal(res.json.lights.response.colour, 'red');
+	assert.equal(res.json.replay.consistent, true);
+	assert.deepEqual(res.json.replay.lights, res.json.lights);
+	const verify = spawnSync(CTL, ['lights', 'verify', other], { env: dbEnv(), encoding: 'utf8' });
+	assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+	assert.equal(verify.stdout.trim(), '1 tickets checked, 0 mismatches, 0 not replayable');
+	// Saving the same settings again moves nothing, and records nothing.
+	assert.equal((await request(other, 'PUT', '/api/v1/admin/lights', { token: otherAdmin, body: { calendar: around, thresholds: tighter } })).status, 200);
+	await settle();
+	const again = (await request(other, 'GET', `/api/v1/tickets/${t.number}/timeline`, { token: otherAgent })).json.data;
+	assert.equal(again.filter((e) => e.kind === 'lights_recomputed').length, 1);
+});
+
 test('clock histories: staff only, and never another tenant\'s ticket', async () => {
 	const t = await create();
 	assertProblem(await request(slug, 'GET', `/api/v1/tickets/${t.number}/lights`, { token: customer }), 403, 'forbidden');
