@@ -140,6 +140,7 @@ const struct route routes[] = {
         {"notes.create", METHOD_POST, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, note_create_input,
          N(note_create_input), note_create, 0},
         {"timeline.list", METHOD_GET, "/api/v1/tickets/{number}/timeline", ROLES_STAFF, NULL, 0, ticket_timeline, 0},
+        {"lights.history", METHOD_GET, "/api/v1/tickets/{number}/lights", ROLES_STAFF, NULL, 0, ticket_lights, 0},
         {"supplier_requests.list", METHOD_GET, "/api/v1/tickets/{number}/supplier_requests", ROLES_STAFF, NULL, 0,
          supplier_request_list, 0},
         {"supplier_requests.create", METHOD_POST, "/api/v1/tickets/{number}/supplier_requests", ROLES_STAFF,

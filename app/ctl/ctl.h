@@ -26,5 +26,8 @@ int ctl_keys_rotate(const char *slug);
 int ctl_backup(const char *file);
 int ctl_restore(const char *file);
 int ctl_checksum(const char *slug);
+/* Replays every ticket's clocks from its timeline and prints where they differ from the stored
+ * lights; 1 if any does. */
+int ctl_lights_verify(const char *slug);
 
 #endif

@@ -101,6 +101,59 @@ void light_set_running(struct light_state *s, const struct calendar *cal, const 
 	light_recompute(s, cal, th, now);
 }
 
+void light_step(struct light_state st[LEVEL__MAX], const struct calendar *cal, const struct light_threshold *th,
+                enum light_trigger trigger, bool open, unsigned clocks, time_t now)
+{
+	bool run[LEVEL__MAX];
+
+	for (int l = 0; l < LEVEL__MAX; l++)
+		run[l] = (clocks & LIGHT_CLOCK(l)) != 0;
+	if (!open) {
+		for (int l = 0; l < LEVEL__MAX; l++)
+			light_stop(&st[l]);
+		trigger = LIGHT_ON_NONE;
+	}
+	switch (trigger) {
+	case LIGHT_ON_OPENED:
+		light_start(&st[LEVEL_RESPONSE], cal, &th[LEVEL_RESPONSE], now, run[LEVEL_RESPONSE]);
+		light_start(&st[LEVEL_COMMUNICATION], cal, &th[LEVEL_COMMUNICATION], now, run[LEVEL_COMMUNICATION]);
+		break;
+	case LIGHT_ON_CUSTOMER_WROTE:
+		/* A response is due, counted from the first unanswered message. */
+		if (st[LEVEL_RESPONSE].cycle_started == 0)
+			light_start(&st[LEVEL_RESPONSE], cal, &th[LEVEL_RESPONSE], now, run[LEVEL_RESPONSE]);
+		break;
+	case LIGHT_ON_WE_WROTE:
+		light_stop(&st[LEVEL_RESPONSE]);
+		light_start(&st[LEVEL_COMMUNICATION], cal, &th[LEVEL_COMMUNICATION], now, run[LEVEL_COMMUNICATION]);
+		break;
+	case LIGHT_ON_MOVED:
+		/* A move by staff is an update the customer sees. */
+		light_start(&st[LEVEL_COMMUNICATION], cal, &th[LEVEL_COMMUNICATION], now, run[LEVEL_COMMUNICATION]);
+		break;
+	case LIGHT_ON_MOVED_BY_CUSTOMER:
+		/* A ticket reopened by the customer is due an update too. */
+		if (st[LEVEL_COMMUNICATION].cycle_started == 0)
+			light_start(&st[LEVEL_COMMUNICATION], cal, &th[LEVEL_COMMUNICATION], now,
+			            run[LEVEL_COMMUNICATION]);
+		break;
+	case LIGHT_ON_SUPPLIER_ASKED:
+		if (st[LEVEL_SUPPLIER].cycle_started == 0)
+			light_start(&st[LEVEL_SUPPLIER], cal, &th[LEVEL_SUPPLIER], now, run[LEVEL_SUPPLIER]);
+		break;
+	case LIGHT_ON_SUPPLIER_ALL_DONE:
+		light_stop(&st[LEVEL_SUPPLIER]);
+		break;
+	case LIGHT_ON_NONE:
+	case LIGHT_ON__MAX:
+		break;
+	}
+	for (int l = 0; l < LEVEL__MAX; l++) {
+		light_set_running(&st[l], cal, &th[l], now, run[l]);
+		light_recompute(&st[l], cal, &th[l], now);
+	}
+}
+
 enum light_colour light_colour_at(const struct light_state *s, time_t now)
 {
 	if (s->cycle_started == 0)

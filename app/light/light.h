@@ -25,6 +25,20 @@ enum light_colour {
 	LIGHT__MAX
 };
 
+/* What a change to a ticket means to its clocks; the mapping from timeline events lives with the
+ * callers, so this module knows nothing of the timeline. */
+enum light_trigger {
+	LIGHT_ON_NONE,              /* starts or ends no cycle: only the status and thresholds apply */
+	LIGHT_ON_OPENED,            /* the ticket was raised */
+	LIGHT_ON_CUSTOMER_WROTE,    /* a public message from the customer's side */
+	LIGHT_ON_WE_WROTE,          /* a public note from staff */
+	LIGHT_ON_MOVED,             /* a status move by staff or the system */
+	LIGHT_ON_MOVED_BY_CUSTOMER, /* a status move the customer's reply caused */
+	LIGHT_ON_SUPPLIER_ASKED,    /* a supplier request was opened */
+	LIGHT_ON_SUPPLIER_ALL_DONE, /* a supplier request was answered and none is open any more */
+	LIGHT_ON__MAX
+};
+
 /* Bits of a status's clocks, parallel to enum light_level. */
 #define LIGHT_CLOCK(level) (1u << (level))
 
@@ -59,6 +73,12 @@ void light_set_running(struct light_state *s, const struct calendar *cal, const 
  * under the old thresholds but not under the new ones moves to the future (the light turns
  * back), one passed under both keeps its time. */
 void light_recompute(struct light_state *s, const struct calendar *cal, const struct light_threshold *th, time_t now);
+/* One change at instant now to a ticket's three lights: the trigger starts or ends cycles, then
+ * each clock runs or pauses as the status (open, clocks bits) says and its instants follow
+ * thresholds th[level]. A closed status stops every cycle. Pure: the stored and the replayed
+ * lights go through this one function. */
+void light_step(struct light_state st[LEVEL__MAX], const struct calendar *cal, const struct light_threshold *th,
+                enum light_trigger trigger, bool open, unsigned clocks, time_t now);
 /* The colour at instant now. */
 enum light_colour light_colour_at(const struct light_state *s, time_t now);
 

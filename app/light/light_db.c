@@ -25,22 +25,32 @@
 #define RECOMPUTE_BATCH 500
 
 enum light_stmt {
-	LIGHT_TICKET,            /* priority and status of one ticket */
-	LIGHT_ROWS_LOCK,         /* its light rows, locked */
-	LIGHT_OPEN_REQUESTS,     /* open supplier requests of a ticket */
-	LIGHT_UPSERT,            /* write the three rows */
-	LIGHT_BOARD_COUNTS,      /* running cycles, past amber, past red, per level */
-	LIGHT_BOARD_COUNTS_TEAM, /* the same over the tickets a by-team user sees */
-	LIGHT_BOARD_WORST_TEAM,  /* the longest red among them */
-	LIGHT_BOARD_WORST,       /* the longest red */
-	LIGHT_SWEEP_RED,         /* red not yet recorded */
-	LIGHT_SWEEP_AMBER,       /* amber not yet recorded */
-	LIGHT_MARK_RED,          /* claim one red for recording */
-	LIGHT_MARK_AMBER,        /* claim one amber for recording */
-	LIGHT_BREACH_ADD,        /* the record */
-	LIGHT_RECOMPUTE_PAGE,    /* open cycles of a tenant, by ticket */
-	LIGHT_NOTIFY_AMBER,      /* amber tells the assignee */
-	LIGHT_NOTIFY_RED,        /* red escalates to the pipeline's manager, or every manager */
+	LIGHT_TICKET,             /* priority and status of one ticket */
+	LIGHT_ROWS_LOCK,          /* its light rows, locked */
+	LIGHT_OPEN_REQUESTS,      /* open supplier requests of a ticket */
+	LIGHT_UPSERT,             /* write the three rows */
+	LIGHT_BOARD_COUNTS,       /* running cycles, past amber, past red, per level */
+	LIGHT_BOARD_COUNTS_TEAM,  /* the same over the tickets a by-team user sees */
+	LIGHT_BOARD_WORST_TEAM,   /* the longest red among them */
+	LIGHT_BOARD_WORST,        /* the longest red */
+	LIGHT_BOARD_TEAMS,        /* the tenant's teams */
+	LIGHT_BOARD_MY_TEAMS,     /* the teams a by-team user belongs to */
+	LIGHT_BOARD_PIPELINES,    /* running cycles, past amber, past red, per pipeline and level */
+	LIGHT_SUMMARY_TENANTS,    /* active tenants, for the board summary */
+	LIGHT_SUMMARY_DELETE,     /* a tenant's summary rows */
+	LIGHT_SUMMARY_INSERT,     /* one row */
+	LIGHT_SUMMARY_READ,       /* a tenant's summary */
+	LIGHT_TURNED_AMBER,       /* turned amber in (as_of, now], per pipeline and level */
+	LIGHT_TURNED_RED,         /* turned red in (as_of, now] */
+	LIGHT_ASSIGNED_ELSEWHERE, /* a by-team user's tickets outside the pipelines they see */
+	LIGHT_SWEEP_RED,          /* red not yet recorded */
+	LIGHT_SWEEP_AMBER,        /* amber not yet recorded */
+	LIGHT_MARK_RED,           /* claim one red for recording */
+	LIGHT_MARK_AMBER,         /* claim one amber for recording */
+	LIGHT_BREACH_ADD,         /* the record */
+	LIGHT_RECOMPUTE_PAGE,     /* open cycles of a tenant, by ticket */
+	LIGHT_NOTIFY_AMBER,       /* amber tells the assignee */
+	LIGHT_NOTIFY_RED,         /* red escalates to the pipeline's manager, or every manager */
 	LIGHT_STMT__MAX
 };
 
@@ -113,6 +123,49 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
                 "LEFT JOIN users a FORCE INDEX (PRIMARY) ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "
                 "WHERE l.tenant_id = ? AND l.red_at <= FROM_UNIXTIME(?) ORDER BY l.red_at, l.ticket_id, l.level LIMIT "
                 "10",
+        /* LIGHT_BOARD_TEAMS */
+        [LIGHT_BOARD_TEAMS] = "SELECT id, name FROM teams WHERE tenant_id = ? ORDER BY name, id",
+        /* LIGHT_BOARD_MY_TEAMS */
+        [LIGHT_BOARD_MY_TEAMS] = "SELECT tm.id, tm.name FROM teams tm JOIN team_members m ON m.team_id = tm.id AND "
+                                 "m.tenant_id = tm.tenant_id WHERE tm.tenant_id = ? AND m.user_id = ? ORDER BY "
+                                 "tm.name, tm.id",
+        /* LIGHT_BOARD_PIPELINES: a ticket's team is its pipeline's, mapped from the tenant's cache */
+        [LIGHT_BOARD_PIPELINES] =
+                "SELECT t.pipeline_id, l.level, COUNT(*), SUM(l.amber_at <= FROM_UNIXTIME(?)), "
+                "SUM(l.red_at <= FROM_UNIXTIME(?)) FROM ticket_lights l FORCE INDEX (ticket_lights_cycle) "
+                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
+                "WHERE l.tenant_id = ? AND l.cycle_started_at IS NOT NULL GROUP BY t.pipeline_id, l.level",
+        /* LIGHT_SUMMARY_TENANTS */
+        [LIGHT_SUMMARY_TENANTS] = "SELECT id FROM tenants WHERE status = 'active' ORDER BY id",
+        /* LIGHT_SUMMARY_DELETE */
+        [LIGHT_SUMMARY_DELETE] = "DELETE FROM light_board_summary WHERE tenant_id = ?",
+        /* LIGHT_SUMMARY_INSERT */
+        [LIGHT_SUMMARY_INSERT] = "INSERT INTO light_board_summary (tenant_id, pipeline_id, level, running, past_amber, "
+                                 "past_red, as_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        /* LIGHT_SUMMARY_READ */
+        [LIGHT_SUMMARY_READ] = "SELECT pipeline_id, level, running, past_amber, past_red, as_of FROM "
+                               "light_board_summary WHERE tenant_id = ?",
+        /* LIGHT_TURNED_AMBER: level IN (...) makes three ranges of the (tenant, level, amber_at) index */
+        [LIGHT_TURNED_AMBER] =
+                "SELECT t.pipeline_id, l.level, COUNT(*) FROM ticket_lights l FORCE INDEX (ticket_lights_amber) "
+                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
+                "WHERE l.tenant_id = ? AND l.level IN (1, 2, 3) AND l.amber_at > FROM_UNIXTIME(?) AND "
+                "l.amber_at <= FROM_UNIXTIME(?) GROUP BY t.pipeline_id, l.level",
+        /* LIGHT_TURNED_RED */
+        [LIGHT_TURNED_RED] =
+                "SELECT t.pipeline_id, l.level, COUNT(*) FROM ticket_lights l FORCE INDEX (ticket_lights_red) "
+                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
+                "WHERE l.tenant_id = ? AND l.level IN (1, 2, 3) AND l.red_at > FROM_UNIXTIME(?) AND "
+                "l.red_at <= FROM_UNIXTIME(?) GROUP BY t.pipeline_id, l.level",
+        /* LIGHT_ASSIGNED_ELSEWHERE: the part of VISIBLE_TO_USER the pipelines do not cover */
+        [LIGHT_ASSIGNED_ELSEWHERE] =
+                "SELECT l.level, COUNT(*), COALESCE(SUM(l.amber_at <= FROM_UNIXTIME(?)), 0), "
+                "COALESCE(SUM(l.red_at <= FROM_UNIXTIME(?)), 0) FROM tickets t FORCE INDEX (tickets_tenant_assignee) "
+                "JOIN ticket_lights l FORCE INDEX (PRIMARY) ON l.tenant_id = t.tenant_id AND l.ticket_id = t.id "
+                "WHERE t.tenant_id = ? AND t.assignee_id = ? AND l.cycle_started_at IS NOT NULL AND "
+                "t.pipeline_id NOT IN (SELECT p.id FROM pipelines p WHERE p.tenant_id = ? AND (p.team_id IS NULL OR "
+                "p.team_id IN (SELECT m.team_id FROM team_members m WHERE m.tenant_id = ? AND m.user_id = ?))) "
+                "GROUP BY l.level",
         /* LIGHT_SWEEP_RED */
         [LIGHT_SWEEP_RED] =
                 "SELECT tenant_id, ticket_id, level, UNIX_TIMESTAMP(cycle_started_at), UNIX_TIMESTAMP(red_at) "
@@ -167,7 +220,7 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
                  const struct ticket_change *c, time_t now)
 {
 	struct db_rows tr, lr;
-	struct light_state st[LEVEL__MAX];
+	struct light_state st[LEVEL__MAX], before[LEVEL__MAX];
 	const struct pipeline *p;
 	const struct pipeline_status *status;
 	const struct light_threshold *th;
@@ -175,6 +228,7 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
 	struct db_param params[3 * 8];
 	int prio;
 	size_t k = 0;
+	long long open_requests = 0;
 
 	if (db_query(db, a, light_sql[LIGHT_TICKET], &tr, "ii", t->id, ticket_id) == -1)
 		return -1;
@@ -198,67 +252,54 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
 			state_from_row(&lr, i, &st[level - 1]);
 	}
 
+	if (c != NULL && c->kind == EVENT_SUPPLIER_ANSWERED) {
+		struct db_rows open;
+
+		if (db_query(db, a, light_sql[LIGHT_OPEN_REQUESTS], &open, "ii", t->id, ticket_id) == -1)
+			return -1;
+		open_requests = db_cell_ll(&open, 0, 0);
+	}
+	memcpy(before, st, sizeof(before));
 	calendar_zone_enter(&zone, t->calendar.time_zone);
-	if (!status_category_is_open(status->category)) {
-		for (int l = 0; l < LEVEL__MAX; l++)
-			light_stop(&st[l]);
-	} else if (c != NULL) {
-		bool run[LEVEL__MAX];
-
-		for (int l = 0; l < LEVEL__MAX; l++)
-			run[l] = (status->clocks & LIGHT_CLOCK(l)) != 0;
-		switch (c->kind) {
-		case EVENT_CREATED:
-			light_start(&st[LEVEL_RESPONSE], &t->calendar, &th[LEVEL_RESPONSE], now, run[LEVEL_RESPONSE]);
-			light_start(&st[LEVEL_COMMUNICATION], &t->calendar, &th[LEVEL_COMMUNICATION], now,
-			            run[LEVEL_COMMUNICATION]);
-			break;
-		case EVENT_NOTE_ADDED:
-			if (!c->public_note)
-				break;
-			if (c->by_customer) {
-				/* The customer wrote: a response is due, counted from the first unanswered message. */
-				if (st[LEVEL_RESPONSE].cycle_started == 0)
-					light_start(&st[LEVEL_RESPONSE], &t->calendar, &th[LEVEL_RESPONSE], now,
-					            run[LEVEL_RESPONSE]);
-			} else {
-				light_stop(&st[LEVEL_RESPONSE]);
-				light_start(&st[LEVEL_COMMUNICATION], &t->calendar, &th[LEVEL_COMMUNICATION], now,
-				            run[LEVEL_COMMUNICATION]);
-			}
-			break;
-		case EVENT_STATUS_CHANGED:
-			/* A move by staff is an update the customer sees; a reopened ticket is due one too. */
-			if (!c->by_customer || st[LEVEL_COMMUNICATION].cycle_started == 0)
-				light_start(&st[LEVEL_COMMUNICATION], &t->calendar, &th[LEVEL_COMMUNICATION], now,
-				            run[LEVEL_COMMUNICATION]);
-			break;
-		case EVENT_SUPPLIER_ASKED:
-			if (st[LEVEL_SUPPLIER].cycle_started == 0)
-				light_start(&st[LEVEL_SUPPLIER], &t->calendar, &th[LEVEL_SUPPLIER], now,
-				            run[LEVEL_SUPPLIER]);
-			break;
-		case EVENT_SUPPLIER_ANSWERED: {
-			struct db_rows open;
-
-			if (db_query(db, a, light_sql[LIGHT_OPEN_REQUESTS], &open, "ii", t->id, ticket_id) == -1) {
-				calendar_zone_leave(&zone);
-				return -1;
-			}
-			if (db_cell_ll(&open, 0, 0) == 0)
-				light_stop(&st[LEVEL_SUPPLIER]);
-			break;
-		}
-		default:
-			break;
-		}
-	}
-	for (int l = 0; l < LEVEL__MAX; l++) {
-		light_set_running(&st[l], &t->calendar, &th[l], now, (status->clocks & LIGHT_CLOCK(l)) != 0);
-		light_recompute(&st[l], &t->calendar, &th[l], now);
-	}
+	light_step(st, &t->calendar, th,
+	           c ? light_trigger_of((int)c->kind, c->by_customer, c->public_note, open_requests) : LIGHT_ON_NONE,
+	           status_category_is_open(status->category), status->clocks, now);
 	calendar_zone_leave(&zone);
 
+	/* A recomputation (the service levels changed) that moved this ticket's clocks is on its
+	 * timeline with the state it left, so a replay of the timeline arrives at the same state. */
+	if (c == NULL) {
+		bool moved = false;
+		struct json_object *data, *levels;
+
+		for (int l = 0; l < LEVEL__MAX; l++)
+			moved = moved || memcmp(&before[l], &st[l], sizeof(st[l])) != 0;
+		if (moved) {
+			struct ticket_change ch = {t, ticket_id, 0, false, EVENT_LIGHTS_RECOMPUTED, false, false, 0};
+
+			data = json_object_new_object();
+			levels = json_object_new_array();
+			json_add_str(data, "reason", "service levels changed");
+			for (int l = 0; l < LEVEL__MAX; l++) {
+				struct json_object *one = json_object_new_array();
+
+				json_object_array_add(one, json_object_new_int64((int64_t)st[l].cycle_started));
+				json_object_array_add(one, json_object_new_int64((int64_t)st[l].running_since));
+				json_object_array_add(one, json_object_new_int64(st[l].accrued));
+				json_object_array_add(one, json_object_new_int64((int64_t)st[l].amber_at));
+				json_object_array_add(one, json_object_new_int64((int64_t)st[l].red_at));
+				json_object_array_add(levels, one);
+			}
+			json_object_object_add(data, "levels", levels);
+			levels = json_object_new_array();
+			for (int l = 0; l < LEVEL__MAX; l++)
+				if (memcmp(&before[l], &st[l], sizeof(st[l])) != 0)
+					json_object_array_add(levels, json_object_new_int(l + 1));
+			json_object_object_add(data, "moved", levels);
+			if (timeline_record(db, a, &ch, data) == -1)
+				return -1;
+		}
+	}
 	for (int l = 0; l < LEVEL__MAX; l++) {
 		const long long vals[8] = {t->id,
 		                           ticket_id,
@@ -279,9 +320,30 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
 	return db_query_params(db, a, light_sql[LIGHT_UPSERT], NULL, params, k);
 }
 
+enum light_trigger light_trigger_of(int kind, bool by_customer, bool public_note, long long open_requests)
+{
+	switch ((enum timeline_kind)kind) {
+	case EVENT_CREATED:
+		return LIGHT_ON_OPENED;
+	case EVENT_NOTE_ADDED:
+		if (!public_note)
+			return LIGHT_ON_NONE;
+		return by_customer ? LIGHT_ON_CUSTOMER_WROTE : LIGHT_ON_WE_WROTE;
+	case EVENT_STATUS_CHANGED:
+		return by_customer ? LIGHT_ON_MOVED_BY_CUSTOMER : LIGHT_ON_MOVED;
+	case EVENT_SUPPLIER_ASKED:
+		return LIGHT_ON_SUPPLIER_ASKED;
+	case EVENT_SUPPLIER_ANSWERED:
+		return open_requests == 0 ? LIGHT_ON_SUPPLIER_ALL_DONE : LIGHT_ON_NONE;
+	default:
+		return LIGHT_ON_NONE;
+	}
+}
+
 int light_on_change(struct db *db, struct arena *a, const struct ticket_change *c)
 {
-	return apply(db, a, c->tenant, c->ticket_id, c, time(NULL));
+	/* The event's own instant, so the clocks can be replayed from the timeline to the second. */
+	return apply(db, a, c->tenant, c->ticket_id, c, c->at != 0 ? c->at : time(NULL));
 }
 
 int light_db_load(struct db *db, struct arena *a, long long tenant_id, const long long *ids, size_t n,
@@ -457,40 +519,109 @@ long long light_sweep(struct db *db, struct arena *a, struct tenant_cache *tenan
 	return recorded;
 }
 
-int light_board(struct request *r)
+/* Counts of running cycles [0], past amber [1] and past red [2] per level, per pipeline of the
+ * tenant by its position in the tenant's cache; the last slot holds pipelines the cache does not
+ * know (deleted since). */
+typedef long long board_counts[3][LEVEL__MAX];
+
+static size_t pipeline_slot(const struct tenant *t, long long pipeline_id)
 {
-	time_t now = time(NULL);
-	struct db_rows board, worst;
-	long long t = r->tenant->id, n = (long long)now;
-	long long counts[3][LEVEL__MAX];
-	struct json_object *out, *levels, *list;
-	const char *body;
-	size_t len;
-	unsigned char h[16];
-	char etag[40], hex[33];
+	for (size_t i = 0; i < t->npipelines; i++)
+		if (t->pipelines[i].id == pipeline_id)
+			return i;
+	return t->npipelines;
+}
 
-	if (r->user->restricted) {
-		long long u = r->user->user_id;
+/* Adds rows of (pipeline_id, level, n0, n1, ...) to column `first` onwards of per. */
+static void add_rows(const struct tenant *t, board_counts *per, const struct db_rows *rows, int first, int ncounts)
+{
+	for (size_t i = 0; i < rows->nrows; i++) {
+		size_t slot = pipeline_slot(t, db_cell_ll(rows, i, 0));
+		long long level = db_cell_ll(rows, i, 1);
 
-		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_COUNTS_TEAM], &board, "iiiiiii", n, n, t, u, t, t, u) ==
-		            -1 ||
-		    db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST_TEAM], &worst, "iiiiii", t, n, u, t, t, u) == -1)
-			return 500;
-	} else if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_COUNTS], &board, "iiiiiiiiiiiiiii", t, t, n, t, n, t, t,
-	                    n, t, n, t, t, n, t, n) == -1 ||
-	           db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST], &worst, "ii", t, n) == -1) {
-		return 500;
+		if (level < 1 || level > LEVEL__MAX)
+			continue;
+		for (int c = 0; c < ncounts; c++)
+			per[slot][first + c][level - 1] += db_cell_ll(rows, i, (size_t)c + 2);
 	}
-	memset(counts, 0, sizeof(counts));
-	for (size_t i = 0; i < board.nrows; i++) {
-		long long level = db_cell_ll(&board, i, 0);
+}
+
+/* The counts per pipeline at instant now, from the scheduler's summary plus what turned since it
+ * was taken. 1 when used; 0 when the tenant is small or the summary missing or stale (the caller
+ * counts live); -1 on failure. *as_of is the summary's instant. */
+static int board_from_summary(struct request *r, time_t now, board_counts *per, time_t *as_of)
+{
+	const struct tenant *t = r->tenant;
+	struct db_rows sum, amber, red;
+	long long running = 0, taken = 0;
+
+	if (db_query(r->db, r->a, light_sql[LIGHT_SUMMARY_READ], &sum, "i", t->id) == -1)
+		return -1;
+	for (size_t i = 0; i < sum.nrows; i++) {
+		running += db_cell_ll(&sum, i, 2);
+		taken = db_cell_ll(&sum, i, 5);
+	}
+	if (sum.nrows == 0 || running < LIGHT_SUMMARY_MIN || taken > (long long)now ||
+	    (long long)now - taken > LIGHT_SUMMARY_FRESH)
+		return 0;
+	for (size_t i = 0; i < sum.nrows; i++) {
+		size_t slot = pipeline_slot(t, db_cell_ll(&sum, i, 0));
+		long long level = db_cell_ll(&sum, i, 1);
 
 		if (level >= 1 && level <= LEVEL__MAX)
 			for (int c = 0; c < 3; c++)
-				counts[c][level - 1] = db_cell_ll(&board, i, (size_t)c + 1);
+				per[slot][c][level - 1] += db_cell_ll(&sum, i, (size_t)c + 2);
 	}
-	out = json_object_new_object();
-	levels = json_object_new_array();
+	/* Lights that turned with time since the summary was taken: two short index ranges. */
+	if (db_query(r->db, r->a, light_sql[LIGHT_TURNED_AMBER], &amber, "iii", t->id, taken, (long long)now) == -1 ||
+	    db_query(r->db, r->a, light_sql[LIGHT_TURNED_RED], &red, "iii", t->id, taken, (long long)now) == -1)
+		return -1;
+	add_rows(t, per, &amber, 1, 1);
+	add_rows(t, per, &red, 2, 1);
+	*as_of = (time_t)taken;
+	return 1;
+}
+
+/* The tenant-wide counts per level, from per-pipeline counts: every pipeline, or for a by-team
+ * user those they see plus their own tickets elsewhere. 0 or -1. */
+static int levels_from_pipelines(struct request *r, time_t now, board_counts *per, board_counts out)
+{
+	const struct tenant *t = r->tenant;
+
+	memset(out, 0, sizeof(board_counts));
+	for (size_t i = 0; i <= t->npipelines; i++) {
+		bool seen = !r->user->restricted;
+
+		for (size_t k = 0; k < r->user->npipelines && !seen && i < t->npipelines; k++)
+			seen = r->user->pipelines[k] == t->pipelines[i].id;
+		if (seen)
+			for (int c = 0; c < 3; c++)
+				for (int l = 0; l < LEVEL__MAX; l++)
+					out[c][l] += per[i][c][l];
+	}
+	if (r->user->restricted) {
+		struct db_rows mine;
+		long long u = r->user->user_id, n = (long long)now;
+
+		if (db_query(r->db, r->a, light_sql[LIGHT_ASSIGNED_ELSEWHERE], &mine, "iiiiiii", n, n, t->id, u, t->id,
+		             t->id, u) == -1)
+			return -1;
+		for (size_t i = 0; i < mine.nrows; i++) {
+			long long level = db_cell_ll(&mine, i, 0);
+
+			if (level >= 1 && level <= LEVEL__MAX)
+				for (int c = 0; c < 3; c++)
+					out[c][level - 1] += db_cell_ll(&mine, i, (size_t)c + 1);
+		}
+	}
+	return 0;
+}
+
+/* [{"level","name","green","amber","red"}] from running, past-amber and past-red counts. */
+static struct json_object *levels_json(long long counts[3][LEVEL__MAX])
+{
+	struct json_object *levels = json_object_new_array();
+
 	for (int l = 0; l < LEVEL__MAX; l++) {
 		struct json_object *o = json_object_new_object();
 
@@ -502,7 +633,154 @@ int light_board(struct request *r)
 		json_add_int(o, "red", counts[2][l]);
 		json_object_array_add(levels, o);
 	}
-	json_object_object_add(out, "levels", levels);
+	return levels;
+}
+
+/* The board's per-team figures: for each team the user may see (all of them, or their own where
+ * the tenant works by team), the counts of the tickets in that team's pipelines. A team's
+ * members see all of its pipelines' tickets, so the figures need no further filter. per holds
+ * the counts per pipeline, or is NULL to count them here. NULL on failure. */
+static struct json_object *board_teams(struct request *r, time_t now, board_counts *per)
+{
+	const struct tenant *t = r->tenant;
+	struct db_rows teams;
+	struct json_object *arr;
+	board_counts *counts;
+	bool any_team = false;
+
+	if (r->user->restricted) {
+		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_MY_TEAMS], &teams, "ii", t->id, r->user->user_id) == -1)
+			return NULL;
+	} else if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_TEAMS], &teams, "i", t->id) == -1) {
+		return NULL;
+	}
+	for (size_t i = 0; i < t->npipelines; i++)
+		any_team = any_team || t->pipelines[i].team_id != 0;
+	/* A tenant without teams (most) pays nothing for this part of the board. */
+	if (per == NULL && teams.nrows > 0 && any_team) {
+		struct db_rows rows;
+		long long n = (long long)now;
+
+		per = arena_alloc(r->a, (t->npipelines + 1) * sizeof(*per));
+		memset(per, 0, (t->npipelines + 1) * sizeof(*per));
+		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_PIPELINES], &rows, "iii", n, n, t->id) == -1)
+			return NULL;
+		add_rows(t, per, &rows, 0, 3);
+	}
+	counts = arena_alloc(r->a, (teams.nrows ? teams.nrows : 1) * sizeof(*counts));
+	memset(counts, 0, (teams.nrows ? teams.nrows : 1) * sizeof(*counts));
+	for (size_t i = 0; per != NULL && i < t->npipelines; i++) {
+		if (t->pipelines[i].team_id == 0)
+			continue;
+		for (size_t k = 0; k < teams.nrows; k++)
+			if (db_cell_ll(&teams, k, 0) == t->pipelines[i].team_id)
+				for (int c = 0; c < 3; c++)
+					for (int l = 0; l < LEVEL__MAX; l++)
+						counts[k][c][l] += per[i][c][l];
+	}
+	arr = json_object_new_array();
+	for (size_t k = 0; k < teams.nrows; k++) {
+		struct json_object *o = json_object_new_object();
+
+		json_add_int(o, "id", db_cell_ll(&teams, k, 0));
+		json_add_str(o, "name", db_cell(&teams, k, 1));
+		json_object_object_add(o, "levels", levels_json(counts[k]));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+long long light_board_summarise(struct db *db, struct arena *a)
+{
+	struct db_rows tenants;
+	long long written = 0;
+
+	if (db_query(db, a, light_sql[LIGHT_SUMMARY_TENANTS], &tenants, "") == -1)
+		return -1;
+	for (size_t i = 0; i < tenants.nrows; i++) {
+		long long id = db_cell_ll(&tenants, i, 0), n = (long long)time(NULL), running = 0;
+		struct db_rows rows;
+
+		/* A consistent read outside a transaction: no row is locked while the tenant is counted. */
+		if (db_query(db, a, light_sql[LIGHT_BOARD_PIPELINES], &rows, "iii", n, n, id) == -1)
+			return -1;
+		for (size_t k = 0; k < rows.nrows; k++)
+			running += db_cell_ll(&rows, k, 2);
+		if (db_begin(db) == -1)
+			return -1;
+		if (db_exec(db, light_sql[LIGHT_SUMMARY_DELETE], NULL, NULL, "i", id) == -1)
+			goto fail;
+		/* Small tenants count live on every request; they need no summary. */
+		for (size_t k = 0; running >= LIGHT_SUMMARY_MIN && k < rows.nrows; k++)
+			if (db_exec(db, light_sql[LIGHT_SUMMARY_INSERT], NULL, NULL, "iiiiiii", id,
+			            db_cell_ll(&rows, k, 0), db_cell_ll(&rows, k, 1), db_cell_ll(&rows, k, 2),
+			            db_cell_ll(&rows, k, 3), db_cell_ll(&rows, k, 4), n) == -1)
+				goto fail;
+		if (db_commit(db) == -1)
+			return -1;
+		written += running >= LIGHT_SUMMARY_MIN;
+	}
+	return written;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int light_board(struct request *r)
+{
+	time_t now = time(NULL), as_of = 0;
+	struct db_rows board, worst;
+	long long t = r->tenant->id, n = (long long)now;
+	board_counts counts;
+	board_counts *per;
+	struct json_object *out, *list, *teams;
+	const char *body;
+	size_t len;
+	unsigned char h[16];
+	char etag[40], hex[33];
+	int summary;
+
+	per = arena_alloc(r->a, (r->tenant->npipelines + 1) * sizeof(*per));
+	memset(per, 0, (r->tenant->npipelines + 1) * sizeof(*per));
+	summary = board_from_summary(r, now, per, &as_of);
+	if (summary == -1)
+		return 500;
+	if (summary == 1) {
+		if (levels_from_pipelines(r, now, per, counts) == -1)
+			return 500;
+	} else {
+		if (r->user->restricted) {
+			long long u = r->user->user_id;
+
+			if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_COUNTS_TEAM], &board, "iiiiiii", n, n, t, u, t,
+			             t, u) == -1)
+				return 500;
+		} else if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_COUNTS], &board, "iiiiiiiiiiiiiii", t, t, n, t,
+		                    n, t, t, n, t, n, t, t, n, t, n) == -1) {
+			return 500;
+		}
+		memset(counts, 0, sizeof(counts));
+		for (size_t i = 0; i < board.nrows; i++) {
+			long long level = db_cell_ll(&board, i, 0);
+
+			if (level >= 1 && level <= LEVEL__MAX)
+				for (int c = 0; c < 3; c++)
+					counts[c][level - 1] = db_cell_ll(&board, i, (size_t)c + 1);
+		}
+	}
+	if (r->user->restricted) {
+		long long u = r->user->user_id;
+
+		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST_TEAM], &worst, "iiiiii", t, n, u, t, t, u) == -1)
+			return 500;
+	} else if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST], &worst, "ii", t, n) == -1) {
+		return 500;
+	}
+	teams = board_teams(r, now, summary == 1 ? per : NULL);
+	if (teams == NULL)
+		return 500;
+	out = json_object_new_object();
+	json_object_object_add(out, "levels", levels_json(counts));
 	list = json_object_new_array();
 	for (size_t i = 0; i < worst.nrows; i++) {
 		struct json_object *o = json_object_new_object();
@@ -515,6 +793,7 @@ int light_board(struct request *r)
 		json_object_array_add(list, o);
 	}
 	json_object_object_add(out, "worst", list);
+	json_object_object_add(out, "teams", teams);
 	/* The ETag covers the content only, so a poll that changes nothing answers 304. */
 	body = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
 	len = strlen(body);
@@ -527,5 +806,11 @@ int light_board(struct request *r)
 		return 304;
 	}
 	add_time(out, "as_of", now);
+	/* Where counts come from the scheduler's summary, replies and moves since this instant show
+	 * at its next refresh (lights turning with time show at once). */
+	if (summary == 1)
+		add_time(out, "counts_as_of", as_of);
+	else
+		json_add_null(out, "counts_as_of");
 	return response_json(r, 200, out);
 }

@@ -3,6 +3,7 @@
 #ifndef LIGHT_LIGHT_DB_H
 #define LIGHT_LIGHT_DB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -15,6 +16,10 @@ struct request;
 struct tenant;
 struct tenant_cache;
 struct ticket_change;
+
+/* What a timeline event of kind (enum timeline_kind) means to the clocks; open_requests is the
+ * number of the ticket's supplier requests still open after the event. */
+enum light_trigger light_trigger_of(int kind, bool by_customer, bool public_note, long long open_requests);
 
 /* Moves the ticket's clocks for one change (inside the change's transaction). 0 or -1. */
 int light_on_change(struct db *db, struct arena *a, const struct ticket_change *c);
@@ -34,6 +39,16 @@ long long light_recompute_tenant(struct db *db, struct arena *a, const struct te
 /* One pass of the breach sweeper over all tenants: records each light that turned amber or
  * red and has not been recorded. Returns the number recorded, or -1. */
 long long light_sweep(struct db *db, struct arena *a, struct tenant_cache *tenants);
+
+/* From this many running cycles a tenant's board reads the scheduler's summary (refreshed every
+ * LIGHT_SUMMARY_EVERY seconds, ignored when older than LIGHT_SUMMARY_FRESH) instead of counting. */
+#define LIGHT_SUMMARY_MIN   10000
+#define LIGHT_SUMMARY_EVERY 15
+#define LIGHT_SUMMARY_FRESH 120
+
+/* Takes every large tenant's board summary (per pipeline and level) now; drops small tenants'.
+ * Returns the number of tenants summarised, or -1. */
+long long light_board_summarise(struct db *db, struct arena *a);
 
 /* GET /board */
 int light_board(struct request *r);

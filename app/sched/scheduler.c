@@ -33,7 +33,7 @@ static const char *const scheduler_sql[SCHED_STMT__MAX] = {
         [SCHED_LIGHTS_DONE] = "UPDATE tenants SET lights_done_version = ? WHERE id = ?",
 };
 
-static void pass(struct db *db, struct arena *a, struct tenant_cache *cache, const char *holder)
+static void pass(struct db *db, struct arena *a, struct tenant_cache *cache, const char *holder, time_t *summarised)
 {
 	struct db_rows stale;
 	long long n;
@@ -46,6 +46,11 @@ static void pass(struct db *db, struct arena *a, struct tenant_cache *cache, con
 	n = rule_sweep_time(db, a, cache);
 	if (n > 0)
 		log_info("fired %lld time-based rules", n);
+	if (time(NULL) - *summarised >= LIGHT_SUMMARY_EVERY) {
+		if (light_board_summarise(db, a) == -1)
+			return;
+		*summarised = time(NULL);
+	}
 	if (db_query(db, a, scheduler_sql[SCHED_STALE_LIGHTS], &stale, "") == -1)
 		return;
 	for (size_t i = 0; i < stale.nrows; i++) {
@@ -69,6 +74,7 @@ int scheduler_run(const struct scheduler_config *cfg)
 	struct arena a;
 	struct tenant_cache cache;
 	char holder[128], host[64] = "host";
+	time_t summarised = 0;
 
 	gethostname(host, sizeof(host) - 1);
 	snprintf(holder, sizeof(holder), "%s:%d", host, (int)getpid());
@@ -79,7 +85,7 @@ int scheduler_run(const struct scheduler_config *cfg)
 	while (!master_stop_requested()) {
 		struct timespec pause = {cfg->interval_ms / 1000, (long)(cfg->interval_ms % 1000) * 1000000L};
 
-		pass(&db, &a, &cache, holder);
+		pass(&db, &a, &cache, holder, &summarised);
 		db_rollback(&db); /* nothing is left open across a sleep */
 		arena_reset(&a);
 		if (master_stop_requested())

@@ -89,5 +89,8 @@ int ticket_get(struct request *r);
 int ticket_patch(struct request *r);
 int ticket_transition(struct request *r);
 int ticket_timeline(struct request *r);
+/* GET /tickets/{number}/lights: the stored lights, each clock's history from the timeline, and
+ * whether replaying the timeline gives the stored instants. Staff only. */
+int ticket_lights(struct request *r);
 
 #endif

@@ -13,6 +13,7 @@
 #include "../core/json.h"
 #include "../core/log.h"
 #include "../light/light_db.h"
+#include "../light/light_replay.h"
 #include "../note/note.h"
 #include "../note/wordcheck.h"
 #include "../db/db.h"
@@ -762,5 +763,38 @@ int ticket_timeline(struct request *r)
 	out = json_object_new_object();
 	json_object_object_add(out, "data", events);
 	json_add_null(out, "next_cursor");
+	return response_json(r, 200, out);
+}
+
+int ticket_lights(struct request *r)
+{
+	struct ticket *tk;
+	struct light_state stored[1][LEVEL__MAX];
+	struct light_replay rp;
+	struct json_object *out, *replay, *mismatched;
+	time_t now = time(NULL);
+
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+		return 500;
+	if (tk == NULL)
+		return not_found(r);
+	if (light_db_load(r->db, r->a, r->tenant->id, &tk->id, 1, stored) == -1 ||
+	    light_replay_ticket(r->db, r->a, r->tenant, tk->id, now, &rp) == -1)
+		return 500;
+	mismatched = json_object_new_array();
+	for (int l = 0; l < LEVEL__MAX; l++)
+		if (!rp.complete || !light_state_equal(&stored[0][l], &rp.state[l]))
+			json_object_array_add(mismatched,
+			                      json_object_new_string(light_level_name((enum light_level)l)));
+	replay = json_object_new_object();
+	json_add_bool(replay, "complete", rp.complete);
+	json_add_int(replay, "events", (long long)rp.nevents);
+	json_add_bool(replay, "consistent", json_object_array_length(mismatched) == 0);
+	json_object_object_add(replay, "mismatched", mismatched);
+	json_object_object_add(replay, "lights", light_json(rp.state, now));
+	out = json_object_new_object();
+	json_object_object_add(out, "lights", light_json(stored[0], now));
+	json_object_object_add(out, "history", light_history_json(&rp));
+	json_object_object_add(out, "replay", replay);
 	return response_json(r, 200, out);
 }

@@ -19,8 +19,10 @@ enum timeline_stmt {
 
 static const char *const timeline_sql[TIMELINE_STMT__MAX] = {
         /* TIMELINE_ADD */
-        [TIMELINE_ADD] = "INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at) "
-                         "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+        [TIMELINE_ADD] = "INSERT INTO ticket_events (tenant_id, ticket_id, actor_id, kind, data, created_at, priority, "
+                         "status_id) VALUES (?, ?, ?, ?, ?, FROM_UNIXTIME(?) + INTERVAL ? MICROSECOND, "
+                         "(SELECT priority FROM tickets WHERE tenant_id = ? AND id = ?), "
+                         "(SELECT status_id FROM tickets WHERE tenant_id = ? AND id = ?))",
         /* TIMELINE_LIST */
         [TIMELINE_LIST] = "SELECT e.id, e.kind, e.data, COALESCE(e.actor_id, 0), u.name, "
                           "DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM ticket_events e "
@@ -39,6 +41,7 @@ static const char *const kind_names[] = {
         "light_changed",     /* EVENT_LIGHT_CHANGED */
         "queued",            /* EVENT_QUEUED */
         "rule_fired",        /* EVENT_RULE_FIRED */
+        "lights_recomputed", /* EVENT_LIGHTS_RECOMPUTED */
 };
 /* A kind added to the enum without a name here fails the build, not a query. */
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == EVENT__MAX, "a timeline kind has no name");
@@ -51,16 +54,25 @@ const char *timeline_kind_name(enum timeline_kind k)
 int timeline_record(struct db *db, struct arena *a, const struct ticket_change *c, struct json_object *data)
 {
 	const char *text = data ? json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN) : "{}";
-	int rc = db_exec(db, timeline_sql[TIMELINE_ADD], NULL, NULL, "iiuss", c->tenant->id, c->ticket_id, c->actor_id,
-	                 kind_names[c->kind], text);
+	struct ticket_change at = *c;
+	struct timespec ts;
+	int rc;
 
+	/* One instant for the event and the clocks it moves: the replay reads it back. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	at.at = ts.tv_sec;
+	rc = db_exec(db, timeline_sql[TIMELINE_ADD], NULL, NULL, "iiussiiiiii", c->tenant->id, c->ticket_id,
+	             c->actor_id, kind_names[c->kind], text, (long long)ts.tv_sec, (long long)(ts.tv_nsec / 1000),
+	             c->tenant->id, c->ticket_id, c->tenant->id, c->ticket_id);
 	json_object_put(data);
 	if (rc == -1)
 		return -1;
-	/* What reacts to changes, in order. The sweeper's own light events change no clock. */
-	if (c->kind != EVENT_LIGHT_CHANGED && c->kind != EVENT_RULE_FIRED && light_on_change(db, a, c) == -1)
+	/* What reacts to changes, in order. The clocks' own events (the sweeper's, a recomputation)
+	 * change no clock. */
+	if (c->kind != EVENT_LIGHT_CHANGED && c->kind != EVENT_RULE_FIRED && c->kind != EVENT_LIGHTS_RECOMPUTED &&
+	    light_on_change(db, a, &at) == -1)
 		return -1;
-	if (rule_on_change(db, a, c) == -1)
+	if (rule_on_change(db, a, &at) == -1)
 		return -1;
 	return 0;
 }

@@ -4,6 +4,7 @@
 #define TIMELINE_TIMELINE_H
 
 #include <stdbool.h>
+#include <time.h>
 
 struct arena;
 struct db;
@@ -21,6 +22,9 @@ enum timeline_kind {
 	EVENT_LIGHT_CHANGED,     /* {"level","colour"}: recorded by the sweeper */
 	EVENT_QUEUED,            /* {"queue","reason"}: waiting in triage or the fallback queue */
 	EVENT_RULE_FIRED,        /* {"rule","name","actions"} */
+	EVENT_LIGHTS_RECOMPUTED, /* {"reason","levels":[[started,running_since,accrued,amber,red]x3],
+	                          * "moved":[level...]}:
+	                          * the service levels changed and moved this ticket's clocks */
 	EVENT__MAX
 };
 
@@ -33,12 +37,15 @@ struct ticket_change {
 	enum timeline_kind kind;
 	bool public_note; /* EVENT_NOTE_ADDED: visible to the customer */
 	bool red;         /* EVENT_LIGHT_CHANGED: red (else amber) */
+	time_t at;        /* set by timeline_record: the event's instant, UTC seconds */
 };
 
 const char *timeline_kind_name(enum timeline_kind k);
 
 /* Appends one event and runs what reacts to it (the traffic lights); data (may be NULL for
- * {}) is consumed. Must run inside the change's transaction. Returns 0 or -1. */
+ * {}) is consumed. The event records the ticket's priority and status after the change and its
+ * instant, which the clocks use too, so they can be replayed from the timeline alone. Must run inside the change's
+ * transaction. Returns 0 or -1. */
 int timeline_record(struct db *db, struct arena *a, const struct ticket_change *c, struct json_object *data);
 
 /* The events of one ticket, oldest first, as a JSON array the caller owns. NULL on failure. */

@@ -604,7 +604,7 @@ function TicketView({ number, statuses, staff, flash }) {
 					${noteFor && html`<${TransitionNote} key=${noteFor.to} pending=${noteFor} name=${byKey[noteFor.to] ? byKey[noteFor.to].name : noteFor.to}
 						busy=${busy} onSubmit=${(note) => transition(noteFor.to, note)} onCancel=${() => setNoteFor(null)} />`}
 				</section>
-				<${ServiceLevelsCard} lights=${ticket.lights} />
+				<${ServiceLevelsCard} lights=${ticket.lights} number=${number} watch=${JSON.stringify(ticket.lights) + '/' + (timeline ? timeline.length : 0)} />
 				<section class="panel">
 					<h2 class="panel-title">Details</h2>
 					<dl class="details">
@@ -740,6 +740,8 @@ export function describeEvent(ev, byKey) {
 		const level = levelOf(d.level);
 		return 'marked ' + (level ? level.label : 'a service level') + ' ' + (d.colour || 'changed');
 	}
+	case 'lights_recomputed':
+		return 'moved the service-level due times after a settings change';
 	case 'updated': {
 		const fields = Array.isArray(d.fields) ? d.fields : [];
 		return fields.length ? 'changed ' + fields.join(', ') : 'updated the ticket';

@@ -74,10 +74,65 @@ function DueRow({ iso, colour, now, testid }) {
 		<dd data-testid=${testid}>${iso ? html`<${Time} iso=${iso} />` : html`<span class="muted">—</span>`}</dd>`;
 }
 
+const WHAT = {
+	started: 'Clock started',
+	restarted: 'New cycle started',
+	paused: 'Clock paused',
+	resumed: 'Clock resumed',
+	amber: 'Turned amber',
+	red: 'Turned red',
+	back_to_green: 'Back to green',
+	back_to_amber: 'Back to amber',
+	stopped: 'Clock stopped',
+	rescheduled: 'Due times moved',
+};
+
+const CAUSE = {
+	created: 'the ticket was raised',
+	note_added: 'a note',
+	status_changed: 'a status move',
+	supplier_asked: 'a supplier request',
+	supplier_answered: 'a supplier answer',
+	updated: 'an edit of the ticket',
+	assigned: 'an assignment',
+	queued: 'queueing',
+	lights_recomputed: 'a change of the service-level settings',
+};
+
+/**
+ * Each clock's history, told from the ticket's timeline by the server: fetched
+ * again whenever `watch` (the lights and the timeline's length) changes.
+ */
+function useClockHistory(number, watch) {
+	const [data, setData] = useState(null);
+	useEffect(() => {
+		if (!number) return undefined;
+		let live = true;
+		api.get('/tickets/' + number + '/lights').then((r) => { if (live) setData(r.data); }).catch(() => {});
+		return () => { live = false; };
+	}, [number, watch]);
+	return data;
+}
+
+function ClockHistory({ id, entries }) {
+	if (!entries || entries.length === 0) return null;
+	return html`<details class="sl-history" data-testid=${id + '-history'}>
+		<summary>Clock history (${entries.length})</summary>
+		<ol class="sl-history-list">
+			${entries.map((h, i) => html`<li key=${i} data-testid="clock-entry" data-what=${h.what} data-event=${h.event.id}>
+				<span class=${'sl-what sl-what-' + h.what}>${WHAT[h.what] || h.what}</span>${' '}
+				<${Time} iso=${h.at} />
+				<span class="muted"> — ${h.what === 'amber' || h.what === 'red' ? 'due as set by ' : 'because of '}${CAUSE[h.event.kind] || h.event.kind} (timeline #${h.event.id})${h.recorded ? '; recorded on the timeline' : ''}</span>
+			</li>`)}
+		</ol>
+	</details>`;
+}
+
 /** The ticket view's card: per level the colour, the clock and the due instants. */
-export function ServiceLevelsCard({ lights }) {
+export function ServiceLevelsCard({ lights, number, watch }) {
 	const now = useNow(30000);
 	const l = lights || {};
+	const story = useClockHistory(number, watch);
 	return html`<section class="panel" data-testid="service-levels">
 		<h2 class="panel-title">Service levels</h2>
 		<ul class="sl-list">
@@ -103,9 +158,17 @@ export function ServiceLevelsCard({ lights }) {
 							<${DueRow} iso=${s.red_at} colour="red" now=${now} testid=${id + '-red'} />`}
 					</dl>
 					${colour !== 'off' && !s.running && html`<p class="sl-note muted">Due times resume when the clock runs again.</p>`}
+					${story && html`<${ClockHistory} id=${id} entries=${story.history[lv.key]} />`}
 				</li>`;
 			})}
 		</ul>
+		${story && html`<p class="sl-replay muted" data-testid="sl-replay" data-consistent=${story.replay.consistent ? 'true' : 'false'}>
+			${story.replay.consistent
+				? 'Replayed from the timeline: the same due times.'
+				: story.replay.complete
+					? 'Replayed from the timeline, these differ: ' + story.replay.mismatched.join(', ') + '.'
+					: 'Part of this ticket\'s history predates the clocks\' record; it cannot be replayed.'}
+		</p>`}
 	</section>`;
 }
 
@@ -245,6 +308,28 @@ export function Board({ path }) {
 	</div>`;
 }
 
+/** Per team the red / amber / green counts of each level, as "red·amber·green" cells. */
+function TeamGrid({ teams }) {
+	return html`<h3 class="board-sub">By team</h3>
+		<table class="board-grid board-teams" data-testid="board-teams">
+			<thead><tr><th scope="col">Team</th>
+				${LEVELS.map((lv) => html`<th key=${lv.level} scope="col" class="num" title=${lv.label}>Level ${lv.level}<span class="sr-only">: red, amber, green</span></th>`)}
+			</tr></thead>
+			<tbody>
+				${teams.map((t) => html`<tr key=${t.id} data-testid="board-team" data-team=${t.name}>
+					<th scope="row">${t.name}</th>
+					${LEVELS.map((lv) => html`<td key=${lv.level} class="num board-team-cell">
+						${['red', 'amber', 'green'].map((c) => {
+							const n = count(t, lv.level, c);
+							return html`<span key=${c} class=${'board-count board-count-' + c + (n > 0 ? ' is-set' : '')}
+								title=${capitalize(c) + ': ' + n} data-testid=${'board-team-' + c + '-' + lv.level}>${n}</span>`;
+						})}
+					</td>`)}
+				</tr>`)}
+			</tbody>
+		</table>`;
+}
+
 function BoardPanel({ board, error, alert, onNavigate }) {
 	const worst = (board && board.worst) || [];
 	return html`<section class="board-panel" id="board-panel" data-testid="board-panel" aria-label="Service levels board">
@@ -269,6 +354,7 @@ function BoardPanel({ board, error, alert, onNavigate }) {
 				</tr>`)}
 			</tbody>
 		</table>`}
+		${board && Array.isArray(board.teams) && board.teams.length > 0 && html`<${TeamGrid} teams=${board.teams} />`}
 		${board && html`<h3 class="board-sub">Longest red</h3>`}
 		${board && (worst.length === 0
 			? html`<p class="muted board-none" data-testid="board-worst-empty">No ticket is red.</p>`

@@ -28,6 +28,7 @@ const EXPECTED = {
 	'notes.list': ['admin', 'manager', 'agent', 'customer'],
 	'notes.create': ['admin', 'manager', 'agent', 'customer'],
 	'timeline.list': ['admin', 'manager', 'agent'],
+	'lights.history': ['admin', 'manager', 'agent'],
 	'supplier_requests.list': ['admin', 'manager', 'agent'],
 	'supplier_requests.create': ['admin', 'manager', 'agent'],
 	'supplier_requests.answer': ['admin', 'manager', 'agent'],

@@ -89,7 +89,54 @@ static void disabled_level_never_turns(void)
 	CHECK_INT(light_colour_at(&s, T0 + 99999), LIGHT_GREEN);
 }
 
+/* The one step the live clocks and the replay share: what each change starts, stops or pauses. */
+static void step_through_a_life(void)
+{
+	struct light_state st[LEVEL__MAX];
+	const struct light_threshold ths[LEVEL__MAX] = {th, th, th};
+	const unsigned all =
+	        LIGHT_CLOCK(LEVEL_RESPONSE) | LIGHT_CLOCK(LEVEL_SUPPLIER) | LIGHT_CLOCK(LEVEL_COMMUNICATION);
+	const unsigned waiting = LIGHT_CLOCK(LEVEL_SUPPLIER); /* waiting on the customer */
+
+	setup();
+	memset(st, 0, sizeof(st));
+	light_step(st, &always, ths, LIGHT_ON_OPENED, true, all, T0);
+	CHECK_INT(st[LEVEL_RESPONSE].cycle_started, T0);
+	CHECK_INT(st[LEVEL_SUPPLIER].cycle_started, 0);
+	CHECK_INT(st[LEVEL_COMMUNICATION].red_at, T0 + 1200);
+	/* Our public answer: response ends, communication starts again. */
+	light_step(st, &always, ths, LIGHT_ON_WE_WROTE, true, all, T0 + 100);
+	CHECK_INT(st[LEVEL_RESPONSE].cycle_started, 0);
+	CHECK_INT(st[LEVEL_COMMUNICATION].cycle_started, T0 + 100);
+	/* Waiting on the customer: communication restarts paused. */
+	light_step(st, &always, ths, LIGHT_ON_MOVED, true, waiting, T0 + 200);
+	CHECK_INT(st[LEVEL_COMMUNICATION].cycle_started, T0 + 200);
+	CHECK_INT(st[LEVEL_COMMUNICATION].running_since, 0);
+	/* The customer writes (still waiting): response starts paused; their reply moves the ticket
+	 * back, which resumes both and does not restart communication. */
+	light_step(st, &always, ths, LIGHT_ON_CUSTOMER_WROTE, true, waiting, T0 + 300);
+	CHECK_INT(st[LEVEL_RESPONSE].cycle_started, T0 + 300);
+	CHECK_INT(st[LEVEL_RESPONSE].running_since, 0);
+	light_step(st, &always, ths, LIGHT_ON_MOVED_BY_CUSTOMER, true, all, T0 + 300);
+	CHECK_INT(st[LEVEL_RESPONSE].red_at, T0 + 1500);
+	CHECK_INT(st[LEVEL_COMMUNICATION].cycle_started, T0 + 200);
+	CHECK_INT(st[LEVEL_COMMUNICATION].red_at, T0 + 1500);
+	/* Two supplier requests: the second starts nothing; the light ends when none is open. */
+	light_step(st, &always, ths, LIGHT_ON_SUPPLIER_ASKED, true, all, T0 + 400);
+	light_step(st, &always, ths, LIGHT_ON_SUPPLIER_ASKED, true, all, T0 + 450);
+	CHECK_INT(st[LEVEL_SUPPLIER].cycle_started, T0 + 400);
+	light_step(st, &always, ths, LIGHT_ON_NONE, true, all, T0 + 500);
+	CHECK_INT(st[LEVEL_SUPPLIER].cycle_started, T0 + 400);
+	light_step(st, &always, ths, LIGHT_ON_SUPPLIER_ALL_DONE, true, all, T0 + 600);
+	CHECK_INT(st[LEVEL_SUPPLIER].cycle_started, 0);
+	/* Resolved: everything stops, whatever the change. */
+	light_step(st, &always, ths, LIGHT_ON_CUSTOMER_WROTE, false, 0, T0 + 700);
+	for (int l = 0; l < LEVEL__MAX; l++)
+		CHECK_INT(light_colour_at(&st[l], T0 + 700), LIGHT_OFF);
+}
+
 const struct unit_case light_cases[] = {
+        {"light: one step per change starts, stops and pauses the right clocks", step_through_a_life},
         {"light: a cycle turns amber then red at its instants", start_and_turn},
         {"light: a pause moves the due instants by the paused time", pause_shifts_due},
         {"light: a clock paused after red stays red", paused_red_stays_red},
