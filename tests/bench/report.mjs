@@ -201,6 +201,28 @@ if (login) {
 	p();
 }
 
+let reports = [];
+try {
+	reports = fs.readFileSync(path.join(dir, 'reports.tsv'), 'utf8').trim().split('\n').slice(1)
+		.map((l) => l.split('\t')).map(([name, range, status, ...t]) => ({ name, range, status, ms: t.map(Number).sort((a, b) => a - b)[1] }));
+} catch {
+	reports = [];
+}
+if (reports.length) {
+	p(`**Reports** on \`${big}\` as its admin, one request at a time (median of three, curl's total time); ` +
+		'targets: the last 30 days under 300 ms, two years under 2 s (`open` is "now").');
+	p();
+	p('| report | range | status | ms | met |');
+	p('| --- | --- | --- | --- | --- |');
+	for (const r of reports) {
+		const limit = r.range === '2y' ? 2000 : 300;
+		const ok = r.status === '200' && r.ms < limit;
+		if (!ok) missed.push(`report ${r.name} ${r.range}`);
+		p(`| ${r.name} | ${r.range === '2y' ? 'two years' : r.name === 'open' ? 'now' : '30 days'} | ${r.status} | ${r.ms.toFixed(0)} | ${yes(ok)} |`);
+	}
+	p();
+}
+
 const curve = [1, 2, 4, 8].map((w) => [w, rows.get(`curve-w${w}-ping`), rows.get(`curve-w${w}-get`)]).filter(([, a, b]) => a && b);
 if (curve.length) {
 	p('**Worker count** (portald started again with each count; c=64): the FastCGI ceiling and GET one ticket, ' +
