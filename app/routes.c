@@ -149,7 +149,10 @@ const struct route routes[] = {
          NULL, 0, supplier_request_answer, 0},
         {"reports.open", METHOD_GET, "/api/v1/reports/open", ROLES_STAFF, NULL, 0, report_open, 0},
         {"reports.volume", METHOD_GET, "/api/v1/reports/volume", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER), NULL, 0,
-         report_volume, 0},
+         report_volume, 0,
+         "Tickets created and resolved per day in the tenant's time zone (a reopened ticket counts once per "
+         "resolution). Ranges over 92 days count by week (from Monday) and over 366 days by month, unless "
+         "group=day|week|month says otherwise; each row's day is its period's first day in the range. " REPORT_DOC},
         {"reports.times", METHOD_GET, "/api/v1/reports/times", ROLES_STAFF, NULL, 0, report_times, 0,
          "First-response time (creation to the first public staff reply) and resolution time (creation to each move "
          "into a resolved status; a reopened ticket counts once per resolution), calendar and business seconds: "

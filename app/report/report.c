@@ -198,23 +198,43 @@ int report_open(struct request *r)
 	return response_json(r, 200, out);
 }
 
+/* The periods the volume report counts in; a long range defaults to a longer one. */
+enum period { PERIOD_DAY, PERIOD_WEEK, PERIOD_MONTH, PERIOD__MAX };
+static const char *const period_names[PERIOD__MAX] = {
+        [PERIOD_DAY] = "day", [PERIOD_WEEK] = "week", [PERIOD_MONTH] = "month"};
+#define VOLUME_DAYS_MAX  92  /* longer ranges count by week by default */
+#define VOLUME_WEEKS_MAX 366 /* ...and longer still by month */
+
 int report_volume(struct request *r)
 {
 	struct report_scope sc;
 	struct calendar_zone zone;
-	long long ndays;
-	long long *created, *resolved;
+	long long ndays, nperiods = 0;
+	long long *created, *resolved, *period_of;
 	char(*labels)[11];
 	struct db_rows cr, rs;
 	int status;
+	bool bad = false;
+	const char *group = request_query(r, "group", &bad);
+	enum period period = PERIOD__MAX;
 
 	if ((status = report_scope_read(r, &sc, true)) != 0)
 		return status;
+	for (int i = 0; i < PERIOD__MAX && group != NULL; i++)
+		if (strcmp(group, period_names[i]) == 0)
+			period = (enum period)i;
+	if (bad || (group != NULL && period == PERIOD__MAX))
+		return problem(r, 400, "invalid_parameter", "group is day, week or month.");
 	ndays = sc.ndays;
+	if (group == NULL)
+		period = ndays <= VOLUME_DAYS_MAX ? PERIOD_DAY : ndays <= VOLUME_WEEKS_MAX ? PERIOD_WEEK : PERIOD_MONTH;
 	calendar_zone_enter(&zone, r->tenant->time_zone);
+	/* Each local day of the range, and the period it falls in: a week starts on Monday, a
+	 * month on its first; the first period starts with the range. */
 	created = arena_alloc(r->a, (size_t)ndays * sizeof(*created));
 	resolved = arena_alloc(r->a, (size_t)ndays * sizeof(*resolved));
 	labels = arena_alloc(r->a, (size_t)ndays * sizeof(*labels));
+	period_of = arena_alloc(r->a, (size_t)ndays * sizeof(*period_of));
 	for (long long d = 0; d < ndays; d++) {
 		struct tm day = sc.first_day;
 
@@ -222,6 +242,10 @@ int report_volume(struct request *r)
 		day.tm_isdst = -1;
 		mktime(&day);
 		strftime(labels[d], sizeof(labels[d]), "%Y-%m-%d", &day);
+		if (d == 0 || period == PERIOD_DAY || (period == PERIOD_WEEK && day.tm_wday == 1) ||
+		    (period == PERIOD_MONTH && day.tm_mday == 1))
+			nperiods++;
+		period_of[d] = nperiods - 1;
 	}
 	{
 		long long lead[] = {r->tenant->id, (long long)sc.from, (long long)sc.to};
@@ -245,12 +269,20 @@ int report_volume(struct request *r)
 
 			localtime_r(&slot, &local);
 			strftime(label, sizeof(label), "%Y-%m-%d", &local);
-			/* Days are in order: find the slot's day by its label. */
-			for (long long d = 0; d < ndays; d++)
-				if (strcmp(labels[d], label) == 0) {
-					into[d] += db_cell_ll(rows, i, 1);
+			/* The labels are in order: find the slot's day by halving. */
+			for (long long lo = 0, hi = ndays; lo < hi;) {
+				long long mid = lo + (hi - lo) / 2;
+				int cmp = strcmp(labels[mid], label);
+
+				if (cmp == 0) {
+					into[period_of[mid]] += db_cell_ll(rows, i, 1);
 					break;
 				}
+				if (cmp < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
 		}
 	}
 	calendar_zone_leave(&zone);
@@ -258,9 +290,12 @@ int report_volume(struct request *r)
 		struct buf b;
 
 		buf_init(&b);
-		buf_puts(&b, "day,created,resolved\r\n");
-		for (long long d = 0; d < ndays; d++)
-			buf_printf(&b, "%s,%lld,%lld\r\n", labels[d], created[d], resolved[d]);
+		buf_printf(&b, "%s,created,resolved\r\n", period_names[period]);
+		for (long long d = 0, k = 0; d < ndays; d++)
+			if (d == 0 || period_of[d] != period_of[d - 1]) {
+				buf_printf(&b, "%s,%lld,%lld\r\n", labels[d], created[k], resolved[k]);
+				k++;
+			}
 		buf_reset(&r->out_body);
 		buf_append(&r->out_body, b.data, b.len);
 		buf_release(&b);
@@ -272,13 +307,18 @@ int report_volume(struct request *r)
 		struct json_object *out = json_object_new_object(), *data = json_object_new_array();
 
 		json_add_str(out, "time_zone", r->tenant->time_zone);
-		for (long long d = 0; d < ndays; d++) {
-			struct json_object *o = json_object_new_object();
+		json_add_str(out, "period", period_names[period]);
+		for (long long d = 0, k = 0; d < ndays; d++) {
+			struct json_object *o;
 
-			json_add_str(o, "day", labels[d]);
-			json_add_int(o, "created", created[d]);
-			json_add_int(o, "resolved", resolved[d]);
+			if (d > 0 && period_of[d] == period_of[d - 1])
+				continue;
+			o = json_object_new_object();
+			json_add_str(o, "day", labels[d]); /* the period's first day in the range */
+			json_add_int(o, "created", created[k]);
+			json_add_int(o, "resolved", resolved[k]);
 			json_object_array_add(data, o);
+			k++;
 		}
 		json_object_object_add(out, "data", data);
 		return response_json(r, 200, out);

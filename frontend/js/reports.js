@@ -191,12 +191,14 @@ function OpenReport({ query }) {
 function VolumeReport({ query }) {
 	const state = useReport('volume', query);
 	const rows = state.data ? state.data.data : [];
-	return html`<${Section} name="volume" title="Created and resolved per day" query=${query} state=${state}>
+	const period = (state.data && state.data.period) || 'day';
+	const first = { day: 'Day', week: 'Week from', month: 'Month from' }[period] || 'Day';
+	return html`<${Section} name="volume" title=${'Created and resolved per ' + period} query=${query} state=${state}>
 		<${Chart} testid="chart-volume" bars=${false} x=${rows.map((r) => Date.parse(r.day + 'T12:00:00Z') / 1000)}
 			series=${[{ label: 'Created', values: rows.map((r) => r.created), colour: COLOURS.a },
 				{ label: 'Resolved', values: rows.map((r) => r.resolved), colour: COLOURS.green }]} yLabel="tickets" />
 		<table class="table report-table" data-testid="table-volume">
-			<thead><tr><th>Day</th><th class="num">Created</th><th class="num">Resolved</th></tr></thead>
+			<thead><tr><th>${first}</th><th class="num">Created</th><th class="num">Resolved</th></tr></thead>
 			<tbody>${rows.map((r) => html`<tr key=${r.day}><td>${r.day}</td><td class="num">${r.created}</td><td class="num">${r.resolved}</td></tr>`)}</tbody>
 		</table>
 	<//>`;

@@ -107,3 +107,39 @@ test('created and resolved per day, in the tenant\'s time zone, as JSON and CSV'
 		assertProblem(await request(slug, 'GET', `/api/v1/reports/volume?${q}`, { token: manager.token }), 400, 'invalid_parameter');
 	assertProblem(await request(slug, 'GET', `/api/v1/reports/volume?from=${from}&to=${to}`, { token: ann.token }), 403, 'forbidden');
 });
+
+test('long ranges count by week (from 93 days) and by month (from 367 days), the same tickets as by day', async () => {
+	const day = (offset) => new Date(Date.now() - offset * 86400000).toISOString().slice(0, 10);
+	const get = async (q) => {
+		const res = await request(slug, 'GET', `/api/v1/reports/volume?${q}`, { token: manager.token });
+		assert.equal(res.status, 200, res.text);
+		return res.json;
+	};
+	// Periods worked out here from the daily figures (the tenant's zone is UTC): a week starts
+	// on Monday, a month on its first, and the first period starts with the range.
+	const regroup = (days, startsPeriod) => {
+		const out = [];
+		days.forEach((d, i) => {
+			if (i === 0 || startsPeriod(d.day)) out.push({ day: d.day, created: 0, resolved: 0 });
+			out.at(-1).created += d.created;
+			out.at(-1).resolved += d.resolved;
+		});
+		return out;
+	};
+	const monday = (s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 1;
+	const firstOfMonth = (s) => s.endsWith('-01');
+	for (const [span, period, starts] of [[91, 'day', () => true], [120, 'week', monday], [400, 'month', firstOfMonth]]) {
+		const q = `from=${day(span)}&to=${day(0)}`;
+		const grouped = await get(q);
+		const daily = await get(`${q}&group=day`);
+		assert.equal(grouped.period, period, `${span} days`);
+		assert.equal(daily.data.length, span + 1);
+		assert.deepEqual(grouped.data, regroup(daily.data, starts), `${span} days by ${period}`);
+		assert.equal(grouped.data.reduce((n, d) => n + d.created, 0), 6);
+	}
+	const weeks = await get(`from=${day(20)}&to=${day(0)}&group=week`);
+	assert.equal(weeks.period, 'week');
+	const csv = await request(slug, 'GET', `/api/v1/reports/volume?from=${day(400)}&to=${day(0)}&format=csv`, { token: manager.token });
+	assert.ok(csv.text.startsWith(`month,created,resolved\r\n${day(400)},`), csv.text.slice(0, 60));
+	assertProblem(await request(slug, 'GET', `/api/v1/reports/volume?from=${day(2)}&to=${day(0)}&group=year`, { token: manager.token }), 400, 'invalid_parameter');
+});
