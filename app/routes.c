@@ -3,6 +3,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/password.h"
+#include "category/category.h"
 #include "core/validate.h"
 #include "health/health.h"
 #include "light/light_admin.h"
@@ -43,6 +44,10 @@ static const struct field_spec ticket_create_input[TICKET_CREATE__MAX] = {
         [TICKET_CREATE_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
         [TICKET_CREATE_CUSTOMER_ID] = {.name = "customer_id", .type = FIELD_ID},
         [TICKET_CREATE_CATEGORY] = {.name = "category", .type = FIELD_STRING, .min_chars = 1, .max_chars = 60},
+        [TICKET_CREATE_PIPELINE] = {.name = "pipeline",
+                                    .type = FIELD_STRING,
+                                    .min_chars = 1,
+                                    .max_chars = PIPELINE_KEY_MAX},
 };
 
 static const struct field_spec ticket_patch_input[TICKET_PATCH__MAX] = {
@@ -101,6 +106,27 @@ static const struct field_spec pipeline_put_input[PIPELINE_PUT__MAX] = {
         [PIPELINE_PUT_MAPPING] = {.name = "mapping", .type = FIELD_OBJECT},
 };
 
+static const struct field_spec pipeline_create_input[PIPELINE_CREATE__MAX] = {
+        [PIPELINE_CREATE_KEY] =
+                {.name = "key", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = PIPELINE_KEY_MAX},
+        [PIPELINE_CREATE_NAME] = {.name = "name",
+                                  .type = FIELD_STRING,
+                                  .required = true,
+                                  .min_chars = 1,
+                                  .max_chars = PIPELINE_NAME_MAX},
+        [PIPELINE_CREATE_INTAKE] = {.name = "intake", .type = FIELD_ENUM, .choices = pipeline_intake_names},
+        [PIPELINE_CREATE_STATUSES] = {.name = "statuses", .type = FIELD_ARRAY, .required = true},
+};
+
+static const struct field_spec ticket_move_input[TICKET_MOVE__MAX] = {
+        [TICKET_MOVE_PIPELINE] = {.name = "pipeline",
+                                  .type = FIELD_STRING,
+                                  .required = true,
+                                  .min_chars = 1,
+                                  .max_chars = PIPELINE_KEY_MAX},
+        [TICKET_MOVE_STATUS] = {.name = "status", .type = FIELD_STRING, .min_chars = 1, .max_chars = PIPELINE_KEY_MAX},
+};
+
 static const struct field_spec rule_put_input[RULE_PUT__MAX] = {
         [RULE_PUT_RULES] = {.name = "rules", .type = FIELD_ARRAY, .required = true},
 };
@@ -118,6 +144,7 @@ const struct route routes[] = {
         {"me.update", METHOD_PATCH, "/api/v1/me", ROLES_STAFF, me_input, N(me_input), user_me_patch, 0},
         {"notifications.list", METHOD_GET, "/api/v1/notifications", ROLES_STAFF, NULL, 0, user_notifications, 0},
         {"statuses.list", METHOD_GET, "/api/v1/statuses", ROLES_SIGNED_IN, NULL, 0, tenant_statuses, 0},
+        {"categories.list", METHOD_GET, "/api/v1/categories", ROLES_SIGNED_IN, NULL, 0, category_list, 0},
         {"users.list", METHOD_GET, "/api/v1/users", ROLES_STAFF, NULL, 0, user_list, 0},
         {"tickets.list", METHOD_GET, "/api/v1/tickets", ROLES_SIGNED_IN, NULL, 0, ticket_list, 0},
         {"tickets.create", METHOD_POST, "/api/v1/tickets", ROLES_SIGNED_IN, ticket_create_input, N(ticket_create_input),
@@ -127,6 +154,9 @@ const struct route routes[] = {
          N(ticket_patch_input), ticket_patch, 0},
         {"tickets.transition", METHOD_POST, "/api/v1/tickets/{number}/transitions", ROLES_STAFF,
          ticket_transition_input, N(ticket_transition_input), ticket_transition, 0},
+        {"tickets.move_pipeline", METHOD_POST, "/api/v1/tickets/{number}/pipeline",
+         ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER), ticket_move_input, N(ticket_move_input), ticket_move_pipeline,
+         0},
         {"notes.list", METHOD_GET, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, NULL, 0, note_list, 0},
         {"notes.create", METHOD_POST, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, note_create_input,
          N(note_create_input), note_create, 0},
@@ -147,6 +177,8 @@ const struct route routes[] = {
          N(word_list_input), word_list_put, 0},
         {"admin.pipelines.list", METHOD_GET, "/api/v1/admin/pipelines", ROLE_BIT(ROLE_ADMIN), NULL, 0,
          pipeline_admin_list, 0},
+        {"admin.pipelines.create", METHOD_POST, "/api/v1/admin/pipelines", ROLE_BIT(ROLE_ADMIN), pipeline_create_input,
+         N(pipeline_create_input), pipeline_admin_create, 0},
         {"admin.pipelines.put", METHOD_PUT, "/api/v1/admin/pipelines/{id}", ROLE_BIT(ROLE_ADMIN), pipeline_put_input,
          N(pipeline_put_input), pipeline_admin_put, 0},
         {"admin.audit.list", METHOD_GET, "/api/v1/admin/audit", ROLE_BIT(ROLE_ADMIN), NULL, 0, audit_list, 0},

@@ -18,6 +18,8 @@ struct validation;
 #define PIPELINE_MAX_STATUSES 30
 #define PIPELINE_KEY_MAX      40
 #define PIPELINE_NAME_MAX     60
+/* Pipelines one tenant may have. */
+#define PIPELINE_MAX_PER_TENANT 20
 
 /* One status of a pipeline definition as the admin sent it. */
 struct status_def {
@@ -53,6 +55,18 @@ int pipeline_def_validate(struct arena *a, const struct pipeline_def *def, struc
 int pipeline_admin_list(struct request *r);
 /* PUT /admin/pipelines/{id} with {"name","intake","statuses":[...],"mapping":{"old":"new"}} */
 int pipeline_admin_put(struct request *r);
+
+/* POST /admin/pipelines with {"key","name","intake"?,"statuses":[...]}: a new pipeline, 201. */
+int pipeline_admin_create(struct request *r);
+
+/* Fields of POST /admin/pipelines. */
+enum pipeline_create_field {
+	PIPELINE_CREATE_KEY,
+	PIPELINE_CREATE_NAME,
+	PIPELINE_CREATE_INTAKE,
+	PIPELINE_CREATE_STATUSES,
+	PIPELINE_CREATE__MAX
+};
 
 /* Fields of PUT /admin/pipelines/{id}. */
 enum pipeline_put_field {

@@ -305,6 +305,7 @@ static enum rule_trigger trigger_of(const struct ticket_change *c)
 		return TRIGGER_CREATED;
 	case EVENT_UPDATED:
 	case EVENT_ASSIGNED:
+	case EVENT_PIPELINE_CHANGED:
 		return TRIGGER_UPDATED;
 	case EVENT_STATUS_CHANGED:
 		return TRIGGER_STATUS_CHANGED;

@@ -41,8 +41,9 @@ struct ticket {
 	long long version;
 	const char *created_at;
 	const char *updated_at;
-	const char *category; /* NULL: none */
-	const char *queue;    /* "triage", "fallback" or NULL */
+	const char *category;     /* NULL: none */
+	const char *queue;        /* "triage", "fallback" or NULL */
+	const char *status_since; /* when it entered its status (for a closed ticket: when it closed) */
 };
 
 /* Fields of POST /tickets. */
@@ -52,6 +53,7 @@ enum ticket_create_field {
 	TICKET_CREATE_PRIORITY,
 	TICKET_CREATE_CUSTOMER_ID,
 	TICKET_CREATE_CATEGORY,
+	TICKET_CREATE_PIPELINE, /* staff: the pipeline's key; else the category's, else the default */
 	TICKET_CREATE__MAX
 };
 
@@ -63,6 +65,13 @@ enum ticket_transition_field {
 	TICKET_TRANSITION_TO,
 	TICKET_TRANSITION_NOTE, /* a public note sent with the move; required by some statuses */
 	TICKET_TRANSITION__MAX
+};
+
+/* Fields of POST /tickets/{number}/pipeline. */
+enum ticket_move_field {
+	TICKET_MOVE_PIPELINE, /* the target pipeline's key */
+	TICKET_MOVE_STATUS,   /* a status of it; default: the entry (open tickets) or the same category */
+	TICKET_MOVE__MAX
 };
 
 /* Loads ticket number of the tenant if user may see it. Returns 0 with *out set (NULL when
@@ -88,6 +97,8 @@ int ticket_create(struct request *r);
 int ticket_get(struct request *r);
 int ticket_patch(struct request *r);
 int ticket_transition(struct request *r);
+/* POST /tickets/{number}/pipeline: to another pipeline; open stays open, closed stays closed. */
+int ticket_move_pipeline(struct request *r);
 int ticket_timeline(struct request *r);
 
 #endif

@@ -31,7 +31,7 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
                 "UTC_TIMESTAMP(6))",
         /* TICKET_CATEGORY_GET */
-        [TICKET_CATEGORY_GET] = "SELECT id FROM categories WHERE tenant_id = ? AND name = ?",
+        [TICKET_CATEGORY_GET] = "SELECT id, COALESCE(pipeline_id, 0) FROM categories WHERE tenant_id = ? AND name = ?",
         /* TICKET_SET_STATUS */
         [TICKET_SET_STATUS] = "UPDATE tickets SET status_id = ?, status_since = UTC_TIMESTAMP(6), version = version + "
                               "1, updated_at = UTC_TIMESTAMP(6) "
@@ -62,6 +62,10 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_IDEMPOTENCY_DONE */
         [TICKET_IDEMPOTENCY_DONE] = "UPDATE idempotency_keys SET status = ?, response = ?, location = ? "
                                     "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
+        /* TICKET_SET_PIPELINE: a ticket that stays closed keeps the instant it closed */
+        [TICKET_SET_PIPELINE] =
+                "UPDATE tickets SET pipeline_id = ?, status_id = ?, status_since = IF(?, UTC_TIMESTAMP(6), "
+                "status_since), version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
 };
 
 const char *ticket_db_sql(enum ticket_stmt s)
@@ -91,8 +95,9 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	t->updated_at = db_cell(rows, i, 15);
 	t->category = db_cell(rows, i, 16);
 	t->queue = db_cell(rows, i, 17);
+	t->status_since = db_cell(rows, i, 18);
 	if (with_description)
-		t->description = db_cell(rows, i, 18);
+		t->description = db_cell(rows, i, 19);
 }
 
 /* Customers see their own tickets, and their company's where the tenant allows it. */

@@ -24,6 +24,7 @@ enum ticket_stmt {
 	TICKET_IDEMPOTENCY_GET,   /* a stored answer for an Idempotency-Key */
 	TICKET_IDEMPOTENCY_CLAIM, /* the key's row, taken before the work */
 	TICKET_IDEMPOTENCY_DONE,  /* the answer, stored with the work */
+	TICKET_SET_PIPELINE,      /* to another pipeline, keeping status_since unless told */
 	TICKET_STMT__MAX
 };
 
@@ -37,7 +38,7 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	"t.id, t.number, t.subject, t.priority, t.status_id, t.pipeline_id, t.customer_id, c.name, c.email, " \
 	"COALESCE(t.company_id, 0), co.name, COALESCE(t.assignee_id, 0), a.name, t.version, "                 \
 	"DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "  \
-	"cat.name, t.queue"
+	"cat.name, t.queue, DATE_FORMAT(t.status_since, '%Y-%m-%dT%H:%i:%sZ')"
 /* Each joined row is found by its primary key (FORCE INDEX: with a few rows the optimizer
  * prefers a covering tenant index, which becomes a scan of every user per ticket at scale);
  * the tenant_id conditions stay as a second guard. */

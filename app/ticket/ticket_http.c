@@ -76,8 +76,10 @@ struct json_object *ticket_json(const struct tenant *t, const struct principal *
 		}
 	}
 	json_add_str(o, "category", tk->category);
-	if (staff)
+	if (staff) {
 		json_add_str(o, "queue", tk->queue);
+		json_add_str(o, "status_since", tk->status_since);
+	}
 	json_add_int(o, "version", tk->version);
 	json_add_str(o, "created_at", tk->created_at);
 	json_add_str(o, "updated_at", tk->updated_at);
@@ -351,11 +353,22 @@ static bool idempotency_key_ok(const char *k)
 	return true;
 }
 
+/* Staff working by team see only some pipelines; everyone else sees them all. */
+static bool principal_sees_pipeline(const struct principal *user, long long pipeline_id)
+{
+	if (!user->restricted)
+		return true;
+	for (size_t i = 0; i < user->npipelines; i++)
+		if (user->pipelines[i] == pipeline_id)
+			return true;
+	return false;
+}
+
 int ticket_create(struct request *r)
 {
 	const struct field_value *in = r->input;
 	const struct pipeline *p = tenant_default_pipeline(r->tenant);
-	const struct pipeline_status *entry = pipeline_entry(p);
+	const struct pipeline_status *entry;
 	const char *idem = r->idempotency_key, *hash = NULL, *priority;
 	long long customer_id, number, ticket_id, category_id = 0;
 	struct ticket tk;
@@ -384,6 +397,18 @@ int ticket_create(struct request *r)
 			return problem_invalid(r);
 		}
 		customer_id = in[TICKET_CREATE_CUSTOMER_ID].id;
+	}
+	if (in[TICKET_CREATE_PIPELINE].present) {
+		/* Customers pick a category; the pipeline behind it is the tenant's business. */
+		if (r->user->role == ROLE_CUSTOMER)
+			validation_add(&r->invalid, r->a, "pipeline", "invalid_value",
+			               "customers choose a category; leave pipeline out");
+		else if ((p = tenant_pipeline_by_key(r->tenant, in[TICKET_CREATE_PIPELINE].str)) == NULL ||
+		         !principal_sees_pipeline(r->user, p->id))
+			validation_add(&r->invalid, r->a, "pipeline", "not_found",
+			               "pipeline is not a pipeline of this tenant you work in");
+		if (r->invalid.count > 0)
+			return problem_invalid(r);
 	}
 	priority = in[TICKET_CREATE_PRIORITY].present ? ticket_priority_names[in[TICKET_CREATE_PRIORITY].choice]
 	                                              : "normal";
@@ -442,7 +467,12 @@ int ticket_create(struct request *r)
 			return problem_invalid(r);
 		}
 		category_id = db_cell_ll(&rows, 0, 0);
+		/* The category's pipeline, unless staff named one. */
+		if (!in[TICKET_CREATE_PIPELINE].present && db_cell_ll(&rows, 0, 1) > 0 &&
+		    tenant_pipeline_by_id(r->tenant, db_cell_ll(&rows, 0, 1)) != NULL)
+			p = tenant_pipeline_by_id(r->tenant, db_cell_ll(&rows, 0, 1));
 	}
+	entry = pipeline_entry(p);
 	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuiu", r->tenant->id, number, p->id,
 	            entry->id, in[TICKET_CREATE_SUBJECT].str,
 	            in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority,
@@ -741,6 +771,111 @@ int ticket_transition(struct request *r)
 		goto fail;
 	if (db_commit(r->db) == -1)
 		return 500;
+	return answer_ticket(r, 200, tk);
+fail:
+	db_rollback(r->db);
+	return 500;
+}
+
+/* The status a ticket takes in another pipeline when the caller names none: an open ticket
+ * starts at the entry; a resolved or closed one stays resolved or closed. */
+static const struct pipeline_status *landing_status(const struct pipeline *to, const struct pipeline_status *from)
+{
+	const struct pipeline_status *s;
+
+	if (status_category_is_open(from->category))
+		return pipeline_entry(to);
+	if ((s = pipeline_first_in(to, from->category)) != NULL)
+		return s;
+	if ((s = pipeline_first_in(to, CATEGORY_CLOSED)) != NULL)
+		return s;
+	return pipeline_first_in(to, CATEGORY_RESOLVED);
+}
+
+int ticket_move_pipeline(struct request *r)
+{
+	const struct field_value *in = r->input;
+	long long want = if_match_version(r->if_match);
+	const struct pipeline *from_p, *to_p;
+	const struct pipeline_status *from, *to;
+	struct ticket *tk;
+	struct json_object *data;
+	bool open;
+
+	if (want < -1)
+		return problem(r, 412, "precondition_failed",
+		               "If-Match must be an ETag this API gave out, like \"3\".");
+	if (db_begin(r->db) == -1)
+		return 500;
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
+		goto fail;
+	if (tk == NULL) {
+		db_rollback(r->db);
+		return not_found(r);
+	}
+	if (want >= 0 && tk->version != want) {
+		db_rollback(r->db);
+		return stale(r, tk);
+	}
+	from_p = tenant_pipeline_by_id(r->tenant, tk->pipeline_id);
+	from = from_p ? pipeline_status_by_id(from_p, tk->status_id) : NULL;
+	if (from == NULL)
+		goto fail;
+	open = status_category_is_open(from->category);
+	to_p = tenant_pipeline_by_key(r->tenant, in[TICKET_MOVE_PIPELINE].str);
+	if (to_p == NULL || !principal_sees_pipeline(r->user, to_p->id))
+		validation_add(&r->invalid, r->a, "pipeline", "not_found", "'%.40s' is not a pipeline of this tenant",
+		               in[TICKET_MOVE_PIPELINE].str);
+	else if (to_p->id == from_p->id)
+		validation_add(&r->invalid, r->a, "pipeline", "invalid_value", "the ticket is already in %s",
+		               to_p->name);
+	if (r->invalid.count > 0) {
+		db_rollback(r->db);
+		return problem_invalid(r);
+	}
+	if (in[TICKET_MOVE_STATUS].present) {
+		to = pipeline_status_by_key(to_p, in[TICKET_MOVE_STATUS].str);
+		if (to == NULL)
+			validation_add(&r->invalid, r->a, "status", "invalid_value",
+			               "'%.40s' is not a status of the %s pipeline", in[TICKET_MOVE_STATUS].str,
+			               to_p->name);
+		else if (status_category_is_open(to->category) != open)
+			validation_add(
+			        &r->invalid, r->a, "status", "invalid_value",
+			        open ? "an open ticket moves to an open status; resolve it with a move in its "
+			               "pipeline"
+			             : "a resolved or closed ticket stays resolved or closed; choose such a status");
+	} else {
+		to = landing_status(to_p, from);
+	}
+	if (r->invalid.count > 0 || to == NULL) {
+		db_rollback(r->db);
+		if (r->invalid.count == 0)
+			validation_add(&r->invalid, r->a, "status", "required", "choose a status of the %s pipeline",
+			               to_p->name);
+		return problem_invalid(r);
+	}
+	if (db_exec(r->db, ticket_db_sql(TICKET_SET_PIPELINE), NULL, NULL, "iiiii", to_p->id, to->id, (long long)open,
+	            r->tenant->id, tk->id) == -1)
+		goto fail;
+	data = json_object_new_object();
+	json_add_str(data, "from_pipeline", from_p->key);
+	json_add_str(data, "to_pipeline", to_p->key);
+	json_add_str(data, "from", from->key);
+	json_add_str(data, "to", to->key);
+	{
+		struct ticket_change ch = {r->tenant, tk->id, r->user->user_id, false, EVENT_PIPELINE_CHANGED, false};
+
+		if (timeline_record(r->db, r->a, &ch, data) == -1)
+			goto fail;
+	}
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+		goto fail;
+	if (db_commit(r->db) == -1)
+		return 500;
+	/* A restricted manager may move a ticket out of their own teams' sight. */
+	if (tk == NULL)
+		return 204;
 	return answer_ticket(r, 200, tk);
 fail:
 	db_rollback(r->db);

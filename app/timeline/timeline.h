@@ -21,6 +21,7 @@ enum timeline_kind {
 	EVENT_LIGHT_CHANGED,     /* {"level","colour"}: recorded by the sweeper */
 	EVENT_QUEUED,            /* {"queue","reason"}: waiting in triage or the fallback queue */
 	EVENT_RULE_FIRED,        /* {"rule","name","actions"} */
+	EVENT_PIPELINE_CHANGED,  /* {"from_pipeline","to_pipeline","from","to"}: keys */
 	EVENT__MAX
 };
 
