@@ -21,6 +21,7 @@ const PAGE_SIZE = 25;
 export function Desk({ user, tenant, onSignOut }) {
 	const route = useRoute();
 	const [statuses, setStatuses] = useState(null);
+	const [pipelines, setPipelines] = useState({ list: [], default: null });
 	const [staff, setStaff] = useState([]);
 	const [refError, setRefError] = useState(null);
 	const flash = useFlash(route);
@@ -31,6 +32,7 @@ export function Desk({ user, tenant, onSignOut }) {
 			.then(([s, people]) => {
 				if (!live) return;
 				setStatuses(s.data.data || []);
+				setPipelines({ list: s.data.pipelines || [], default: s.data.pipeline || null });
 				setStaff(people);
 			})
 			.catch((e) => live && setRefError(e));
@@ -42,8 +44,8 @@ export function Desk({ user, tenant, onSignOut }) {
 	if (refError) view = html`<${ErrorBox} error=${refError} testid="page-error" />`;
 	else if (!statuses) view = html`<${Loading} />`;
 	else if (route.path === '/') view = html`<${Queue} key="queue" params=${route.params} statuses=${statuses} staff=${staff} user=${user} />`;
-	else if (route.path === '/new') view = html`<${NewTicket} flash=${flash.show} />`;
-	else if (number) view = html`<${TicketView} key=${number} number=${number} statuses=${statuses} staff=${staff} user=${user} flash=${flash.show} />`;
+	else if (route.path === '/new') view = html`<${NewTicket} flash=${flash.show} pipelines=${pipelines} />`;
+	else if (number) view = html`<${TicketView} key=${number} number=${number} statuses=${statuses} pipelines=${pipelines} staff=${staff} user=${user} flash=${flash.show} />`;
 	else if (route.path === '/settings' || route.path.startsWith('/settings/')) view = html`<${Settings} user=${user} path=${route.path} />`;
 	else view = html`<${NotFound} />`;
 
@@ -357,9 +359,10 @@ function QueueTable({ rows }) {
 
 /* ---------------- new ticket ---------------- */
 
-function NewTicket({ flash }) {
+function NewTicket({ flash, pipelines }) {
 	const [customers, setCustomers] = useState(null);
-	const [form, setForm] = useState({ customer_id: '', subject: '', description: '', priority: 'normal' });
+	const [categories, setCategories] = useState([]);
+	const [form, setForm] = useState({ customer_id: '', subject: '', description: '', priority: 'normal', category: '', pipeline: '' });
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const attempt = useRef(null); // {key, body}: a retry of the same body reuses its key
@@ -369,6 +372,7 @@ function NewTicket({ flash }) {
 		getAll('/users' + api.query({ role: 'customer' }))
 			.then((list) => live && setCustomers(list))
 			.catch((e) => { if (live) { setError(e); setCustomers([]); } });
+		getAll('/categories').then((list) => live && setCategories(list)).catch(() => {});
 		return () => { live = false; };
 	}, []);
 
@@ -386,6 +390,9 @@ function NewTicket({ flash }) {
 			priority: form.priority,
 			customer_id: form.customer_id ? Number(form.customer_id) : null,
 		};
+		// A category brings its own pipeline; a pipeline chosen here overrides it.
+		if (form.category) body.category = form.category;
+		if (form.pipeline) body.pipeline = form.pipeline;
 		if (body.customer_id === null) {
 			setError(new api.ApiError(422, {
 				detail: 'Choose the customer this ticket is for.',
@@ -408,7 +415,9 @@ function NewTicket({ flash }) {
 		}
 	}
 
-	const shown = ['/customer_id', '/subject', '/description', '/priority'];
+	const shown = ['/customer_id', '/subject', '/description', '/priority', '/category', '/pipeline'];
+	const chosen = categories.find((c) => c.name === form.category);
+	const pipelineName = (key) => ((pipelines.list.find((p) => p.key === key) || {}).name || key);
 	return html`<section class="panel form-panel">
 		<div class="page-head"><h1>New ticket</h1><a href="#/">Cancel</a></div>
 		<form onSubmit=${submit} novalidate data-testid="new-ticket-form">
@@ -439,6 +448,22 @@ function NewTicket({ flash }) {
 				</select>
 				<${FieldError} error=${error} pointer="/priority" />
 			</label>
+			${categories.length > 0 && html`<label class="field field-narrow">
+				<span>Category</span>
+				<select data-testid="new-ticket-category" value=${form.category} onChange=${set('category')}>
+					<option value="">No category</option>
+					${categories.map((c) => html`<option key=${c.name} value=${c.name}>${c.name}</option>`)}
+				</select>
+				<${FieldError} error=${error} pointer="/category" />
+			</label>`}
+			${pipelines.list.length > 1 && html`<label class="field field-narrow">
+				<span>Pipeline</span>
+				<select data-testid="new-ticket-pipeline" value=${form.pipeline} onChange=${set('pipeline')}>
+					<option value="">${chosen ? 'As the category says (' + pipelineName(chosen.pipeline) + ')' : 'Default (' + pipelineName(pipelines.default) + ')'}</option>
+					${pipelines.list.map((p) => html`<option key=${p.key} value=${p.key}>${p.name}</option>`)}
+				</select>
+				<${FieldError} error=${error} pointer="/pipeline" />
+			</label>`}
 			<${ErrorBox} error=${error} shown=${shown} />
 			<div class="form-actions">
 				<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="new-ticket-submit">
@@ -450,7 +475,7 @@ function NewTicket({ flash }) {
 
 /* ---------------- ticket view ---------------- */
 
-function TicketView({ number, statuses, staff, flash }) {
+function TicketView({ number, statuses, pipelines, staff, user, flash }) {
 	const [ticket, setTicket] = useState(null);
 	const [etag, setEtag] = useState(null);
 	const [notes, setNotes] = useState(null);
@@ -459,8 +484,21 @@ function TicketView({ number, statuses, staff, flash }) {
 	const [actionError, setActionError] = useState(null);
 	const [busy, setBusy] = useState(false);
 
-	const byKey = useMemo(() => Object.fromEntries(statuses.map((s) => [s.key, s])), [statuses]);
 	const base = '/tickets/' + number;
+	// A ticket of another pipeline moves along that pipeline's statuses.
+	const [own, setOwn] = useState(null); // {pipeline, statuses}
+	const pipelineKey = ticket ? ticket.pipeline : null;
+	useEffect(() => {
+		if (!pipelineKey || pipelineKey === pipelines.default) return;
+		let live = true;
+		api.get('/statuses' + api.query({ pipeline: pipelineKey }))
+			.then((r) => live && setOwn({ pipeline: pipelineKey, statuses: r.data.data || [] }))
+			.catch((e) => live && setError(e));
+		return () => { live = false; };
+	}, [pipelineKey, pipelines.default]);
+	const shownStatuses = own && own.pipeline === pipelineKey && pipelineKey !== pipelines.default ? own.statuses : statuses;
+	const byKey = useMemo(() => Object.fromEntries(shownStatuses.map((s) => [s.key, s])), [shownStatuses]);
+	const [target, setTarget] = useState('');
 
 	const loadTicket = useCallback(async () => {
 		const r = await api.get(base);
@@ -531,6 +569,8 @@ function TicketView({ number, statuses, staff, flash }) {
 
 	const ifMatch = () => (etag ? { 'If-Match': etag } : {});
 	const patchTicket = (fields) => change(() => api.patch(base, fields, { headers: ifMatch() }));
+	const movePipeline = (key) => change(() => api.post(base + '/pipeline', { pipeline: key }, { headers: ifMatch() }))
+		.then((ok) => { if (ok) setTarget(''); });
 	// A status that requires a note asks for one (for the customer) and the move is sent again with it.
 	const [noteFor, setNoteFor] = useState(null); // {to, message, error}
 	const transition = (to, note) => change(
@@ -616,6 +656,17 @@ function TicketView({ number, statuses, staff, flash }) {
 							<option value="">Unassigned</option>
 							${staffOptions.map((s) => html`<option key=${s.id} value=${String(s.id)}>${s.name}</option>`)}
 						</select></dd>
+						<dt>Pipeline</dt>
+						<dd data-testid="ticket-pipeline">${(pipelines.list.find((p) => p.key === ticket.pipeline) || {}).name || ticket.pipeline}
+							${(user.role === 'manager' || user.role === 'admin') && pipelines.list.length > 1 && html`<div class="button-row">
+								<select aria-label="Move to pipeline" data-testid="ticket-pipeline-target" value=${target} disabled=${busy}
+									onChange=${(e) => setTarget(e.currentTarget.value)}>
+									<option value="">Move to…</option>
+									${pipelines.list.filter((p) => p.key !== ticket.pipeline).map((p) => html`<option key=${p.key} value=${p.key}>${p.name}</option>`)}
+								</select>
+								<button class="btn btn-small" data-testid="ticket-pipeline-move" disabled=${busy || !target}
+									onClick=${() => movePipeline(target)}>Move</button>
+							</div>`}</dd>
 						<dt>Customer</dt>
 						<dd data-testid="ticket-customer">${ticket.customer && ticket.customer.name}
 							${ticket.customer && ticket.customer.email && html`<br /><span class="muted">${ticket.customer.email}</span>`}</dd>
@@ -724,6 +775,8 @@ export function describeEvent(ev, byKey) {
 		return 'created the ticket';
 	case 'status_changed':
 		return 'changed the status from ' + name(d.from) + ' to ' + name(d.to);
+	case 'pipeline_changed':
+		return 'moved the ticket from the ' + d.from_pipeline + ' pipeline (' + d.from + ') to ' + d.to_pipeline + ' (' + name(d.to) + ')';
 	case 'assigned':
 		if (d.to === null || d.to === undefined) return 'unassigned the ticket';
 		return 'assigned the ticket to ' + (d.to_name || '#' + d.to);

@@ -438,7 +438,58 @@ function pipelineBody(form) {
 	return body;
 }
 
+// What a new pipeline starts with; the admin shapes it from there.
+const STARTER_STATUSES = [
+	{ key: 'new', staff_name: 'New', customer_name: 'Received', category: 'new', color: '#64748b',
+		clocks: ['response', 'supplier', 'communication'], entry: true, require_note: false, transitions: ['in_progress', 'done'] },
+	{ key: 'in_progress', staff_name: 'In progress', customer_name: 'Being worked on', category: 'active', color: '#2563eb',
+		clocks: ['response', 'supplier', 'communication'], entry: false, require_note: false, transitions: ['done'] },
+	{ key: 'done', staff_name: 'Done', customer_name: 'Done', category: 'resolved', color: '#16a34a',
+		clocks: [], entry: false, require_note: false, transitions: ['in_progress'] },
+];
+
+/** The form that adds a pipeline: a key and a name; the statuses start from STARTER_STATUSES. */
+function NewPipeline({ onCreated }) {
+	const [key, setKey] = useState('');
+	const [name, setName] = useState('');
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	async function submit(ev) {
+		ev.preventDefault();
+		if (busy) return;
+		setBusy(true);
+		setError(null);
+		try {
+			const r = await api.post('/admin/pipelines', { key: key.trim(), name: name.trim(), statuses: STARTER_STATUSES });
+			setKey('');
+			setName('');
+			onCreated(r.data.id);
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(false);
+		}
+	}
+	const msg = (pointer) => ((error && error.errors) || []).filter((x) => x.pointer === pointer).map((x) => x.message || x.code).join('; ');
+	return html`<form class="panel pipeline-new" onSubmit=${submit} novalidate data-testid="pipeline-new">
+		<h2 class="panel-title">New pipeline</h2>
+		<div class="pipeline-head">
+			<label class=${'field' + (msg('/key') ? ' is-invalid' : '')}><span>Key</span>
+				<input type="text" maxlength="40" data-testid="pipeline-new-key" value=${key} onInput=${(e) => setKey(e.currentTarget.value)} placeholder="returns" />
+				${msg('/key') && html`<p class="field-error" data-testid="pipeline-new-error">${msg('/key')}</p>`}</label>
+			<label class=${'field' + (msg('/name') ? ' is-invalid' : '')}><span>Name</span>
+				<input type="text" maxlength="60" data-testid="pipeline-new-name" value=${name} onInput=${(e) => setName(e.currentTarget.value)} placeholder="Returns" />
+				${msg('/name') && html`<p class="field-error" data-testid="pipeline-new-error">${msg('/name')}</p>`}</label>
+		</div>
+		${error && !(error.errors || []).some((x) => x.pointer === '/key' || x.pointer === '/name') &&
+			html`<${ErrorBox} error=${error} testid="pipeline-new-error" />`}
+		<p><button type="submit" class="btn btn-small" disabled=${busy} data-testid="pipeline-new-submit">${busy ? 'Adding…' : 'Add pipeline'}</button></p>
+	</form>`;
+}
+
 function PipelineSettings() {
+	const [all, setAll] = useState([]);
+	const [chosen, setChosen] = useState(null); // the id being edited; null: the default
 	const [saved, setSaved] = useState(null);
 	const [form, setForm] = useState(null);
 	const [loadError, setLoadError] = useState(null);
@@ -448,10 +499,12 @@ function PipelineSettings() {
 
 	const load = useCallback(async () => {
 		setLoadError(null);
+		setError(null);
 		try {
 			const r = await api.get('/admin/pipelines');
 			const list = (r.data && r.data.data) || [];
-			const p = list.find((x) => x.default) || list[0];
+			setAll(list.map((x) => ({ id: x.id, key: x.key, name: x.name, default: x.default })));
+			const p = list.find((x) => x.id === chosen) || list.find((x) => x.default) || list[0];
 			const f = p ? pipelineForm(p) : null;
 			setSaved(f);
 			setForm(f);
@@ -459,7 +512,7 @@ function PipelineSettings() {
 		} catch (e) {
 			setLoadError(e);
 		}
-	}, []);
+	}, [chosen]);
 	useEffect(() => { load(); }, [load]);
 
 	const dirty = useMemo(() => form && saved && JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
@@ -538,10 +591,15 @@ function PipelineSettings() {
 	const keys = form.statuses.map((st) => st.key);
 	const names = Object.fromEntries(form.statuses.map((st) => [st.key, st.staff_name || st.key]));
 
-	return html`<form class="settings" onSubmit=${save} novalidate data-testid="pipeline-settings">
+	return html`<div class="settings-page"><form class="settings" onSubmit=${save} novalidate data-testid="pipeline-settings">
 		<p class="crumbs"><a href="#/settings" data-testid="back-to-settings">← Settings</a></p>
-		<div class="page-head"><h1>Pipeline</h1></div>
-		<p class="settings-intro muted">The statuses of the default pipeline. Staff see the staff name, customers the customer name;
+		<div class="page-head"><h1>Pipeline</h1>
+			${all.length > 1 && html`<label class="field field-inline"><span>Pipeline</span>
+				<select data-testid="pipeline-choose" value=${String(form.id)}
+					onChange=${(e) => { setNotice(null); setChosen(Number(e.currentTarget.value)); }}>
+					${all.map((p) => html`<option key=${p.id} value=${String(p.id)}>${p.name}${p.default ? ' (default)' : ''}</option>`)}
+				</select></label>`}</div>
+		<p class="settings-intro muted">The statuses of a pipeline. Staff see the staff name, customers the customer name;
 			a ticket moves only along the allowed moves.</p>
 		<section class="panel">
 			<div class="pipeline-head">
@@ -598,7 +656,8 @@ function PipelineSettings() {
 				onClick=${() => { setForm(saved); setError(null); setNotice(null); }}>Discard changes</button>
 			<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="settings-save">${busy ? 'Saving…' : 'Save'}</button>
 		</div>
-	</form>`;
+	</form>
+	<${NewPipeline} onCreated=${(id) => { setNotice(null); setChosen(id); }} /></div>`;
 }
 
 function StatusRow({ st, i, keys, names, errors, edit, onRemove }) {
