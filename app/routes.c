@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "auth/password.h"
 #include "category/category.h"
+#include "team/team.h"
 #include "core/validate.h"
 #include "health/health.h"
 #include "light/light_admin.h"
@@ -104,6 +105,7 @@ static const struct field_spec pipeline_put_input[PIPELINE_PUT__MAX] = {
         [PIPELINE_PUT_INTAKE] = {.name = "intake", .type = FIELD_ENUM, .choices = pipeline_intake_names},
         [PIPELINE_PUT_STATUSES] = {.name = "statuses", .type = FIELD_ARRAY, .required = true},
         [PIPELINE_PUT_MAPPING] = {.name = "mapping", .type = FIELD_OBJECT},
+        [PIPELINE_PUT_TEAM_ID] = {.name = "team_id", .type = FIELD_ID, .nullable = true},
 };
 
 static const struct field_spec pipeline_create_input[PIPELINE_CREATE__MAX] = {
@@ -125,6 +127,33 @@ static const struct field_spec ticket_move_input[TICKET_MOVE__MAX] = {
                                   .min_chars = 1,
                                   .max_chars = PIPELINE_KEY_MAX},
         [TICKET_MOVE_STATUS] = {.name = "status", .type = FIELD_STRING, .min_chars = 1, .max_chars = PIPELINE_KEY_MAX},
+};
+
+static const struct field_spec team_input[TEAM__MAX] = {
+        [TEAM_NAME] =
+                {.name = "name", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = TEAM_NAME_MAX},
+        [TEAM_MEMBERS] = {.name = "members", .type = FIELD_ARRAY},
+};
+
+static const struct field_spec agent_input[AGENT__MAX] = {
+        [AGENT_SKILLS] = {.name = "skills", .type = FIELD_OBJECT, .required = true},
+        [AGENT_CAPACITY] = {.name = "capacity", .type = FIELD_INT, .min_value = 0, .max_value = USER_CAPACITY_MAX},
+};
+
+static const struct field_spec category_input[CATEGORY_FIELD__MAX] = {
+        [CATEGORY_FIELD_NAME] = {.name = "name",
+                                 .type = FIELD_STRING,
+                                 .required = true,
+                                 .min_chars = 1,
+                                 .max_chars = CATEGORY_NAME_MAX},
+        [CATEGORY_FIELD_SKILL] =
+                {.name = "skill", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = USER_SKILL_MAX},
+        [CATEGORY_FIELD_PIPELINE] = {.name = "pipeline",
+                                     .type = FIELD_STRING,
+                                     .nullable = true,
+                                     .min_chars = 1,
+                                     .max_chars = PIPELINE_KEY_MAX},
+        [CATEGORY_FIELD_TEAM_ID] = {.name = "team_id", .type = FIELD_ID, .nullable = true},
 };
 
 static const struct field_spec rule_put_input[RULE_PUT__MAX] = {
@@ -181,6 +210,20 @@ const struct route routes[] = {
          N(pipeline_create_input), pipeline_admin_create, 0},
         {"admin.pipelines.put", METHOD_PUT, "/api/v1/admin/pipelines/{id}", ROLE_BIT(ROLE_ADMIN), pipeline_put_input,
          N(pipeline_put_input), pipeline_admin_put, 0},
+        {"admin.teams.list", METHOD_GET, "/api/v1/admin/teams", ROLE_BIT(ROLE_ADMIN), NULL, 0, team_admin_list, 0},
+        {"admin.teams.create", METHOD_POST, "/api/v1/admin/teams", ROLE_BIT(ROLE_ADMIN), team_input, N(team_input),
+         team_admin_create, 0},
+        {"admin.teams.put", METHOD_PUT, "/api/v1/admin/teams/{id}", ROLE_BIT(ROLE_ADMIN), team_input, N(team_input),
+         team_admin_put, 0},
+        {"admin.agents.list", METHOD_GET, "/api/v1/admin/agents", ROLE_BIT(ROLE_ADMIN), NULL, 0, user_admin_agents, 0},
+        {"admin.agents.put", METHOD_PUT, "/api/v1/admin/agents/{id}", ROLE_BIT(ROLE_ADMIN), agent_input, N(agent_input),
+         user_admin_agent_put, 0},
+        {"admin.categories.list", METHOD_GET, "/api/v1/admin/categories", ROLE_BIT(ROLE_ADMIN), NULL, 0,
+         category_admin_list, 0},
+        {"admin.categories.create", METHOD_POST, "/api/v1/admin/categories", ROLE_BIT(ROLE_ADMIN), category_input,
+         N(category_input), category_admin_create, 0},
+        {"admin.categories.put", METHOD_PUT, "/api/v1/admin/categories/{id}", ROLE_BIT(ROLE_ADMIN), category_input,
+         N(category_input), category_admin_put, 0},
         {"admin.audit.list", METHOD_GET, "/api/v1/admin/audit", ROLE_BIT(ROLE_ADMIN), NULL, 0, audit_list, 0},
         {"admin.rules.list", METHOD_GET, "/api/v1/admin/rules", ROLE_BIT(ROLE_ADMIN), NULL, 0, rule_admin_list, 0},
         {"admin.rules.put", METHOD_PUT, "/api/v1/admin/rules", ROLE_BIT(ROLE_ADMIN), rule_put_input, N(rule_put_input),

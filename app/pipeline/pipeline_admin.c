@@ -33,6 +33,7 @@ enum pipeline_admin_stmt {
 	PA_BUMP,   /* every worker reloads; every open ticket's lights are recomputed */
 	PA_INSERT, /* a new pipeline */
 	PA_TOTAL,  /* pipelines of the tenant */
+	PA_TEAM,   /* does a team exist */
 	PA_STMT__MAX
 };
 
@@ -40,7 +41,7 @@ static const char *const pa_sql[PA_STMT__MAX] = {
         /* PA_LOCK */
         [PA_LOCK] = "SELECT id FROM pipelines WHERE tenant_id = ? AND id = ? FOR UPDATE",
         /* PA_RENAME */
-        [PA_RENAME] = "UPDATE pipelines SET name = ?, intake = ? WHERE tenant_id = ? AND id = ?",
+        [PA_RENAME] = "UPDATE pipelines SET name = ?, intake = ?, team_id = ? WHERE tenant_id = ? AND id = ?",
         /* PA_STATUS_UPDATE */
         [PA_STATUS_UPDATE] = "UPDATE statuses SET staff_name = ?, customer_name = ?, category = ?, color = ?, position "
                              "= ?, is_entry = ?, "
@@ -76,6 +77,8 @@ static const char *const pa_sql[PA_STMT__MAX] = {
         [PA_INSERT] = "INSERT INTO pipelines (tenant_id, pkey, name, is_default, intake) VALUES (?, ?, ?, 0, ?)",
         /* PA_TOTAL */
         [PA_TOTAL] = "SELECT COUNT(*) FROM pipelines WHERE tenant_id = ?",
+        /* PA_TEAM */
+        [PA_TEAM] = "SELECT id FROM teams WHERE tenant_id = ? AND id = ?",
 };
 
 static const char *get_string(struct json_object *o, const char *key)
@@ -327,6 +330,10 @@ int pipeline_admin_list(struct request *r)
 		json_add_str(o, "name", p->name);
 		json_add_bool(o, "default", p->is_default);
 		json_add_str(o, "intake", pipeline_intake_names[p->intake]);
+		if (p->team_id > 0)
+			json_add_int(o, "team_id", p->team_id);
+		else
+			json_add_null(o, "team_id");
 		for (size_t s = 0; s < p->nstatuses; s++) {
 			long long n = 0;
 
@@ -488,8 +495,25 @@ int pipeline_admin_put(struct request *r)
 			return problem_invalid(r);
 		}
 	}
-	if (db_exec(r->db, pa_sql[PA_RENAME], NULL, NULL, "ssii", def.name ? def.name : p->name,
-	            pipeline_intake_names[def.intake], r->tenant->id, p->id) == -1)
+	if (in[PIPELINE_PUT_TEAM_ID].present && !in[PIPELINE_PUT_TEAM_ID].is_null) {
+		struct db_rows team;
+
+		if (db_query(r->db, r->a, pa_sql[PA_TEAM], &team, "ii", r->tenant->id, in[PIPELINE_PUT_TEAM_ID].id) ==
+		    -1)
+			goto fail;
+		if (team.nrows == 0) {
+			db_rollback(r->db);
+			validation_add(&r->invalid, r->a, "team_id", "not_found",
+			               "team_id is not a team of this tenant");
+			return problem_invalid(r);
+		}
+	}
+	if (db_exec(r->db, pa_sql[PA_RENAME], NULL, NULL, "ssuii", def.name ? def.name : p->name,
+	            pipeline_intake_names[def.intake],
+	            in[PIPELINE_PUT_TEAM_ID].present
+	                    ? (in[PIPELINE_PUT_TEAM_ID].is_null ? 0 : in[PIPELINE_PUT_TEAM_ID].id)
+	                    : p->team_id,
+	            r->tenant->id, p->id) == -1)
 		goto fail;
 	for (size_t i = 0; i < def.nstatuses; i++) {
 		const struct status_def *s = &def.statuses[i];

@@ -74,6 +74,7 @@ enum pipeline_put_field {
 	PIPELINE_PUT_INTAKE,
 	PIPELINE_PUT_STATUSES,
 	PIPELINE_PUT_MAPPING,
+	PIPELINE_PUT_TEAM_ID, /* the team that works it; null: everyone's */
 	PIPELINE_PUT__MAX
 };
 
