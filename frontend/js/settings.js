@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import * as api from './api.js';
 import { html, ErrorBox, Loading, Time, PRIORITIES, capitalize } from './ui.js';
 import { LEVELS } from './lights.js';
+import { AgentSettings, CategorySettings, RuleSettings, TeamSettings } from './routing_settings.js';
 
 const DAYS = [
 	['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],
@@ -25,6 +26,10 @@ export function Settings({ user, path }) {
 	if (path === '/settings/service-levels') return html`<${ServiceLevelSettings} />`;
 	if (path === '/settings/pipelines') return html`<${PipelineSettings} />`;
 	if (path === '/settings/audit') return html`<${AuditLog} />`;
+	if (path === '/settings/teams') return html`<${TeamSettings} />`;
+	if (path === '/settings/skills') return html`<${AgentSettings} />`;
+	if (path === '/settings/categories') return html`<${CategorySettings} />`;
+	if (path === '/settings/rules') return html`<${RuleSettings} />`;
 	return html`<section class="settings-index" data-testid="settings-index">
 		<div class="page-head"><h1>Settings</h1></div>
 		<ul class="settings-links">
@@ -35,6 +40,22 @@ export function Settings({ user, path }) {
 			<li class="panel">
 				<a href="#/settings/pipelines" data-testid="settings-pipelines-link">Pipelines</a>
 				<p class="muted">The statuses a ticket moves through, their names for staff and customers, and how new tickets are handed out.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/teams" data-testid="settings-teams-link">Teams</a>
+				<p class="muted">Who works together, and which pipelines each team works.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/skills" data-testid="settings-skills-link">Skills and capacity</a>
+				<p class="muted">Each person's skills with their levels, and how many open tickets they take at once.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/categories" data-testid="settings-categories-link">Categories</a>
+				<p class="muted">What tickets are about: the pipeline, team and skill each kind of ticket goes to.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/rules" data-testid="settings-rules-link">Rules</a>
+				<p class="muted">What happens by itself when tickets are created, change or wait.</p>
 			</li>
 			<li class="panel">
 				<a href="#/settings/audit" data-testid="settings-audit-link">Audit log</a>

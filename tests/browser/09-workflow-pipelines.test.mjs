@@ -171,3 +171,65 @@ test('the admin adds a Returns pipeline; a manager moves a ticket there from the
 	deskErrors.assertClean();
 	await desk.close();
 });
+
+test('the admin sets up teams, skills, categories and rules in Settings; refusals are shown by the row', async () => {
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	errors.expect(/^\/api\/v1\/me$/);
+	errors.expect(/^\/api\/v1\/admin\/(teams|agents\/\d+|categories|rules)$/);
+	const staff = (await api(slug, 'GET', '/api/v1/admin/agents', { token: admin })).json.data;
+	const al = staff.find((u) => u.email === 'agent@flow.example');
+	await signIn(page, slug, 'admin@flow.example', PASS);
+
+	await page.goto(url(slug, '#/settings'));
+	await page.getByTestId('settings-teams-link').click();
+	await page.getByTestId('team-new-name').fill('Printer squad');
+	await page.getByTestId(`team-new-member-${al.id}`).check();
+	await page.getByTestId('team-new-save').click();
+	const teams = async () => (await api(slug, 'GET', '/api/v1/admin/teams', { token: admin })).json.data;
+	await page.locator('[data-testid^="team-"][data-testid$="-name"]').first().waitFor();
+	await page.waitForFunction(() => document.querySelectorAll('form[data-testid^="team-"]').length === 2);
+	const [squad] = await teams();
+	assert.deepEqual([squad.name, squad.members.map((m) => m.name)], ['Printer squad', ['Al Agent']]);
+	// The same name again is refused, next to the new team's row.
+	await page.getByTestId('team-new-name').fill('Printer squad');
+	await page.getByTestId('team-new-save').click();
+	assert.match(await page.getByTestId('team-new-error').innerText(), /there is already a team with this name/);
+
+	await page.goto(url(slug, '#/settings/skills'));
+	await page.getByTestId(`agent-${al.id}-add-skill`).click();
+	await page.getByTestId(`agent-${al.id}-skill-1`).fill('scanners');
+	await page.getByTestId(`agent-${al.id}-level-1`).selectOption('5');
+	await page.getByTestId(`agent-${al.id}-capacity`).fill('99999');
+	await page.getByTestId(`agent-${al.id}-save`).click();
+	assert.match(await page.getByTestId(`agent-${al.id}-error`).innerText(), /capacity must be from 0 to 10000/);
+	await page.getByTestId(`agent-${al.id}-capacity`).fill('6');
+	await page.getByTestId(`agent-${al.id}-save`).click();
+	await page.getByTestId(`agent-${al.id}-saved`).waitFor();
+	const after = (await api(slug, 'GET', '/api/v1/admin/agents', { token: admin })).json.data.find((u) => u.id === al.id);
+	assert.deepEqual([after.skills, after.capacity], [{ printers: 3, scanners: 5 }, 6]);
+
+	await page.goto(url(slug, '#/settings/categories'));
+	await page.getByTestId('category-new-name').fill('Scanners');
+	await page.getByTestId('category-new-skill').fill('scanners');
+	await page.getByTestId('category-new-team').selectOption(String(squad.id));
+	await page.getByTestId('category-new-save').click();
+	await page.locator('tbody[data-testid^="category-"]').nth(2).waitFor();
+	const cats = (await api(slug, 'GET', '/api/v1/admin/categories', { token: admin })).json.data;
+	assert.deepEqual(cats.map((c) => [c.name, c.skill, c.team && c.team.name]), [['Printers', 'printers', null], ['Scanners', 'scanners', 'Printer squad']]);
+
+	await page.goto(url(slug, '#/settings/rules'));
+	await page.getByTestId('rules-json').fill(JSON.stringify([{ name: 'Bad', trigger: 'whenever', conditions: {}, actions: [] }]));
+	await page.getByTestId('settings-save').click();
+	assert.match(await page.getByTestId('settings-errors').innerText(), /trigger/);
+	const rule = [{ name: 'Urgent scanners', trigger: 'created', conditions: { field: 'category', op: 'equals', value: 'Scanners' },
+		actions: [{ type: 'set_priority', value: 'urgent' }] }];
+	await page.getByTestId('rules-json').fill(JSON.stringify(rule));
+	await page.getByTestId('settings-save').click();
+	await page.getByTestId('settings-saved').waitFor();
+	const stored = (await api(slug, 'GET', '/api/v1/admin/rules', { token: admin })).json.data;
+	assert.deepEqual(stored.map((r) => [r.name, r.trigger]), [['Urgent scanners', 'created']]);
+	errors.assertClean();
+	await context.close();
+});
