@@ -58,6 +58,7 @@ static const struct field_spec ticket_patch_input[TICKET_PATCH__MAX] = {
                                   .max_chars = TICKET_SUBJECT_MAX},
         [TICKET_PATCH_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
         [TICKET_PATCH_ASSIGNEE_ID] = {.name = "assignee_id", .type = FIELD_ID, .nullable = true},
+        [TICKET_PATCH_TAGS] = {.name = "tags", .type = FIELD_ARRAY},
 };
 
 static const struct field_spec ticket_transition_input[TICKET_TRANSITION__MAX] = {

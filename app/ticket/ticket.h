@@ -44,6 +44,9 @@ struct ticket {
 	const char *category;     /* NULL: none */
 	const char *queue;        /* "triage", "fallback" or NULL */
 	const char *status_since; /* when it entered its status (for a closed ticket: when it closed) */
+	const char *tags;         /* comma-separated, sorted; NULL: none */
+	long long team_id;        /* the team working it (set by a rule); 0: the pipeline's */
+	const char *team_name;
 };
 
 /* Fields of POST /tickets. */
@@ -58,7 +61,16 @@ enum ticket_create_field {
 };
 
 /* Fields of PATCH /tickets/{number}. */
-enum ticket_patch_field { TICKET_PATCH_SUBJECT, TICKET_PATCH_PRIORITY, TICKET_PATCH_ASSIGNEE_ID, TICKET_PATCH__MAX };
+enum ticket_patch_field {
+	TICKET_PATCH_SUBJECT,
+	TICKET_PATCH_PRIORITY,
+	TICKET_PATCH_ASSIGNEE_ID,
+	TICKET_PATCH_TAGS, /* the whole set */
+	TICKET_PATCH__MAX
+};
+
+#define TICKET_TAG_MAX  40 /* characters of a tag: a-z, 0-9, _ and - */
+#define TICKET_TAGS_MAX 20 /* tags of one ticket */
 
 /* Fields of POST /tickets/{number}/transitions. */
 enum ticket_transition_field {

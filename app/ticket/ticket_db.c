@@ -66,6 +66,10 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         [TICKET_SET_PIPELINE] =
                 "UPDATE tickets SET pipeline_id = ?, status_id = ?, status_since = IF(?, UTC_TIMESTAMP(6), "
                 "status_since), version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+        /* TICKET_TAGS_CLEAR */
+        [TICKET_TAGS_CLEAR] = "DELETE FROM ticket_tags WHERE tenant_id = ? AND ticket_id = ?",
+        /* TICKET_TAG_ADD */
+        [TICKET_TAG_ADD] = "INSERT IGNORE INTO ticket_tags (tenant_id, ticket_id, tag) VALUES (?, ?, ?)",
 };
 
 const char *ticket_db_sql(enum ticket_stmt s)
@@ -96,8 +100,11 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	t->category = db_cell(rows, i, 16);
 	t->queue = db_cell(rows, i, 17);
 	t->status_since = db_cell(rows, i, 18);
+	t->tags = db_cell(rows, i, 19);
+	t->team_id = db_cell_ll(rows, i, 20);
+	t->team_name = db_cell(rows, i, 21);
 	if (with_description)
-		t->description = db_cell(rows, i, 19);
+		t->description = db_cell(rows, i, 22);
 }
 
 /* Customers see their own tickets, and their company's where the tenant allows it. */

@@ -25,6 +25,8 @@ enum ticket_stmt {
 	TICKET_IDEMPOTENCY_CLAIM, /* the key's row, taken before the work */
 	TICKET_IDEMPOTENCY_DONE,  /* the answer, stored with the work */
 	TICKET_SET_PIPELINE,      /* to another pipeline, keeping status_since unless told */
+	TICKET_TAGS_CLEAR,        /* a ticket's tags, before the new set */
+	TICKET_TAG_ADD,           /* one tag */
 	TICKET_STMT__MAX
 };
 
@@ -38,7 +40,9 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	"t.id, t.number, t.subject, t.priority, t.status_id, t.pipeline_id, t.customer_id, c.name, c.email, " \
 	"COALESCE(t.company_id, 0), co.name, COALESCE(t.assignee_id, 0), a.name, t.version, "                 \
 	"DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "  \
-	"cat.name, t.queue, DATE_FORMAT(t.status_since, '%Y-%m-%dT%H:%i:%sZ')"
+	"cat.name, t.queue, DATE_FORMAT(t.status_since, '%Y-%m-%dT%H:%i:%sZ'), "                              \
+	"(SELECT GROUP_CONCAT(g.tag ORDER BY g.tag SEPARATOR ',') FROM ticket_tags g "                        \
+	"WHERE g.tenant_id = t.tenant_id AND g.ticket_id = t.id), COALESCE(t.team_id, 0), tm.name"
 /* Each joined row is found by its primary key (FORCE INDEX: with a few rows the optimizer
  * prefers a covering tenant index, which becomes a scan of every user per ticket at scale);
  * the tenant_id conditions stay as a second guard. */
@@ -46,7 +50,8 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	" FROM tickets t JOIN users c FORCE INDEX (PRIMARY) ON c.id = t.customer_id AND c.tenant_id = t.tenant_id " \
 	"LEFT JOIN companies co FORCE INDEX (PRIMARY) ON co.id = t.company_id AND co.tenant_id = t.tenant_id "      \
 	"LEFT JOIN users a FORCE INDEX (PRIMARY) ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "            \
-	"LEFT JOIN categories cat FORCE INDEX (PRIMARY) ON cat.id = t.category_id AND cat.tenant_id = t.tenant_id "
+	"LEFT JOIN categories cat FORCE INDEX (PRIMARY) ON cat.id = t.category_id AND cat.tenant_id = t.tenant_id " \
+	"LEFT JOIN teams tm FORCE INDEX (PRIMARY) ON tm.id = t.team_id AND tm.tenant_id = t.tenant_id "
 
 /* The list statement's start; filters are appended as "AND ..." fragments. */
 /* STRAIGHT_JOIN keeps tickets first, so a page is an index scan on tickets that stops at the

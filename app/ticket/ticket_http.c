@@ -77,8 +77,28 @@ struct json_object *ticket_json(const struct tenant *t, const struct principal *
 	}
 	json_add_str(o, "category", tk->category);
 	if (staff) {
+		struct json_object *tags = json_object_new_array();
+		const char *p_tag = tk->tags;
+
 		json_add_str(o, "queue", tk->queue);
 		json_add_str(o, "status_since", tk->status_since);
+		while (p_tag != NULL && *p_tag != '\0') {
+			size_t len = strcspn(p_tag, ",");
+
+			json_object_array_add(tags, json_object_new_string_len(p_tag, (int)len));
+			p_tag += len;
+			if (*p_tag == ',')
+				p_tag++;
+		}
+		json_object_object_add(o, "tags", tags);
+		if (tk->team_id > 0) {
+			c = json_object_new_object();
+			json_add_int(c, "id", tk->team_id);
+			json_add_str(c, "name", tk->team_name);
+			json_object_object_add(o, "team", c);
+		} else {
+			json_add_null(o, "team");
+		}
 	}
 	json_add_int(o, "version", tk->version);
 	json_add_str(o, "created_at", tk->created_at);
@@ -194,6 +214,15 @@ static const char *query_without_cursor(struct request *r)
 	return out;
 }
 
+/* A tag: 1 to TICKET_TAG_MAX of a-z, 0-9, _ and -, so it reads the same everywhere and never
+ * holds the separator the list query joins tags with. */
+static bool tag_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= TICKET_TAG_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
 static int bad_param(struct request *r, const char *detail)
 {
 	return problem(r, 400, "invalid_parameter", "%s", detail);
@@ -208,6 +237,7 @@ int ticket_list(struct request *r)
 	const char *priority_s = request_query(r, "priority", &bad);
 	const char *q = request_query(r, "q", &bad);
 	const char *queue_s = request_query(r, "queue", &bad);
+	const char *tag_s = request_query(r, "tag", &bad);
 	long long limit = TICKET_LIST_DEFAULT, cursor = 0, customer = 0, assignee = 0, status_ids[8];
 	size_t nstatus = 0;
 	bool assignee_none = false;
@@ -251,6 +281,8 @@ int ticket_list(struct request *r)
 	}
 	if (queue_s != NULL && strcmp(queue_s, "triage") != 0 && strcmp(queue_s, "fallback") != 0)
 		return bad_param(r, "queue must be triage or fallback.");
+	if (tag_s != NULL && !tag_ok(tag_s))
+		return bad_param(r, "tag is 1 to 40 of a-z, 0-9, _ and -.");
 	if (q != NULL && strlen(q) > 4 * TICKET_SUBJECT_MAX)
 		return bad_param(r, "q is longer than a subject can be.");
 
@@ -287,6 +319,12 @@ int ticket_list(struct request *r)
 		list_add_str(&lq, " AND t.priority = ?", priority_s);
 	if (queue_s != NULL && r->user->role != ROLE_CUSTOMER)
 		list_add_str(&lq, " AND t.queue = ?", queue_s);
+	if (tag_s != NULL && r->user->role != ROLE_CUSTOMER)
+		list_add_str(&lq,
+		             " AND EXISTS (SELECT 1 FROM ticket_tags g WHERE g.tenant_id = t.tenant_id AND g.ticket_id "
+		             "= t.id "
+		             "AND g.tag = ?)",
+		             tag_s);
 	if (q != NULL && q[0] != '\0')
 		list_add_str(&lq, " AND t.subject LIKE ?", like_pattern(r->a, q));
 	if (cursor > 0)
@@ -593,6 +631,24 @@ int ticket_patch(struct request *r)
 		db_rollback(r->db);
 		return stale(r, tk);
 	}
+	if (in[TICKET_PATCH_TAGS].present) {
+		struct json_object *list = in[TICKET_PATCH_TAGS].json;
+
+		if (json_object_array_length(list) > TICKET_TAGS_MAX)
+			validation_add(&r->invalid, r->a, "tags", "too_long", "a ticket has at most %d tags",
+			               TICKET_TAGS_MAX);
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *v = json_object_array_get_idx(list, i);
+
+			if (!json_object_is_type(v, json_type_string) || !tag_ok(json_object_get_string(v)))
+				validation_add(&r->invalid, r->a, arena_printf(r->a, "tags/%zu", i), "invalid_value",
+				               "a tag is 1 to %d of a-z, 0-9, _ and -", TICKET_TAG_MAX);
+		}
+		if (r->invalid.count > 0) {
+			db_rollback(r->db);
+			return problem_invalid(r);
+		}
+	}
 	subject = in[TICKET_PATCH_SUBJECT].present ? in[TICKET_PATCH_SUBJECT].str : tk->subject;
 	priority = in[TICKET_PATCH_PRIORITY].present ? ticket_priority_names[in[TICKET_PATCH_PRIORITY].choice]
 	                                             : tk->priority;
@@ -645,6 +701,17 @@ int ticket_patch(struct request *r)
 		json_object_array_add(fields, json_object_new_string("subject"));
 	if (strcmp(priority, tk->priority) != 0)
 		json_object_array_add(fields, json_object_new_string("priority"));
+	if (in[TICKET_PATCH_TAGS].present) {
+		struct json_object *list = in[TICKET_PATCH_TAGS].json;
+
+		if (db_exec(r->db, ticket_db_sql(TICKET_TAGS_CLEAR), NULL, NULL, "ii", r->tenant->id, tk->id) == -1)
+			goto fail;
+		for (size_t i = 0; i < json_object_array_length(list); i++)
+			if (db_exec(r->db, ticket_db_sql(TICKET_TAG_ADD), NULL, NULL, "iis", r->tenant->id, tk->id,
+			            json_object_get_string(json_object_array_get_idx(list, i))) == -1)
+				goto fail;
+		json_object_array_add(fields, json_object_new_string("tags"));
+	}
 	nfields = json_object_array_length(fields);
 	if (nfields > 0) {
 		struct json_object *data = json_object_new_object();

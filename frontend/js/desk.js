@@ -198,6 +198,7 @@ function filtersFrom(params) {
 		priority: params.get('priority') || '',
 		assignee: params.get('assignee') || '',
 		queue: QUEUES.some(([k]) => k === params.get('queue')) ? params.get('queue') : '',
+		tag: params.get('tag') || '',
 		q: params.get('q') || '',
 	};
 }
@@ -314,6 +315,11 @@ function Queue({ params, statuses, staff, user }) {
 					${QUEUES.map(([k, name]) => html`<option key=${k} value=${k}>${name}</option>`)}
 				</select>
 			</label>
+			<label class="field field-inline">
+				<span>Tag</span>
+				<input type="text" maxlength="40" placeholder="Any tag" data-testid="filter-tag" value=${filters.tag}
+					onChange=${(e) => { const v = e.currentTarget.value.trim().toLowerCase(); setFilters((f) => ({ ...f, tag: v })); }} />
+			</label>
 			<label class="field field-inline field-grow">
 				<span>Subject</span>
 				<input type="search" placeholder="Search subjects" data-testid="filter-q" value=${search}
@@ -344,6 +350,7 @@ function QueueTable({ rows }) {
 				<td class="col-num" data-testid="queue-number">${t.number}</td>
 				<td class="col-lights"><${LightDots} number=${t.number} lights=${t.lights} /></td>
 				<td class="col-subject"><a href=${'#/tickets/' + t.number} data-testid="queue-subject">${t.subject}</a>
+					${(t.tags || []).map((g) => html` <span key=${g} class="badge badge-tag" data-testid="queue-tag">${g}</span>`)}
 					${t.queue && html` <span class=${'badge badge-queue badge-queue-' + t.queue} data-testid="queue-badge"
 						title=${'Waiting in the ' + (QUEUE_NAMES[t.queue] || t.queue).toLowerCase() + ' queue'}>${QUEUE_NAMES[t.queue] || t.queue}</span>`}</td>
 				<td><${StatusBadge} status=${t.status} testid="queue-status" /></td>
@@ -499,6 +506,7 @@ function TicketView({ number, statuses, pipelines, staff, user, flash }) {
 	const shownStatuses = own && own.pipeline === pipelineKey && pipelineKey !== pipelines.default ? own.statuses : statuses;
 	const byKey = useMemo(() => Object.fromEntries(shownStatuses.map((s) => [s.key, s])), [shownStatuses]);
 	const [target, setTarget] = useState('');
+	const [tagText, setTagText] = useState(null); // null: not being edited
 
 	const loadTicket = useCallback(async () => {
 		const r = await api.get(base);
@@ -656,6 +664,21 @@ function TicketView({ number, statuses, pipelines, staff, user, flash }) {
 							<option value="">Unassigned</option>
 							${staffOptions.map((s) => html`<option key=${s.id} value=${String(s.id)}>${s.name}</option>`)}
 						</select></dd>
+						<dt>Tags</dt>
+						<dd data-testid="ticket-tags">
+							${tagText === null
+								? html`${(ticket.tags || []).length
+									? ticket.tags.map((g) => html`<span key=${g} class="badge badge-tag" data-testid="ticket-tag">${g}</span> `)
+									: html`<span class="muted">None</span>`}
+									<button class="btn btn-small" data-testid="ticket-tags-edit" disabled=${busy}
+										onClick=${() => setTagText((ticket.tags || []).join(', '))}>Edit</button>`
+								: html`<input type="text" aria-label="Tags, separated by commas" data-testid="ticket-tags-input" value=${tagText}
+										onInput=${(e) => setTagText(e.currentTarget.value)} />
+									<button class="btn btn-small btn-primary" data-testid="ticket-tags-save" disabled=${busy}
+										onClick=${() => patchTicket({ tags: tagText.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean) })
+											.then((ok) => { if (ok) setTagText(null); })}>Save</button>`}
+						</dd>
+						${ticket.team && html`<dt>Team</dt><dd data-testid="ticket-team">${ticket.team.name}</dd>`}
 						<dt>Pipeline</dt>
 						<dd data-testid="ticket-pipeline">${(pipelines.list.find((p) => p.key === ticket.pipeline) || {}).name || ticket.pipeline}
 							${(user.role === 'manager' || user.role === 'admin') && pipelines.list.length > 1 && html`<div class="button-row">

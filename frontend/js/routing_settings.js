@@ -234,9 +234,10 @@ function CategoryRow({ category, teams, pipelines, onSaved }) {
 
 /* ---------- rules ---------- */
 
-const RULE_HELP = 'Each rule: {"name", "trigger", "conditions", "actions"} (plus "minutes" and "status" for time_in_status). ' +
-	'Triggers: created, updated, status_changed, note_added, light_amber, light_red, time_in_status. ' +
-	'Actions: set_priority, set_status, set_assignee, add_note, notify, escalate. Rules run in this order.';
+const RULE_HELP = 'Each rule: {"name", "trigger", "conditions", "actions"} (plus "minutes", "status" and, to chase again, ' +
+	'"repeat_minutes" for time_in_status). Triggers: created, updated, status_changed, note_added, light_amber, light_red, ' +
+	'time_in_status. Actions: set_priority, set_status, set_assignee, set_team, add_tag, set_tags, route_by_skill, add_note, ' +
+	'notify (a staff member), notify_role (admin, manager or agent), escalate. Rules run in this order.';
 
 export function RuleSettings() {
 	const [text, setText] = useState(null);

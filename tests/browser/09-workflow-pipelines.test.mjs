@@ -233,3 +233,32 @@ test('the admin sets up teams, skills, categories and rules in Settings; refusal
 	errors.assertClean();
 	await context.close();
 });
+
+test('an agent tags a ticket and finds it by its tag in the queue', async () => {
+	const subject = 'Fuser noise ' + uniqueTag();
+	const number = await customerTicket(subject);
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	errors.expect(/^\/api\/v1\/me$/);
+	errors.expect(/^\/api\/v1\/tickets\/\d+$/);
+	await signIn(page, slug, 'agent@flow.example', PASS);
+	await page.goto(url(slug, `#/tickets/${number}`));
+	await page.getByTestId('ticket-tags-edit').click();
+	await page.getByTestId('ticket-tags-input').fill('Bad Tag');
+	await page.getByTestId('ticket-tags-save').click();
+	assert.match(await page.getByTestId('action-error').innerText(), /a tag is 1 to 40 of a-z, 0-9, _ and -/);
+	await page.getByTestId('ticket-tags-input').fill('noisy, VIP');
+	await page.getByTestId('ticket-tags-save').click();
+	await page.getByTestId('ticket-tag').nth(1).waitFor();
+	assert.deepEqual(await texts(page, 'ticket-tag'), ['noisy', 'vip']);
+	await page.goto(url(slug, '#/'));
+	await page.getByTestId('filter-tag').fill('noisy');
+	await page.getByTestId('filter-tag').press('Enter');
+	await page.waitForFunction(() => location.hash.includes('tag=noisy'));
+	await page.getByTestId('queue-row').first().waitFor();
+	assert.deepEqual(await texts(page, 'queue-subject'), [subject]);
+	assert.deepEqual(await texts(page, 'queue-tag'), ['noisy', 'vip']);
+	errors.assertClean();
+	await context.close();
+});
