@@ -107,6 +107,10 @@ static const struct field_spec pipeline_put_input[PIPELINE_PUT__MAX] = {
         [PIPELINE_PUT_STATUSES] = {.name = "statuses", .type = FIELD_ARRAY, .required = true},
         [PIPELINE_PUT_MAPPING] = {.name = "mapping", .type = FIELD_OBJECT},
         [PIPELINE_PUT_TEAM_ID] = {.name = "team_id", .type = FIELD_ID, .nullable = true},
+        [PIPELINE_PUT_REOPEN_DAYS] = {.name = "reopen_days",
+                                      .type = FIELD_INT,
+                                      .min_value = 0,
+                                      .max_value = PIPELINE_REOPEN_DAYS_MAX},
 };
 
 static const struct field_spec pipeline_create_input[PIPELINE_CREATE__MAX] = {

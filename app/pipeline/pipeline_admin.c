@@ -41,7 +41,8 @@ static const char *const pa_sql[PA_STMT__MAX] = {
         /* PA_LOCK */
         [PA_LOCK] = "SELECT id FROM pipelines WHERE tenant_id = ? AND id = ? FOR UPDATE",
         /* PA_RENAME */
-        [PA_RENAME] = "UPDATE pipelines SET name = ?, intake = ?, team_id = ? WHERE tenant_id = ? AND id = ?",
+        [PA_RENAME] = "UPDATE pipelines SET name = ?, intake = ?, team_id = ?, reopen_days = ? WHERE tenant_id = ? "
+                      "AND id = ?",
         /* PA_STATUS_UPDATE */
         [PA_STATUS_UPDATE] = "UPDATE statuses SET staff_name = ?, customer_name = ?, category = ?, color = ?, position "
                              "= ?, is_entry = ?, "
@@ -334,6 +335,7 @@ int pipeline_admin_list(struct request *r)
 			json_add_int(o, "team_id", p->team_id);
 		else
 			json_add_null(o, "team_id");
+		json_add_int(o, "reopen_days", p->reopen_days);
 		for (size_t s = 0; s < p->nstatuses; s++) {
 			long long n = 0;
 
@@ -508,11 +510,12 @@ int pipeline_admin_put(struct request *r)
 			return problem_invalid(r);
 		}
 	}
-	if (db_exec(r->db, pa_sql[PA_RENAME], NULL, NULL, "ssuii", def.name ? def.name : p->name,
+	if (db_exec(r->db, pa_sql[PA_RENAME], NULL, NULL, "ssuiii", def.name ? def.name : p->name,
 	            pipeline_intake_names[def.intake],
 	            in[PIPELINE_PUT_TEAM_ID].present
 	                    ? (in[PIPELINE_PUT_TEAM_ID].is_null ? 0 : in[PIPELINE_PUT_TEAM_ID].id)
 	                    : p->team_id,
+	            in[PIPELINE_PUT_REOPEN_DAYS].present ? in[PIPELINE_PUT_REOPEN_DAYS].id : (long long)p->reopen_days,
 	            r->tenant->id, p->id) == -1)
 		goto fail;
 	for (size_t i = 0; i < def.nstatuses; i++) {

@@ -15,9 +15,10 @@ struct json_object;
 struct request;
 struct validation;
 
-#define PIPELINE_MAX_STATUSES 30
-#define PIPELINE_KEY_MAX      40
-#define PIPELINE_NAME_MAX     60
+#define PIPELINE_MAX_STATUSES    30
+#define PIPELINE_KEY_MAX         40
+#define PIPELINE_NAME_MAX        60
+#define PIPELINE_REOPEN_DAYS_MAX 365
 /* Pipelines one tenant may have. */
 #define PIPELINE_MAX_PER_TENANT 20
 
@@ -74,7 +75,8 @@ enum pipeline_put_field {
 	PIPELINE_PUT_INTAKE,
 	PIPELINE_PUT_STATUSES,
 	PIPELINE_PUT_MAPPING,
-	PIPELINE_PUT_TEAM_ID, /* the team that works it; null: everyone's */
+	PIPELINE_PUT_TEAM_ID,     /* the team that works it; null: everyone's */
+	PIPELINE_PUT_REOPEN_DAYS, /* a customer's reply reopens a resolved ticket this many days */
 	PIPELINE_PUT__MAX
 };
 

@@ -47,6 +47,7 @@ struct ticket {
 	const char *tags;         /* comma-separated, sorted; NULL: none */
 	long long team_id;        /* the team working it (set by a rule); 0: the pipeline's */
 	const char *team_name;
+	long long follows; /* the number of the ticket this one follows up; 0: none */
 };
 
 /* Fields of POST /tickets. */
@@ -96,6 +97,16 @@ int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, c
  * Does not check the transition rules (callers do). Returns 0 or -1. */
 int ticket_set_status(struct db *db, struct arena *a, const struct tenant *t, const struct ticket *tk,
                       long long actor_id, bool by_customer, long long to_status_id);
+
+/* Whether the ticket entered its status less than days ago (*within). Returns 0 or -1. */
+int ticket_within_days(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, int days,
+                       bool *within);
+
+/* A new ticket for the same customer that follows old (a reply after the reopen window), with
+ * body as its description, routed like any new ticket; both timelines say so. Inside a
+ * transaction. Sets *number. Returns 0 or -1. */
+int ticket_follow_up(struct db *db, struct arena *a, const struct tenant *t, const struct ticket *old,
+                     long long actor_id, const char *body, long long *number);
 
 /* Marks the ticket as touched (updated_at) without a new version; inside a transaction. */
 int ticket_touch(struct db *db, const struct tenant *t, long long ticket_id);

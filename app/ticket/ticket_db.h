@@ -27,6 +27,8 @@ enum ticket_stmt {
 	TICKET_SET_PIPELINE,      /* to another pipeline, keeping status_since unless told */
 	TICKET_TAGS_CLEAR,        /* a ticket's tags, before the new set */
 	TICKET_TAG_ADD,           /* one tag */
+	TICKET_WITHIN_DAYS,       /* is the ticket in its status for less than so many days */
+	TICKET_INSERT_FOLLOW_UP,  /* a new ticket following an old one, for the same customer */
 	TICKET_STMT__MAX
 };
 
@@ -42,7 +44,7 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	"DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "  \
 	"cat.name, t.queue, DATE_FORMAT(t.status_since, '%Y-%m-%dT%H:%i:%sZ'), "                              \
 	"(SELECT GROUP_CONCAT(g.tag ORDER BY g.tag SEPARATOR ',') FROM ticket_tags g "                        \
-	"WHERE g.tenant_id = t.tenant_id AND g.ticket_id = t.id), COALESCE(t.team_id, 0), tm.name"
+	"WHERE g.tenant_id = t.tenant_id AND g.ticket_id = t.id), COALESCE(t.team_id, 0), tm.name, fo.number"
 /* Each joined row is found by its primary key (FORCE INDEX: with a few rows the optimizer
  * prefers a covering tenant index, which becomes a scan of every user per ticket at scale);
  * the tenant_id conditions stay as a second guard. */
@@ -51,7 +53,8 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	"LEFT JOIN companies co FORCE INDEX (PRIMARY) ON co.id = t.company_id AND co.tenant_id = t.tenant_id "      \
 	"LEFT JOIN users a FORCE INDEX (PRIMARY) ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "            \
 	"LEFT JOIN categories cat FORCE INDEX (PRIMARY) ON cat.id = t.category_id AND cat.tenant_id = t.tenant_id " \
-	"LEFT JOIN teams tm FORCE INDEX (PRIMARY) ON tm.id = t.team_id AND tm.tenant_id = t.tenant_id "
+	"LEFT JOIN teams tm FORCE INDEX (PRIMARY) ON tm.id = t.team_id AND tm.tenant_id = t.tenant_id "             \
+	"LEFT JOIN tickets fo FORCE INDEX (PRIMARY) ON fo.id = t.follows_id AND fo.tenant_id = t.tenant_id "
 
 /* The list statement's start; filters are appended as "AND ..." fragments. */
 /* STRAIGHT_JOIN keeps tickets first, so a page is an index scan on tickets that stops at the

@@ -76,6 +76,10 @@ struct json_object *ticket_json(const struct tenant *t, const struct principal *
 		}
 	}
 	json_add_str(o, "category", tk->category);
+	if (tk->follows > 0)
+		json_add_int(o, "follows", tk->follows);
+	else
+		json_add_null(o, "follows");
 	if (staff) {
 		struct json_object *tags = json_object_new_array();
 		const char *p_tag = tk->tags;

@@ -40,6 +40,7 @@ static const char *const kind_names[] = {
         "queued",            /* EVENT_QUEUED */
         "rule_fired",        /* EVENT_RULE_FIRED */
         "pipeline_changed",  /* EVENT_PIPELINE_CHANGED */
+        "followed_up",       /* EVENT_FOLLOWED_UP */
 };
 /* A kind added to the enum without a name here fails the build, not a query. */
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == EVENT__MAX, "a timeline kind has no name");

@@ -22,6 +22,7 @@ enum timeline_kind {
 	EVENT_QUEUED,            /* {"queue","reason"}: waiting in triage or the fallback queue */
 	EVENT_RULE_FIRED,        /* {"rule","name","actions"} */
 	EVENT_PIPELINE_CHANGED,  /* {"from_pipeline","to_pipeline","from","to"}: keys */
+	EVENT_FOLLOWED_UP,       /* {"ticket"}: the customer's late reply started this new ticket */
 	EVENT__MAX
 };
 

@@ -213,7 +213,12 @@ function IssueView({ number, words, user, seeCompany }) {
 	useEffect(() => { reload(); }, [reload]);
 
 	async function reply(body) {
-		await api.post(base + '/notes', { body, visibility: 'public' });
+		const r = await api.post(base + '/notes', { body, visibility: 'public' });
+		// Past the reopen window the reply starts a new ticket that follows this one.
+		if (r.data && r.data.follows && r.data.ticket) {
+			navigate('/tickets/' + r.data.ticket);
+			return;
+		}
 		await reload();
 	}
 

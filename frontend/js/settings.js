@@ -422,6 +422,8 @@ function pipelineForm(p) {
 		id: p.id,
 		name: p.name || '',
 		intake: p.intake || 'manual',
+		reopen_days: String(p.reopen_days === undefined ? 14 : p.reopen_days),
+		team: p.team_id ? String(p.team_id) : '',
 		statuses: (p.statuses || []).map((st) => ({
 			key: st.key,
 			staff_name: st.staff_name || '',
@@ -440,9 +442,12 @@ function pipelineForm(p) {
 }
 
 function pipelineBody(form) {
+	const days = form.reopen_days.trim();
 	const body = {
 		name: form.name,
 		intake: form.intake,
+		reopen_days: /^\d+$/.test(days) ? Number(days) : days,
+		team_id: form.team ? Number(form.team) : null,
 		statuses: form.statuses.map((st) => ({
 			key: st.key.trim(),
 			staff_name: st.staff_name,
@@ -510,6 +515,7 @@ function NewPipeline({ onCreated }) {
 
 function PipelineSettings() {
 	const [all, setAll] = useState([]);
+	const [teams, setTeams] = useState([]);
 	const [chosen, setChosen] = useState(null); // the id being edited; null: the default
 	const [saved, setSaved] = useState(null);
 	const [form, setForm] = useState(null);
@@ -525,6 +531,7 @@ function PipelineSettings() {
 			const r = await api.get('/admin/pipelines');
 			const list = (r.data && r.data.data) || [];
 			setAll(list.map((x) => ({ id: x.id, key: x.key, name: x.name, default: x.default })));
+			api.get('/admin/teams').then((t) => setTeams((t.data && t.data.data) || [])).catch(() => {});
 			const p = list.find((x) => x.id === chosen) || list.find((x) => x.default) || list[0];
 			const f = p ? pipelineForm(p) : null;
 			setSaved(f);
@@ -606,7 +613,7 @@ function PipelineSettings() {
 	const rowErrors = (i) => errs.filter((x) => new RegExp('^/statuses/' + i + '(/|$)').test(x.pointer || ''));
 	const mappingError = (key) => errs.filter((x) => x.pointer === '/mapping/' + key);
 	const placed = (x) => /^\/statuses\/\d+(\/|$)/.test(x.pointer || '') || (x.pointer || '').startsWith('/mapping/') ||
-		x.pointer === '/name' || x.pointer === '/intake';
+		x.pointer === '/name' || x.pointer === '/intake' || x.pointer === '/team_id' || x.pointer === '/reopen_days';
 	const general = error ? (errs.length ? errs.filter((x) => !placed(x)) : [{ message: error.detail || error.message }]) : [];
 	const fieldMsg = (pointer) => errs.filter((x) => x.pointer === pointer).map((x) => x.message || x.code).join('; ');
 	const keys = form.statuses.map((st) => st.key);
@@ -637,6 +644,21 @@ function PipelineSettings() {
 						${INTAKES.map(([k, label]) => html`<option key=${k} value=${k}>${label}</option>`)}
 					</select>
 					${fieldMsg('/intake') && html`<p class="field-error">${fieldMsg('/intake')}</p>`}
+				</label>
+				<label class=${'field' + (fieldMsg('/team_id') ? ' is-invalid' : '')}>
+					<span>Team</span>
+					<select data-testid="pipeline-team" value=${form.team}
+						onChange=${(e) => { const v = e.currentTarget.value; edit((f) => { f.team = v; }); }}>
+						<option value="">Every agent</option>
+						${teams.map((t) => html`<option key=${t.id} value=${String(t.id)}>${t.name}</option>`)}
+					</select>
+					${fieldMsg('/team_id') && html`<p class="field-error">${fieldMsg('/team_id')}</p>`}
+				</label>
+				<label class=${'field' + (fieldMsg('/reopen_days') ? ' is-invalid' : '')}>
+					<span>Reopen window (days)</span>
+					<input type="text" inputmode="numeric" class="input-narrow" data-testid="pipeline-reopen-days" value=${form.reopen_days}
+						onInput=${(e) => { const v = e.currentTarget.value; edit((f) => { f.reopen_days = v; }); }} />
+					${fieldMsg('/reopen_days') && html`<p class="field-error" data-testid="pipeline-reopen-error">${fieldMsg('/reopen_days')}</p>`}
 				</label>
 			</div>
 			<div class="table-scroll"><table class="table pipeline-table" data-testid="pipeline-statuses">

@@ -262,3 +262,44 @@ test('an agent tags a ticket and finds it by its tag in the queue', async () => 
 	errors.assertClean();
 	await context.close();
 });
+
+test('a customer\'s late reply on a resolved ticket opens a new one that follows it; the admin sets the window', async () => {
+	const number = await customerTicket('Label printer ' + uniqueTag());
+	const resolved = await api(slug, 'POST', `/api/v1/tickets/${number}/transitions`, { token: admin, body: { to: 'resolved' } });
+	assert.equal(resolved.status, 200, resolved.text);
+	// The admin closes the window: every later reply starts a new ticket.
+	const admin1 = await newContext(browser);
+	const ap = await admin1.newPage();
+	const adminErrors = watchErrors(ap);
+	adminErrors.expect(/^\/api\/v1\/me$/);
+	adminErrors.expect(/^\/api\/v1\/admin\/pipelines\/\d+$/);
+	await signIn(ap, slug, 'admin@flow.example', PASS);
+	await ap.goto(url(slug, '#/settings/pipelines'));
+	await ap.getByTestId('pipeline-reopen-days').fill('400');
+	await ap.getByTestId('settings-save').click();
+	assert.equal(await ap.getByTestId('pipeline-reopen-error').innerText(), 'reopen_days must be from 0 to 365');
+	await ap.getByTestId('pipeline-reopen-days').fill('0');
+	await ap.getByTestId('settings-save').click();
+	await ap.getByTestId('settings-saved').waitFor();
+	adminErrors.assertClean();
+	await admin1.close();
+
+	const context = await newContext(browser);
+	const page = await context.newPage();
+	const errors = watchErrors(page);
+	errors.expect(/^\/api\/v1\/me$/);
+	await signIn(page, slug, 'cust@client.example', PASS);
+	await page.goto(url(slug, `#/tickets/${number}`));
+	await page.getByTestId('note-body').fill('It jams again.');
+	await page.getByTestId('note-submit').click();
+	await page.waitForFunction((n) => /#\/tickets\/\d+/.test(location.hash) && !location.hash.endsWith('/' + n), number);
+	const next = Number(/#\/tickets\/(\d+)/.exec(await page.evaluate(() => location.hash))[1]);
+	assert.ok(next > number);
+	await page.getByTestId('ticket-view').and(page.locator(`[data-number="${next}"]`)).waitFor();
+	const fresh = await api(slug, 'GET', `/api/v1/tickets/${next}`, { token: admin });
+	assert.deepEqual([fresh.json.follows, fresh.json.description], [number, 'It jams again.']);
+	errors.assertClean();
+	await context.close();
+	const settings = (await api(slug, 'GET', '/api/v1/admin/pipelines', { token: admin })).json.data.find((p) => p.key === 'support');
+	assert.equal(settings.reopen_days, 0);
+});
