@@ -212,6 +212,12 @@ int note_create(struct request *r)
 			if (within) {
 				reopen = reopen_status(p, now);
 			} else {
+				/* The reply becomes the new ticket's description; a kept listed word is recorded
+				 * all the same. */
+				if (overridden != NULL &&
+				    audit_add(r, 0, "override_neutral_language", "ticket #%lld: %s", r->number,
+				              json_object_to_json_string_ext(overridden, JSON_C_TO_STRING_PLAIN)) == -1)
+					goto fail;
 				json_object_put(overridden);
 				overridden = NULL;
 				if (ticket_follow_up(r->db, r->a, r->tenant, tk, r->user->user_id,
