@@ -136,6 +136,9 @@ enum auth_result auth_authenticate(struct request *r)
 			return AUTH_ERROR;
 		/* Visible: pipelines of the user's teams, and those no team owns. */
 		p->restricted = true;
+		p->teams = arena_alloc(r->a, (teams.nrows ? teams.nrows : 1) * sizeof(long long));
+		for (size_t k = 0; k < teams.nrows; k++)
+			p->teams[p->nteams++] = db_cell_ll(&teams, k, 0);
 		p->pipelines =
 		        arena_alloc(r->a, (r->tenant->npipelines ? r->tenant->npipelines : 1) * sizeof(long long));
 		for (size_t i = 0; i < r->tenant->npipelines; i++) {

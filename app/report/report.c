@@ -32,9 +32,9 @@ enum report_stmt {
 	"FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) ON s.id = t.status_id AND s.tenant_id = t.tenant_id "
 #define OPEN_WHERE                                                                                                 \
 	"WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed') AND (? = 0 OR t.assignee_id = ?) "     \
-	"AND (? = 0 OR t.assignee_id = ? OR t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE p.tenant_id = ? " \
-	"AND (p.team_id IS NULL OR p.team_id IN (SELECT m.team_id FROM team_members m WHERE m.tenant_id = ? "      \
-	"AND m.user_id = ?)))) "
+	"AND (? = 0 OR t.assignee_id = ? OR COALESCE(t.team_id, (SELECT p.team_id FROM pipelines p WHERE "         \
+	"p.tenant_id = ? AND p.id = t.pipeline_id), 0) IN (SELECT 0 UNION ALL SELECT m.team_id FROM team_members " \
+	"m WHERE m.tenant_id = ? AND m.user_id = ?)) "
 
 static const char *const report_sql[REPORT_STMT__MAX] = {
         [REPORT_BY_STATUS] = "SELECT t.status_id, COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY t.status_id",

@@ -27,12 +27,13 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_INSERT */
         [TICKET_INSERT] =
                 "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
-                "customer_id, company_id, assignee_id, created_by, category_id, version, created_at, updated_at, "
-                "status_since) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
+                "customer_id, company_id, assignee_id, created_by, category_id, team_id, version, created_at, "
+                "updated_at, status_since) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
                 "UTC_TIMESTAMP(6))",
         /* TICKET_CATEGORY_GET */
-        [TICKET_CATEGORY_GET] = "SELECT id, COALESCE(pipeline_id, 0) FROM categories WHERE tenant_id = ? AND name = ?",
+        [TICKET_CATEGORY_GET] = "SELECT id, COALESCE(pipeline_id, 0), COALESCE(team_id, 0) FROM categories WHERE "
+                                "tenant_id = ? AND name = ?",
         /* TICKET_SET_STATUS */
         [TICKET_SET_STATUS] = "UPDATE tickets SET status_id = ?, status_since = UTC_TIMESTAMP(6), version = version + "
                               "1, updated_at = UTC_TIMESTAMP(6) "
@@ -77,9 +78,10 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_INSERT_FOLLOW_UP */
         [TICKET_INSERT_FOLLOW_UP] =
                 "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
-                "customer_id, company_id, assignee_id, created_by, category_id, follows_id, version, created_at, "
-                "updated_at, status_since) SELECT tenant_id, ?, pipeline_id, ?, subject, ?, priority, customer_id, "
-                "company_id, NULL, ?, category_id, id, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) "
+                "customer_id, company_id, assignee_id, created_by, category_id, team_id, follows_id, version, "
+                "created_at, updated_at, status_since) SELECT tenant_id, ?, pipeline_id, ?, subject, ?, priority, "
+                "customer_id, company_id, NULL, ?, category_id, team_id, id, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
+                "UTC_TIMESTAMP(6) "
                 "FROM tickets WHERE tenant_id = ? AND id = ?",
 };
 
@@ -125,6 +127,12 @@ static bool may_see(const struct tenant *t, const struct principal *user, const 
 	if (role_is_staff(user->role)) {
 		if (!user->restricted || tk->assignee_id == user->user_id)
 			return true;
+		if (tk->team_id > 0) {
+			for (size_t i = 0; i < user->nteams; i++)
+				if (user->teams[i] == tk->team_id)
+					return true;
+			return false;
+		}
 		for (size_t i = 0; i < user->npipelines; i++)
 			if (user->pipelines[i] == tk->pipeline_id)
 				return true;

@@ -167,7 +167,9 @@ static char *like_pattern(struct arena *a, const char *text)
 	return out;
 }
 
-#define LIST_MAX_PARAMS 24
+/* The most a list binds: tenant, the caller's pipelines (PIPELINE_MAX_PER_TENANT, 20) and teams
+ * (a tenant has at most 100), eight statuses and one per other filter: 139, with room to spare. */
+#define LIST_MAX_PARAMS 160
 
 struct list_query {
 	struct buf sql;
@@ -177,6 +179,8 @@ struct list_query {
 
 static void list_add_int(struct list_query *lq, const char *fragment, long long v)
 {
+	if (lq->n >= LIST_MAX_PARAMS)
+		BUG("ticket list: more than %d parameters", LIST_MAX_PARAMS);
 	buf_puts(&lq->sql, fragment);
 	lq->params[lq->n].type = 'i';
 	lq->params[lq->n].i = v;
@@ -185,6 +189,8 @@ static void list_add_int(struct list_query *lq, const char *fragment, long long 
 
 static void list_add_str(struct list_query *lq, const char *fragment, const char *v)
 {
+	if (lq->n >= LIST_MAX_PARAMS)
+		BUG("ticket list: more than %d parameters", LIST_MAX_PARAMS);
 	buf_puts(&lq->sql, fragment);
 	lq->params[lq->n].type = 's';
 	lq->params[lq->n].s = v;
@@ -297,11 +303,17 @@ int ticket_list(struct request *r)
 	lq.params[lq.n].type = 'i';
 	lq.params[lq.n++].i = r->tenant->id;
 	if (r->user->restricted) {
-		/* By team: their pipelines' tickets and those assigned to them. */
+		/* By team: their pipelines' tickets (unless a ticket has a team of its own), their teams'
+		 * tickets and those assigned to them. */
 		list_add_int(&lq, " AND (t.assignee_id = ?", r->user->user_id);
 		for (size_t i = 0; i < r->user->npipelines; i++)
-			list_add_int(&lq, i == 0 ? " OR t.pipeline_id IN (?" : ", ?", r->user->pipelines[i]);
-		buf_puts(&lq.sql, r->user->npipelines > 0 ? "))" : ")");
+			list_add_int(&lq, i == 0 ? " OR (t.team_id IS NULL AND t.pipeline_id IN (?" : ", ?",
+			             r->user->pipelines[i]);
+		if (r->user->npipelines > 0)
+			buf_puts(&lq.sql, "))");
+		for (size_t i = 0; i < r->user->nteams; i++)
+			list_add_int(&lq, i == 0 ? " OR t.team_id IN (?" : ", ?", r->user->teams[i]);
+		buf_puts(&lq.sql, r->user->nteams > 0 ? "))" : ")");
 	}
 	if (r->user->role == ROLE_CUSTOMER) {
 		if (r->tenant->customers_see_company && r->user->company_id > 0)
@@ -412,7 +424,7 @@ int ticket_create(struct request *r)
 	const struct pipeline *p = tenant_default_pipeline(r->tenant);
 	const struct pipeline_status *entry;
 	const char *idem = r->idempotency_key, *hash = NULL, *priority;
-	long long customer_id, number, ticket_id, category_id = 0;
+	long long customer_id, number, ticket_id, category_id = 0, team_id = 0;
 	struct ticket tk;
 	struct db_rows rows;
 	struct json_object *body;
@@ -509,16 +521,17 @@ int ticket_create(struct request *r)
 			return problem_invalid(r);
 		}
 		category_id = db_cell_ll(&rows, 0, 0);
+		team_id = db_cell_ll(&rows, 0, 2); /* a category's team works its tickets */
 		/* The category's pipeline, unless staff named one. */
 		if (!in[TICKET_CREATE_PIPELINE].present && db_cell_ll(&rows, 0, 1) > 0 &&
 		    tenant_pipeline_by_id(r->tenant, db_cell_ll(&rows, 0, 1)) != NULL)
 			p = tenant_pipeline_by_id(r->tenant, db_cell_ll(&rows, 0, 1));
 	}
 	entry = pipeline_entry(p);
-	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuiu", r->tenant->id, number, p->id,
+	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuiuu", r->tenant->id, number, p->id,
 	            entry->id, in[TICKET_CREATE_SUBJECT].str,
 	            in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority,
-	            customer_id, tk.company_id, r->user->user_id, category_id) == -1)
+	            customer_id, tk.company_id, r->user->user_id, category_id, team_id) == -1)
 		goto fail;
 	{
 		struct json_object *data = json_object_new_object();
@@ -677,17 +690,19 @@ int ticket_patch(struct request *r)
 			{
 				const struct pipeline *pl = tenant_pipeline_by_id(r->tenant, tk->pipeline_id);
 
-				if (!r->tenant->agents_see_all && !r->tenant->cross_team_assignment && pl != NULL &&
-				    pl->team_id > 0 && strcmp(db_cell(&rows, 0, 1), "admin") != 0) {
+				long long team = tk->team_id > 0 ? tk->team_id : pl != NULL ? pl->team_id : 0;
+
+				if (!r->tenant->agents_see_all && !r->tenant->cross_team_assignment && team > 0 &&
+				    strcmp(db_cell(&rows, 0, 1), "admin") != 0) {
 					struct db_rows member;
 
 					if (db_query(r->db, r->a, ticket_db_sql(TICKET_TEAM_MEMBER), &member, "iii",
-					             r->tenant->id, pl->team_id, assignee) == -1)
+					             r->tenant->id, team, assignee) == -1)
 						goto fail;
 					if (member.nrows == 0) {
 						db_rollback(r->db);
 						validation_add(&r->invalid, r->a, "assignee_id", "invalid_value",
-						               "%s is not in the team of this ticket's pipeline",
+						               "%s is not in the team of this ticket",
 						               tk->assignee_name);
 						return problem_invalid(r);
 					}

@@ -173,3 +173,35 @@ test('an agent of team Billing sees no Hardware subject in the list, the counter
 	const adminBoard = await request(slug, 'GET', '/api/v1/board', { token: admin });
 	assert.ok(open(adminBoard.json.levels[0]) > 1);
 });
+
+test('a ticket with a team of its own (a category\'s, or set by a rule) is that team\'s, not its pipeline\'s', async () => {
+	const teams = (await request(slug, 'GET', '/api/v1/admin/teams', { token: admin })).json.data;
+	const billing = teams.find((t) => t.name === 'Billing').id;
+	const cat = await request(slug, 'POST', '/api/v1/admin/categories', { token: admin, body: { name: 'Refunds', skill: 'billing', team_id: billing } });
+	assert.equal(cat.status, 201, cat.text);
+	const rules = await request(slug, 'PUT', '/api/v1/admin/rules', { token: admin, body: { rules: [
+		{ name: 'Credit notes to Billing', trigger: 'created', conditions: { field: 'subject', op: 'contains', value: 'credit note' },
+			actions: [{ type: 'set_team', value: billing }] }] } });
+	assert.equal(rules.status, 200, rules.text);
+	const tag = uniqueTag('V');
+	const byCategory = await raise(`Refund for order ${tag}`, { category: 'Refunds' });
+	const byRule = await raise(`Need a credit note ${tag}`);
+	const plain = await raise(`Printer ${tag}`);
+	for (const n of [byCategory, byRule, plain]) assert.equal((await get(n)).pipeline, 'support');
+	assert.deepEqual((await get(byCategory)).team, { id: billing, name: 'Billing' });
+	assert.deepEqual((await get(byRule)).team, { id: billing, name: 'Billing' });
+	assert.equal((await get(plain)).team, null);
+	const seen = async (token) => (await request(slug, 'GET', `/api/v1/tickets?q=${tag}`, { token })).json.data.map((t) => t.number).sort((a, b) => a - b);
+	assert.deepEqual(await seen(bill), [byCategory, byRule]);
+	assert.deepEqual(await seen(agent), [plain]);
+	assert.equal((await request(slug, 'GET', `/api/v1/tickets/${byRule}`, { token: agent })).status, 404);
+	assert.equal((await request(slug, 'GET', `/api/v1/tickets/${plain}`, { token: bill })).status, 404);
+	const board = (await request(slug, 'GET', '/api/v1/board', { token: bill })).json;
+	assert.equal(board.levels[0].green + board.levels[0].amber + board.levels[0].red, 3); // the invoice and these two
+	// Hal cannot be given a Billing ticket; Bill can.
+	const t = await get(byCategory);
+	const halId = (await request(slug, 'GET', '/api/v1/admin/agents', { token: admin })).json.data.find((u) => u.name === 'Hal Hardware').id;
+	const refused = await request(slug, 'PATCH', `/api/v1/tickets/${byCategory}`, { token: admin, body: { assignee_id: halId }, headers: { 'if-match': `"${t.version}"` } });
+	assertFieldError(refused, '/assignee_id', 'invalid_value');
+	await request(slug, 'PUT', '/api/v1/admin/rules', { token: admin, body: { rules: [] } });
+});

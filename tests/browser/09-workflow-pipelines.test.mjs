@@ -256,7 +256,9 @@ test('an agent tags a ticket and finds it by its tag in the queue', async () => 
 	await page.getByTestId('filter-tag').fill('noisy');
 	await page.getByTestId('filter-tag').press('Enter');
 	await page.waitForFunction(() => location.hash.includes('tag=noisy'));
-	await page.getByTestId('queue-row').first().waitFor();
+	// The rows answer the new filter once the queue is no longer busy and shows one ticket.
+	await page.waitForFunction(() => document.querySelector('[data-testid="queue"]').getAttribute('aria-busy') === 'false' &&
+		document.querySelectorAll('[data-testid="queue-row"]').length === 1);
 	assert.deepEqual(await texts(page, 'queue-subject'), [subject]);
 	assert.deepEqual(await texts(page, 'queue-tag'), ['noisy', 'vip']);
 	errors.assertClean();
