@@ -206,6 +206,7 @@ function filtersFrom(params) {
 function Queue({ params, statuses, staff, user }) {
 	const [filters, setFilters] = useState(() => filtersFrom(params));
 	const [search, setSearch] = useState(filters.q);
+	const [tagText, setTagText] = useState(filters.tag); // applied on Enter or when the field is left
 	const [rows, setRows] = useState(null);
 	const [shown, setShown] = useState(''); // the filters the rows on screen answer
 	const [loading, setLoading] = useState(true);
@@ -317,8 +318,9 @@ function Queue({ params, statuses, staff, user }) {
 			</label>
 			<label class="field field-inline">
 				<span>Tag</span>
-				<input type="text" maxlength="40" placeholder="Any tag" data-testid="filter-tag" value=${filters.tag}
-					onChange=${(e) => { const v = e.currentTarget.value.trim().toLowerCase(); setFilters((f) => ({ ...f, tag: v })); }} />
+				<input type="text" maxlength="40" placeholder="Any tag" data-testid="filter-tag" value=${tagText}
+					onInput=${(e) => setTagText(e.currentTarget.value)}
+					onChange=${(e) => { const v = e.currentTarget.value.trim().toLowerCase(); setFilters((f) => (f.tag === v ? f : { ...f, tag: v })); }} />
 			</label>
 			<label class="field field-inline field-grow">
 				<span>Subject</span>

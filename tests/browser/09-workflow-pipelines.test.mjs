@@ -253,6 +253,7 @@ test('an agent tags a ticket and finds it by its tag in the queue', async () => 
 	await page.getByTestId('ticket-tag').nth(1).waitFor();
 	assert.deepEqual(await texts(page, 'ticket-tag'), ['noisy', 'vip']);
 	await page.goto(url(slug, '#/'));
+	await page.locator('[data-testid="queue"][data-state="ready"]').waitFor();
 	await page.getByTestId('filter-tag').fill('noisy');
 	await page.getByTestId('filter-tag').press('Enter');
 	await page.waitForFunction(() => location.hash.includes('tag=noisy'));
