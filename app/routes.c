@@ -3,6 +3,8 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "auth/password.h"
+#include "category/category.h"
+#include "team/team.h"
 #include "core/validate.h"
 #include "health/health.h"
 #include "light/light_admin.h"
@@ -52,6 +54,10 @@ static const struct field_spec ticket_create_input[TICKET_CREATE__MAX] = {
         [TICKET_CREATE_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
         [TICKET_CREATE_CUSTOMER_ID] = {.name = "customer_id", .type = FIELD_ID},
         [TICKET_CREATE_CATEGORY] = {.name = "category", .type = FIELD_STRING, .min_chars = 1, .max_chars = 60},
+        [TICKET_CREATE_PIPELINE] = {.name = "pipeline",
+                                    .type = FIELD_STRING,
+                                    .min_chars = 1,
+                                    .max_chars = PIPELINE_KEY_MAX},
 };
 
 static const struct field_spec ticket_patch_input[TICKET_PATCH__MAX] = {
@@ -61,6 +67,7 @@ static const struct field_spec ticket_patch_input[TICKET_PATCH__MAX] = {
                                   .max_chars = TICKET_SUBJECT_MAX},
         [TICKET_PATCH_PRIORITY] = {.name = "priority", .type = FIELD_ENUM, .choices = ticket_priority_names},
         [TICKET_PATCH_ASSIGNEE_ID] = {.name = "assignee_id", .type = FIELD_ID, .nullable = true},
+        [TICKET_PATCH_TAGS] = {.name = "tags", .type = FIELD_ARRAY},
 };
 
 static const struct field_spec ticket_transition_input[TICKET_TRANSITION__MAX] = {
@@ -108,6 +115,59 @@ static const struct field_spec pipeline_put_input[PIPELINE_PUT__MAX] = {
         [PIPELINE_PUT_INTAKE] = {.name = "intake", .type = FIELD_ENUM, .choices = pipeline_intake_names},
         [PIPELINE_PUT_STATUSES] = {.name = "statuses", .type = FIELD_ARRAY, .required = true},
         [PIPELINE_PUT_MAPPING] = {.name = "mapping", .type = FIELD_OBJECT},
+        [PIPELINE_PUT_TEAM_ID] = {.name = "team_id", .type = FIELD_ID, .nullable = true},
+        [PIPELINE_PUT_REOPEN_DAYS] = {.name = "reopen_days",
+                                      .type = FIELD_INT,
+                                      .min_value = 0,
+                                      .max_value = PIPELINE_REOPEN_DAYS_MAX},
+};
+
+static const struct field_spec pipeline_create_input[PIPELINE_CREATE__MAX] = {
+        [PIPELINE_CREATE_KEY] =
+                {.name = "key", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = PIPELINE_KEY_MAX},
+        [PIPELINE_CREATE_NAME] = {.name = "name",
+                                  .type = FIELD_STRING,
+                                  .required = true,
+                                  .min_chars = 1,
+                                  .max_chars = PIPELINE_NAME_MAX},
+        [PIPELINE_CREATE_INTAKE] = {.name = "intake", .type = FIELD_ENUM, .choices = pipeline_intake_names},
+        [PIPELINE_CREATE_STATUSES] = {.name = "statuses", .type = FIELD_ARRAY, .required = true},
+};
+
+static const struct field_spec ticket_move_input[TICKET_MOVE__MAX] = {
+        [TICKET_MOVE_PIPELINE] = {.name = "pipeline",
+                                  .type = FIELD_STRING,
+                                  .required = true,
+                                  .min_chars = 1,
+                                  .max_chars = PIPELINE_KEY_MAX},
+        [TICKET_MOVE_STATUS] = {.name = "status", .type = FIELD_STRING, .min_chars = 1, .max_chars = PIPELINE_KEY_MAX},
+};
+
+static const struct field_spec team_input[TEAM__MAX] = {
+        [TEAM_NAME] =
+                {.name = "name", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = TEAM_NAME_MAX},
+        [TEAM_MEMBERS] = {.name = "members", .type = FIELD_ARRAY},
+};
+
+static const struct field_spec agent_input[AGENT__MAX] = {
+        [AGENT_SKILLS] = {.name = "skills", .type = FIELD_OBJECT, .required = true},
+        [AGENT_CAPACITY] = {.name = "capacity", .type = FIELD_INT, .min_value = 0, .max_value = USER_CAPACITY_MAX},
+};
+
+static const struct field_spec category_input[CATEGORY_FIELD__MAX] = {
+        [CATEGORY_FIELD_NAME] = {.name = "name",
+                                 .type = FIELD_STRING,
+                                 .required = true,
+                                 .min_chars = 1,
+                                 .max_chars = CATEGORY_NAME_MAX},
+        [CATEGORY_FIELD_SKILL] =
+                {.name = "skill", .type = FIELD_STRING, .required = true, .min_chars = 1, .max_chars = USER_SKILL_MAX},
+        [CATEGORY_FIELD_PIPELINE] = {.name = "pipeline",
+                                     .type = FIELD_STRING,
+                                     .nullable = true,
+                                     .min_chars = 1,
+                                     .max_chars = PIPELINE_KEY_MAX},
+        [CATEGORY_FIELD_TEAM_ID] = {.name = "team_id", .type = FIELD_ID, .nullable = true},
 };
 
 static const struct field_spec rule_put_input[RULE_PUT__MAX] = {
@@ -127,6 +187,7 @@ const struct route routes[] = {
         {"me.update", METHOD_PATCH, "/api/v1/me", ROLES_STAFF, me_input, N(me_input), user_me_patch, 0},
         {"notifications.list", METHOD_GET, "/api/v1/notifications", ROLES_STAFF, NULL, 0, user_notifications, 0},
         {"statuses.list", METHOD_GET, "/api/v1/statuses", ROLES_SIGNED_IN, NULL, 0, tenant_statuses, 0},
+        {"categories.list", METHOD_GET, "/api/v1/categories", ROLES_SIGNED_IN, NULL, 0, category_list, 0},
         {"users.list", METHOD_GET, "/api/v1/users", ROLES_STAFF, NULL, 0, user_list, 0},
         {"tickets.list", METHOD_GET, "/api/v1/tickets", ROLES_SIGNED_IN, NULL, 0, ticket_list, 0},
         {"tickets.create", METHOD_POST, "/api/v1/tickets", ROLES_SIGNED_IN, ticket_create_input, N(ticket_create_input),
@@ -136,6 +197,9 @@ const struct route routes[] = {
          N(ticket_patch_input), ticket_patch, 0},
         {"tickets.transition", METHOD_POST, "/api/v1/tickets/{number}/transitions", ROLES_STAFF,
          ticket_transition_input, N(ticket_transition_input), ticket_transition, 0},
+        {"tickets.move_pipeline", METHOD_POST, "/api/v1/tickets/{number}/pipeline",
+         ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER), ticket_move_input, N(ticket_move_input), ticket_move_pipeline,
+         0},
         {"notes.list", METHOD_GET, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, NULL, 0, note_list, 0},
         {"notes.create", METHOD_POST, "/api/v1/tickets/{number}/notes", ROLES_SIGNED_IN, note_create_input,
          N(note_create_input), note_create, 0},
@@ -176,8 +240,24 @@ const struct route routes[] = {
          N(word_list_input), word_list_put, 0},
         {"admin.pipelines.list", METHOD_GET, "/api/v1/admin/pipelines", ROLE_BIT(ROLE_ADMIN), NULL, 0,
          pipeline_admin_list, 0},
+        {"admin.pipelines.create", METHOD_POST, "/api/v1/admin/pipelines", ROLE_BIT(ROLE_ADMIN), pipeline_create_input,
+         N(pipeline_create_input), pipeline_admin_create, 0},
         {"admin.pipelines.put", METHOD_PUT, "/api/v1/admin/pipelines/{id}", ROLE_BIT(ROLE_ADMIN), pipeline_put_input,
          N(pipeline_put_input), pipeline_admin_put, 0},
+        {"admin.teams.list", METHOD_GET, "/api/v1/admin/teams", ROLE_BIT(ROLE_ADMIN), NULL, 0, team_admin_list, 0},
+        {"admin.teams.create", METHOD_POST, "/api/v1/admin/teams", ROLE_BIT(ROLE_ADMIN), team_input, N(team_input),
+         team_admin_create, 0},
+        {"admin.teams.put", METHOD_PUT, "/api/v1/admin/teams/{id}", ROLE_BIT(ROLE_ADMIN), team_input, N(team_input),
+         team_admin_put, 0},
+        {"admin.agents.list", METHOD_GET, "/api/v1/admin/agents", ROLE_BIT(ROLE_ADMIN), NULL, 0, user_admin_agents, 0},
+        {"admin.agents.put", METHOD_PUT, "/api/v1/admin/agents/{id}", ROLE_BIT(ROLE_ADMIN), agent_input, N(agent_input),
+         user_admin_agent_put, 0},
+        {"admin.categories.list", METHOD_GET, "/api/v1/admin/categories", ROLE_BIT(ROLE_ADMIN), NULL, 0,
+         category_admin_list, 0},
+        {"admin.categories.create", METHOD_POST, "/api/v1/admin/categories", ROLE_BIT(ROLE_ADMIN), category_input,
+         N(category_input), category_admin_create, 0},
+        {"admin.categories.put", METHOD_PUT, "/api/v1/admin/categories/{id}", ROLE_BIT(ROLE_ADMIN), category_input,
+         N(category_input), category_admin_put, 0},
         {"admin.audit.list", METHOD_GET, "/api/v1/admin/audit", ROLE_BIT(ROLE_ADMIN), NULL, 0, audit_list, 0},
         {"admin.rules.list", METHOD_GET, "/api/v1/admin/rules", ROLE_BIT(ROLE_ADMIN), NULL, 0, rule_admin_list, 0},
         {"admin.rules.put", METHOD_PUT, "/api/v1/admin/rules", ROLE_BIT(ROLE_ADMIN), rule_put_input, N(rule_put_input),

@@ -33,4 +33,8 @@ int assign_choose(struct arena *a, const struct assign_candidate *c, size_t n, c
  * manager) when nobody can take it. Records the outcome on the timeline. 0 or -1. */
 int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id);
 
+/* The same router for a ticket a rule hands to it, whatever the pipeline's intake: an agent by
+ * skill, or the fallback queue. The rule clears the assignee first. 0 or -1. */
+int assign_route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id);
+
 #endif

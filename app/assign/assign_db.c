@@ -29,10 +29,12 @@ enum assign_stmt {
 
 static const char *const assign_sql[ASSIGN_STMT__MAX] = {
         /* ASSIGN_TICKET */
-        [ASSIGN_TICKET] = "SELECT pipeline_id, COALESCE(category_id, 0), priority, number FROM tickets WHERE tenant_id "
+        [ASSIGN_TICKET] = "SELECT pipeline_id, COALESCE(category_id, 0), priority, number, COALESCE(team_id, 0) FROM "
+                          "tickets WHERE tenant_id "
                           "= ? AND id = ?",
         /* ASSIGN_CATEGORY */
-        [ASSIGN_CATEGORY] = "SELECT s.id, s.name FROM categories c JOIN skills s ON s.id = c.skill_id AND s.tenant_id "
+        [ASSIGN_CATEGORY] = "SELECT s.id, s.name, COALESCE(c.team_id, 0) FROM categories c JOIN skills s ON s.id = "
+                            "c.skill_id AND s.tenant_id "
                             "= c.tenant_id "
                             "WHERE c.tenant_id = ? AND c.id = ?",
         /* ASSIGN_MIN_LEVEL */
@@ -118,12 +120,26 @@ static int park(struct db *db, struct arena *a, const struct tenant *t, const st
 	return 0;
 }
 
+static int route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id,
+                 bool by_rule);
+
 int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id)
+{
+	return route(db, a, t, ticket_id, actor_id, false);
+}
+
+int assign_route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id)
+{
+	return route(db, a, t, ticket_id, 0, true);
+}
+
+static int route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id,
+                 bool by_rule)
 {
 	struct db_rows tr, rows;
 	const struct pipeline *p;
 	const char *skill = NULL, *reason = NULL;
-	long long skill_id = 0, number;
+	long long skill_id = 0, number, category_team = 0;
 	int min_level = 0, chosen;
 	struct assign_candidate *c;
 
@@ -133,9 +149,9 @@ int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, lo
 		return -1;
 	p = tenant_pipeline_by_id(t, db_cell_ll(&tr, 0, 0));
 	number = db_cell_ll(&tr, 0, 3);
-	if (p == NULL || p->intake == INTAKE_MANUAL)
+	if (p == NULL || (!by_rule && p->intake == INTAKE_MANUAL))
 		return 0;
-	if (p->intake == INTAKE_TRIAGE)
+	if (!by_rule && p->intake == INTAKE_TRIAGE)
 		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
 		            "the pipeline's manager checks new tickets first");
 
@@ -145,6 +161,7 @@ int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, lo
 		if (rows.nrows == 1) {
 			skill_id = db_cell_ll(&rows, 0, 0);
 			skill = db_cell(&rows, 0, 1);
+			category_team = db_cell_ll(&rows, 0, 2);
 			if (db_query(db, a, assign_sql[ASSIGN_MIN_LEVEL], &rows, "is", t->id, db_cell(&tr, 0, 2)) == -1)
 				return -1;
 			/* Without a setting, the level follows the priority: low 1, normal 2, high 3, urgent 4. */
@@ -155,6 +172,12 @@ int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, lo
 	{
 		/* By team, the router only picks agents who can see the ticket. */
 		long long team = !t->agents_see_all && !t->cross_team_assignment ? p->team_id : 0;
+
+		/* A category that names a team is worked by that team, and a team a rule set wins. */
+		if (category_team > 0)
+			team = category_team;
+		if (db_cell_ll(&tr, 0, 4) > 0)
+			team = db_cell_ll(&tr, 0, 4);
 
 		if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "iiii", skill_id, t->id,
 		                            team, team)

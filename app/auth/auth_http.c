@@ -102,20 +102,27 @@ const char *auth_cookie_value(struct arena *a, const char *header, const char *n
 	return NULL;
 }
 
-/* True when the comma-separated id list teams (GROUP_CONCAT; NULL: none) holds id. */
-static bool in_id_list(const char *teams, long long id)
+/* Reads the comma-separated ids of list (GROUP_CONCAT; NULL: none) into an arena array; *n
+ * gets their number. */
+static long long *id_list(struct arena *a, const char *list, size_t *n)
 {
-	while (teams != NULL && *teams != '\0') {
-		char *end;
-		long long v = strtoll(teams, &end, 10);
+	size_t cap = 1;
+	long long *ids;
 
-		if (end == teams)
-			return false;
-		if (v == id)
-			return true;
-		teams = *end == ',' ? end + 1 : end;
+	for (const char *c = list; c != NULL && *c != '\0'; c++)
+		cap += *c == ',';
+	ids = arena_alloc(a, cap * sizeof(*ids));
+	*n = 0;
+	while (list != NULL && *list != '\0' && *n < cap) {
+		char *end;
+		long long v = strtoll(list, &end, 10);
+
+		if (end == list)
+			break;
+		ids[(*n)++] = v;
+		list = *end == ',' ? end + 1 : end;
 	}
-	return false;
+	return ids;
 }
 
 enum auth_result auth_authenticate(struct request *r, bool confirm_tenant)
@@ -166,16 +173,18 @@ enum auth_result auth_authenticate(struct request *r, bool confirm_tenant)
 	p->email = db_cell(&rows, 0, 3);
 	p->company_id = db_cell_ll(&rows, 0, 4);
 	if (!r->tenant->agents_see_all && (p->role == ROLE_AGENT || p->role == ROLE_MANAGER)) {
-		const char *teams = db_cell(&rows, 0, 5);
-
 		/* Visible: pipelines of the user's teams, and those no team owns. */
 		p->restricted = true;
+		p->teams = id_list(r->a, db_cell(&rows, 0, 5), &p->nteams);
 		p->pipelines =
 		        arena_alloc(r->a, (r->tenant->npipelines ? r->tenant->npipelines : 1) * sizeof(long long));
 		for (size_t i = 0; i < r->tenant->npipelines; i++) {
 			const struct pipeline *pl = &r->tenant->pipelines[i];
+			bool mine = pl->team_id == 0;
 
-			if (pl->team_id == 0 || in_id_list(teams, pl->team_id))
+			for (size_t k = 0; k < p->nteams && !mine; k++)
+				mine = p->teams[k] == pl->team_id;
+			if (mine)
 				p->pipelines[p->npipelines++] = pl->id;
 		}
 	}

@@ -60,6 +60,7 @@ static const char *const type_names[FIELD__MAX] = {
         "a boolean",  /* FIELD_BOOL */
         "an object",  /* FIELD_OBJECT */
         "an array",   /* FIELD_ARRAY */
+        "an integer", /* FIELD_INT */
 };
 
 static void check_one(struct arena *a, const struct field_spec *spec, struct json_object *val, struct field_value *out,
@@ -110,6 +111,14 @@ static void check_one(struct arena *a, const struct field_spec *spec, struct jso
 		if (!json_object_is_type(val, spec->type == FIELD_OBJECT ? json_type_object : json_type_array))
 			break;
 		out->json = val;
+		return;
+	case FIELD_INT:
+		if (!json_object_is_type(val, json_type_int))
+			break;
+		out->id = json_object_get_int64(val);
+		if (out->id < spec->min_value || out->id > spec->max_value)
+			validation_add(v, a, spec->name, "invalid_value", "%s must be from %lld to %lld", spec->name,
+			               spec->min_value, spec->max_value);
 		return;
 	case FIELD__MAX:
 		break;

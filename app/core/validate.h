@@ -15,6 +15,7 @@ enum field_type {
 	FIELD_BOOL,   /* true or false */
 	FIELD_OBJECT, /* a JSON object, checked by the handler */
 	FIELD_ARRAY,  /* a JSON array, checked by the handler */
+	FIELD_INT,    /* an integer from min_value to max_value */
 	FIELD__MAX
 };
 
@@ -26,6 +27,8 @@ struct field_spec {
 	size_t min_chars;           /* FIELD_STRING */
 	size_t max_chars;           /* FIELD_STRING */
 	const char *const *choices; /* FIELD_ENUM, NULL-terminated */
+	long long min_value;        /* FIELD_INT */
+	long long max_value;        /* FIELD_INT */
 };
 
 struct field_value {
@@ -33,7 +36,7 @@ struct field_value {
 	bool is_null;
 	const char *str; /* FIELD_STRING and FIELD_ENUM; NUL-free, owned by the parsed JSON */
 	size_t len;
-	long long id;             /* FIELD_ID */
+	long long id;             /* FIELD_ID and FIELD_INT */
 	int choice;               /* FIELD_ENUM: index into choices */
 	bool boolean;             /* FIELD_BOOL */
 	struct json_object *json; /* FIELD_OBJECT and FIELD_ARRAY: owned by the parsed body */

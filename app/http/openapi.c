@@ -47,6 +47,11 @@ static struct json_object *field_schema(const struct field_spec *f)
 		json_add_str(s, "type", "array");
 		json_object_object_add(s, "items", json_object_new_object());
 		break;
+	case FIELD_INT:
+		json_add_str(s, "type", "integer");
+		json_add_int(s, "minimum", f->min_value);
+		json_add_int(s, "maximum", f->max_value);
+		break;
 	case FIELD__MAX:
 		break;
 	}

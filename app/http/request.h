@@ -42,6 +42,10 @@ struct principal {
 	bool restricted;
 	long long *pipelines;
 	size_t npipelines;
+	/* A ticket with a team of its own (a category's, or set by a rule) is that team's instead
+	 * of its pipeline's: the teams this user is in. */
+	long long *teams;
+	size_t nteams;
 };
 
 #define REQUEST_MAX_HEADERS 12

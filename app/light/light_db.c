@@ -56,10 +56,11 @@ enum light_stmt {
 
 /* The tickets a user sees where the tenant works by team: assigned to them, or in a pipeline of
  * one of their teams or of no team. Parameters: user, tenant, tenant, user. */
+/* A ticket's team is its own (a category's or a rule's) or else its pipeline's; none (0): everyone's. */
 #define VISIBLE_TO_USER                                                                                       \
-	"(t.assignee_id = ? OR t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE p.tenant_id = ? AND "     \
-	"(p.team_id IS NULL OR p.team_id IN (SELECT m.team_id FROM team_members m WHERE m.tenant_id = ? AND " \
-	"m.user_id = ?))))"
+	"(t.assignee_id = ? OR COALESCE(t.team_id, (SELECT p.team_id FROM pipelines p WHERE p.tenant_id = ? " \
+	"AND p.id = t.pipeline_id), 0) IN (SELECT 0 UNION ALL SELECT m.team_id FROM team_members m WHERE "    \
+	"m.tenant_id = ? AND m.user_id = ?))"
 
 #define STATE_COLUMNS                                                                                        \
 	"level, COALESCE(UNIX_TIMESTAMP(cycle_started_at), 0), COALESCE(UNIX_TIMESTAMP(running_since), 0), " \

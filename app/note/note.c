@@ -122,6 +122,19 @@ int note_list(struct request *r)
 	return response_json(r, 200, out);
 }
 
+/* Where a reopened ticket goes: the first open status the resolved one may move to, else the
+ * pipeline's first active status. */
+static const struct pipeline_status *reopen_status(const struct pipeline *p, const struct pipeline_status *resolved)
+{
+	for (size_t i = 0; i < resolved->nnext; i++) {
+		const struct pipeline_status *s = pipeline_status_by_id(p, resolved->next_ids[i]);
+
+		if (s != NULL && status_category_is_open(s->category))
+			return s;
+	}
+	return pipeline_first_in(p, CATEGORY_ACTIVE);
+}
+
 int note_create(struct request *r)
 {
 	const struct field_value *in = r->input;
@@ -130,7 +143,8 @@ int note_create(struct request *r)
 	struct ticket *tk;
 	long long note_id;
 	struct db_rows rows;
-	struct json_object *overridden = NULL; /* the listed words the author kept, if any */
+	struct json_object *overridden = NULL;       /* the listed words the author kept, if any */
+	const struct pipeline_status *reopen = NULL; /* a resolved ticket the reply reopens goes here */
 	size_t nfound = 0;
 
 	if (in[NOTE_CREATE_VISIBILITY].present)
@@ -181,6 +195,43 @@ int note_create(struct request *r)
 		db_rollback(r->db);
 		return not_found(r);
 	}
+	/* A customer's reply on a finished ticket: within the pipeline's reopen window a resolved
+	 * ticket reopens; later, or once closed, the reply starts a new ticket that follows it. */
+	{
+		const struct pipeline *p = tenant_pipeline_by_id(r->tenant, tk->pipeline_id);
+		const struct pipeline_status *now = p ? pipeline_status_by_id(p, tk->status_id) : NULL;
+		bool within = false;
+
+		if (customer && now != NULL && !status_category_is_open(now->category)) {
+			long long number;
+			struct json_object *out;
+
+			if (now->category == CATEGORY_RESOLVED &&
+			    ticket_within_days(r->db, r->a, r->tenant, tk->id, p->reopen_days, &within) == -1)
+				goto fail;
+			if (within) {
+				reopen = reopen_status(p, now);
+			} else {
+				/* The reply becomes the new ticket's description; a kept listed word is recorded
+				 * all the same. */
+				if (overridden != NULL &&
+				    audit_add(r, 0, "override_neutral_language", "ticket #%lld: %s", r->number,
+				              json_object_to_json_string_ext(overridden, JSON_C_TO_STRING_PLAIN)) == -1)
+					goto fail;
+				json_object_put(overridden);
+				overridden = NULL;
+				if (ticket_follow_up(r->db, r->a, r->tenant, tk, r->user->user_id,
+				                     in[NOTE_CREATE_BODY].str, &number) == -1 ||
+				    db_commit(r->db) == -1)
+					goto fail;
+				out = json_object_new_object();
+				json_add_int(out, "ticket", number);
+				json_add_int(out, "follows", tk->number);
+				response_headerf(r, "Location", "/api/v1/tickets/%lld", number);
+				return response_json(r, 201, out);
+			}
+		}
+	}
 	{
 		struct ticket_change ch = {r->tenant, tk->id,           r->user->user_id,
 		                           customer,  EVENT_NOTE_ADDED, vis == NOTE_PUBLIC};
@@ -206,6 +257,9 @@ int note_create(struct request *r)
 
 		if (customer && now != NULL && now->category == CATEGORY_WAITING_CUSTOMER && active != NULL) {
 			if (ticket_set_status(r->db, r->a, r->tenant, tk, r->user->user_id, true, active->id) == -1)
+				goto fail;
+		} else if (reopen != NULL) {
+			if (ticket_set_status(r->db, r->a, r->tenant, tk, r->user->user_id, true, reopen->id) == -1)
 				goto fail;
 		} else if (ticket_touch(r->db, r->tenant, tk->id) == -1) {
 			goto fail;

@@ -49,6 +49,7 @@ struct pipeline {
 	enum pipeline_intake intake;      /* where new tickets go */
 	long long manager_id;             /* triage and fallback owner; 0: none */
 	long long team_id;                /* the team it belongs to; 0: every agent's */
+	int reopen_days;                  /* a customer's reply reopens a resolved ticket this long */
 	struct pipeline_status *statuses; /* in position order */
 	size_t nstatuses;
 };

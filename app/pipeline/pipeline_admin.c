@@ -30,7 +30,10 @@ enum pipeline_admin_stmt {
 	PA_CLEAR_MOVES,   /* the pipeline's allowed moves */
 	PA_ADD_MOVE,
 	PA_DELETE_STATUS,
-	PA_BUMP, /* every worker reloads; every open ticket's lights are recomputed */
+	PA_BUMP,   /* every worker reloads; every open ticket's lights are recomputed */
+	PA_INSERT, /* a new pipeline */
+	PA_TOTAL,  /* pipelines of the tenant */
+	PA_TEAM,   /* does a team exist */
 	PA_STMT__MAX
 };
 
@@ -38,7 +41,8 @@ static const char *const pa_sql[PA_STMT__MAX] = {
         /* PA_LOCK */
         [PA_LOCK] = "SELECT id FROM pipelines WHERE tenant_id = ? AND id = ? FOR UPDATE",
         /* PA_RENAME */
-        [PA_RENAME] = "UPDATE pipelines SET name = ?, intake = ? WHERE tenant_id = ? AND id = ?",
+        [PA_RENAME] = "UPDATE pipelines SET name = ?, intake = ?, team_id = ?, reopen_days = ? WHERE tenant_id = ? "
+                      "AND id = ?",
         /* PA_STATUS_UPDATE */
         [PA_STATUS_UPDATE] = "UPDATE statuses SET staff_name = ?, customer_name = ?, category = ?, color = ?, position "
                              "= ?, is_entry = ?, "
@@ -70,6 +74,12 @@ static const char *const pa_sql[PA_STMT__MAX] = {
         /* PA_BUMP */
         [PA_BUMP] = "UPDATE tenants SET config_version = config_version + 1, lights_version = lights_version + 1 WHERE "
                     "id = ?",
+        /* PA_INSERT */
+        [PA_INSERT] = "INSERT INTO pipelines (tenant_id, pkey, name, is_default, intake) VALUES (?, ?, ?, 0, ?)",
+        /* PA_TOTAL */
+        [PA_TOTAL] = "SELECT COUNT(*) FROM pipelines WHERE tenant_id = ?",
+        /* PA_TEAM */
+        [PA_TEAM] = "SELECT id FROM teams WHERE tenant_id = ? AND id = ?",
 };
 
 static const char *get_string(struct json_object *o, const char *key)
@@ -334,6 +344,11 @@ int pipeline_admin_list(struct request *r)
 		json_add_str(o, "name", p->name);
 		json_add_bool(o, "default", p->is_default);
 		json_add_str(o, "intake", pipeline_intake_names[p->intake]);
+		if (p->team_id > 0)
+			json_add_int(o, "team_id", p->team_id);
+		else
+			json_add_null(o, "team_id");
+		json_add_int(o, "reopen_days", p->reopen_days);
 		for (size_t s = 0; s < p->nstatuses; s++) {
 			long long n = 0;
 
@@ -360,6 +375,83 @@ static char *clocks_set(struct arena *a, unsigned clocks)
 			strcat(s, clock_names[b]);
 		}
 	return s;
+}
+
+/* Stores the statuses of a new pipeline and their moves; inside the caller's transaction. */
+static int store_new_statuses(struct request *r, long long pipeline_id, const struct pipeline_def *def)
+{
+	long long ids[PIPELINE_MAX_STATUSES];
+
+	for (size_t i = 0; i < def->nstatuses; i++) {
+		const struct status_def *s = &def->statuses[i];
+
+		if (db_exec(r->db, pa_sql[PA_STATUS_INSERT], NULL, &ids[i], "iisssssiisi", r->tenant->id, pipeline_id,
+		            s->key, s->staff_name, s->customer_name, status_category_name(s->category), s->color,
+		            (long long)i, (long long)s->entry, clocks_set(r->a, s->clocks),
+		            (long long)s->require_note) == -1)
+			return -1;
+	}
+	for (size_t i = 0; i < def->nstatuses; i++)
+		for (size_t k = 0; k < def->statuses[i].nnext; k++)
+			if (db_exec(r->db, pa_sql[PA_ADD_MOVE], NULL, NULL, "iii", r->tenant->id, ids[i],
+			            ids[index_of(def, def->statuses[i].next[k])]) == -1)
+				return -1;
+	return 0;
+}
+
+int pipeline_admin_create(struct request *r)
+{
+	const struct field_value *in = r->input;
+	const char *key = in[PIPELINE_CREATE_KEY].str;
+	struct pipeline_def def;
+	struct db_rows rows;
+	long long id;
+	struct json_object *out;
+
+	memset(&def, 0, sizeof(def));
+	def.name = in[PIPELINE_CREATE_NAME].str;
+	def.intake = in[PIPELINE_CREATE_INTAKE].present ? (enum pipeline_intake)in[PIPELINE_CREATE_INTAKE].choice
+	                                                : INTAKE_MANUAL;
+	if (!key_ok(key))
+		validation_add(&r->invalid, r->a, "key", "invalid_value", "a key is 1 to 40 of a-z, 0-9 and _");
+	else if (tenant_pipeline_by_key(r->tenant, key) != NULL)
+		validation_add(&r->invalid, r->a, "key", "taken", "there is already a pipeline with the key %s", key);
+	if (pipeline_def_parse(r->a, in[PIPELINE_CREATE_STATUSES].json, &def, &r->invalid) == -1 ||
+	    pipeline_def_validate(r->a, &def, &r->invalid) == -1 || r->invalid.count > 0)
+		return problem_invalid(r);
+	if (db_begin(r->db) == -1)
+		return 500;
+	if (db_query(r->db, r->a, pa_sql[PA_TOTAL], &rows, "i", r->tenant->id) == -1)
+		goto fail;
+	if (db_cell_ll(&rows, 0, 0) >= PIPELINE_MAX_PER_TENANT) {
+		db_rollback(r->db);
+		validation_add(&r->invalid, r->a, "key", "too_many", "a tenant has at most %d pipelines",
+		               PIPELINE_MAX_PER_TENANT);
+		return problem_invalid(r);
+	}
+	if (db_exec(r->db, pa_sql[PA_INSERT], NULL, &id, "isss", r->tenant->id, key, def.name,
+	            pipeline_intake_names[def.intake]) == -1) {
+		if (r->db->last_errno != DB_ER_DUP_ENTRY)
+			goto fail;
+		/* A concurrent create took the key first. */
+		db_rollback(r->db);
+		validation_add(&r->invalid, r->a, "key", "taken", "there is already a pipeline with the key %s", key);
+		return problem_invalid(r);
+	}
+	if (store_new_statuses(r, id, &def) == -1 ||
+	    db_exec(r->db, pa_sql[PA_BUMP], NULL, NULL, "i", r->tenant->id) == -1 ||
+	    audit_add(r, 0, "config_pipeline", "pipeline %s created: %zu statuses", key, def.nstatuses) == -1 ||
+	    db_commit(r->db) == -1)
+		goto fail;
+	out = json_object_new_object();
+	json_add_int(out, "id", id);
+	json_add_str(out, "key", key);
+	json_add_int(out, "statuses", (long long)def.nstatuses);
+	response_headerf(r, "Location", "/api/v1/admin/pipelines/%lld", id);
+	return response_json(r, 201, out);
+fail:
+	db_rollback(r->db);
+	return 500;
 }
 
 int pipeline_admin_put(struct request *r)
@@ -418,8 +510,26 @@ int pipeline_admin_put(struct request *r)
 			return problem_invalid(r);
 		}
 	}
-	if (db_exec(r->db, pa_sql[PA_RENAME], NULL, NULL, "ssii", def.name ? def.name : p->name,
-	            pipeline_intake_names[def.intake], r->tenant->id, p->id) == -1)
+	if (in[PIPELINE_PUT_TEAM_ID].present && !in[PIPELINE_PUT_TEAM_ID].is_null) {
+		struct db_rows team;
+
+		if (db_query(r->db, r->a, pa_sql[PA_TEAM], &team, "ii", r->tenant->id, in[PIPELINE_PUT_TEAM_ID].id) ==
+		    -1)
+			goto fail;
+		if (team.nrows == 0) {
+			db_rollback(r->db);
+			validation_add(&r->invalid, r->a, "team_id", "not_found",
+			               "team_id is not a team of this tenant");
+			return problem_invalid(r);
+		}
+	}
+	if (db_exec(r->db, pa_sql[PA_RENAME], NULL, NULL, "ssuiii", def.name ? def.name : p->name,
+	            pipeline_intake_names[def.intake],
+	            in[PIPELINE_PUT_TEAM_ID].present
+	                    ? (in[PIPELINE_PUT_TEAM_ID].is_null ? 0 : in[PIPELINE_PUT_TEAM_ID].id)
+	                    : p->team_id,
+	            in[PIPELINE_PUT_REOPEN_DAYS].present ? in[PIPELINE_PUT_REOPEN_DAYS].id : (long long)p->reopen_days,
+	            r->tenant->id, p->id) == -1)
 		goto fail;
 	for (size_t i = 0; i < def.nstatuses; i++) {
 		const struct status_def *s = &def.statuses[i];

@@ -15,9 +15,12 @@ struct json_object;
 struct request;
 struct validation;
 
-#define PIPELINE_MAX_STATUSES 30
-#define PIPELINE_KEY_MAX      40
-#define PIPELINE_NAME_MAX     60
+#define PIPELINE_MAX_STATUSES    30
+#define PIPELINE_KEY_MAX         40
+#define PIPELINE_NAME_MAX        60
+#define PIPELINE_REOPEN_DAYS_MAX 365
+/* Pipelines one tenant may have. */
+#define PIPELINE_MAX_PER_TENANT 20
 
 /* One status of a pipeline definition as the admin sent it. */
 struct status_def {
@@ -55,12 +58,26 @@ int pipeline_admin_list(struct request *r);
 /* PUT /admin/pipelines/{id} with {"name","intake","statuses":[...],"mapping":{"old":"new"}} */
 int pipeline_admin_put(struct request *r);
 
+/* POST /admin/pipelines with {"key","name","intake"?,"statuses":[...]}: a new pipeline, 201. */
+int pipeline_admin_create(struct request *r);
+
+/* Fields of POST /admin/pipelines. */
+enum pipeline_create_field {
+	PIPELINE_CREATE_KEY,
+	PIPELINE_CREATE_NAME,
+	PIPELINE_CREATE_INTAKE,
+	PIPELINE_CREATE_STATUSES,
+	PIPELINE_CREATE__MAX
+};
+
 /* Fields of PUT /admin/pipelines/{id}. */
 enum pipeline_put_field {
 	PIPELINE_PUT_NAME,
 	PIPELINE_PUT_INTAKE,
 	PIPELINE_PUT_STATUSES,
 	PIPELINE_PUT_MAPPING,
+	PIPELINE_PUT_TEAM_ID,     /* the team that works it; null: everyone's */
+	PIPELINE_PUT_REOPEN_DAYS, /* a customer's reply reopens a resolved ticket this many days */
 	PIPELINE_PUT__MAX
 };
 

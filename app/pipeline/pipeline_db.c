@@ -15,7 +15,8 @@ enum pipeline_stmt {
 
 static const char *const pipeline_sql[PIPELINE_STMT__MAX] = {
         /* PIPELINE_LIST */
-        [PIPELINE_LIST] = "SELECT id, pkey, name, is_default, intake, COALESCE(manager_id, 0), COALESCE(team_id, 0) "
+        [PIPELINE_LIST] = "SELECT id, pkey, name, is_default, intake, COALESCE(manager_id, 0), COALESCE(team_id, 0), "
+                          "reopen_days "
                           "FROM pipelines "
                           "WHERE tenant_id = ? "
                           "ORDER BY is_default DESC, id",
@@ -52,6 +53,7 @@ int pipeline_db_load(struct db *db, struct arena *a, long long tenant_id, struct
 		                                                        : INTAKE_MANUAL;
 		p->manager_id = db_cell_ll(&pr, i, 5);
 		p->team_id = db_cell_ll(&pr, i, 6);
+		p->reopen_days = (int)db_cell_ll(&pr, i, 7);
 		for (size_t s = 0; s < sr.nrows; s++)
 			if (db_cell_ll(&sr, s, 1) == p->id)
 				count++;

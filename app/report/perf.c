@@ -90,15 +90,15 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 		REPORT_SCOPE_SQL
 		"GROUP BY b.assignee_id ORDER BY COUNT(*) DESC, b.assignee_id IS NULL, MAX(u.name)",
 	[PERF_BREACH_TEAMS] =
-		"SELECT COALESCE(p.team_id, 0), COALESCE(MAX(tm.name), ''), COUNT(*) "
+		"SELECT COALESCE(t.team_id, p.team_id, 0) AS team, COALESCE(MAX(tm.name), ''), COUNT(*) "
 		"FROM light_breaches b FORCE INDEX (light_breaches_tenant_time) "
 		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = b.ticket_id AND t.tenant_id = b.tenant_id "
 		"JOIN pipelines p ON p.id = t.pipeline_id AND p.tenant_id = t.tenant_id "
-		"LEFT JOIN teams tm ON tm.id = p.team_id AND tm.tenant_id = p.tenant_id "
+		"LEFT JOIN teams tm ON tm.id = COALESCE(t.team_id, p.team_id) AND tm.tenant_id = p.tenant_id "
 		"WHERE b.tenant_id = ? AND b.colour = 'red' "
 		"AND b.turned_at >= FROM_UNIXTIME(?) AND b.turned_at < FROM_UNIXTIME(?)"
 		REPORT_SCOPE_SQL
-		"GROUP BY p.team_id ORDER BY COUNT(*) DESC, p.team_id IS NULL, MAX(tm.name)",
+		"GROUP BY team ORDER BY COUNT(*) DESC, team = 0, MAX(tm.name)",
 	[PERF_SUPPLIER_ANSWERS] =
 		"SELECT r.supplier_id, s.name, UNIX_TIMESTAMP(r.opened_at), UNIX_TIMESTAMP(r.answered_at) "
 		"FROM supplier_requests r FORCE INDEX (supplier_requests_tenant_answered) "

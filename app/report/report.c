@@ -45,11 +45,12 @@ static const char *const report_sql[REPORT_STMT__MAX] = {
                           "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 7 DAY THEN 2 "
                           "WHEN t.created_at > FROM_UNIXTIME(?) - INTERVAL 30 DAY THEN 3 ELSE 4 END AS bucket, "
                           "COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY bucket",
+        /* A ticket's team is its own (from its category or a rule), else its pipeline's. */
         [REPORT_BY_TEAM] =
-                "SELECT COALESCE(p.team_id, 0), COALESCE(MAX(tm.name), ''), COUNT(*) " OPEN_FROM
+                "SELECT COALESCE(t.team_id, p.team_id, 0) AS team, COALESCE(MAX(tm.name), ''), COUNT(*) " OPEN_FROM
                 "JOIN pipelines p FORCE INDEX (PRIMARY) ON p.id = t.pipeline_id AND p.tenant_id = t.tenant_id "
-                "LEFT JOIN teams tm FORCE INDEX (PRIMARY) ON tm.id = p.team_id AND tm.tenant_id = "
-                "p.tenant_id " OPEN_WHERE "GROUP BY p.team_id ORDER BY COUNT(*) DESC, p.team_id IS NULL, MAX(tm.name)",
+                "LEFT JOIN teams tm FORCE INDEX (PRIMARY) ON tm.id = COALESCE(t.team_id, p.team_id) AND tm.tenant_id = "
+                "p.tenant_id " OPEN_WHERE "GROUP BY team ORDER BY COUNT(*) DESC, team = 0, MAX(tm.name)",
         /* Quarter hours: every time zone's offset is a multiple of 15 minutes, so each slot
          * falls on one local day, which C works out with the tenant's zone. */
         [REPORT_CREATED] = "SELECT UNIX_TIMESTAMP(t.created_at) DIV 900, COUNT(*) FROM tickets t FORCE INDEX "

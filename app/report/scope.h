@@ -38,19 +38,21 @@ struct report_scope {
 int report_scope_read(struct request *r, struct report_scope *s, bool dated);
 
 /* The filter as SQL over tickets aliased t, starting with " AND "; bind report_scope_params
- * in its place. A team is the team of the ticket's pipeline. The last clause is who may see the
- * ticket: an agent their own; a manager, where the tenant shows tickets by team, the pipelines
- * of their teams (or of no team) and what is assigned to them. */
+ * in its place. The last clause is who may see the
+ * ticket: an agent their own; a manager, where the tenant shows tickets by team, the tickets of
+ * their teams (or of no team) and what is assigned to them. A ticket's team is its own (from its
+ * category or a rule), else its pipeline's. */
 #define REPORT_SCOPE_SQL                                                                                              \
 	" AND (? = 0 OR t.pipeline_id = ?)"                                                                           \
-	" AND (? = 0 OR t.pipeline_id IN (SELECT fp.id FROM pipelines fp WHERE fp.tenant_id = ? AND fp.team_id = ?))" \
+	" AND (? = 0 OR COALESCE(t.team_id, (SELECT fp.team_id FROM pipelines fp WHERE fp.tenant_id = ? AND fp.id = " \
+	"t.pipeline_id)) = ?)"                                                                                        \
 	" AND (? = 0 OR t.assignee_id = ?)"                                                                           \
 	" AND (? IS NULL OR t.priority = ?)"                                                                          \
 	" AND (? = 0 OR t.category_id = ?)"                                                                           \
 	" AND (? = 0 OR t.company_id = ?)"                                                                            \
-	" AND (? = 0 OR t.assignee_id = ? OR t.pipeline_id IN (SELECT vp.id FROM pipelines vp WHERE vp.tenant_id = ?" \
-	" AND (vp.team_id IS NULL OR vp.team_id IN (SELECT vm.team_id FROM team_members vm WHERE vm.tenant_id = ?"    \
-	" AND vm.user_id = ?)))) "
+	" AND (? = 0 OR t.assignee_id = ? OR COALESCE(t.team_id, (SELECT vp.team_id FROM pipelines vp WHERE"          \
+	" vp.tenant_id = ? AND vp.id = t.pipeline_id), 0) IN (SELECT 0 UNION ALL SELECT vm.team_id FROM"              \
+	" team_members vm WHERE vm.tenant_id = ? AND vm.user_id = ?)) "
 /* Appends the parameters of REPORT_SCOPE_SQL to p (room for REPORT_SCOPE_PARAMS) and
  * returns how many it wrote. */
 #define REPORT_SCOPE_PARAMS 18

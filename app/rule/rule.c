@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "../assign/assign.h"
 #include "../audit/audit.h"
 #include "../core/arena.h"
 #include "../core/json.h"
@@ -204,10 +205,31 @@ bool rule_conditions_match(struct json_object *c, const struct rule_facts *f)
 
 /* ---- actions ---- */
 
+/* A tag as tickets hold them: 1 to 40 of a-z, 0-9, _ and -. */
+static bool tag_ok(struct json_object *v)
+{
+	const char *s = json_object_get_string(v);
+	size_t n = s ? strlen(s) : 0;
+
+	return json_object_is_type(v, json_type_string) && n >= 1 && n <= 40 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static bool tags_ok(struct json_object *v)
+{
+	if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) > 20)
+		return false;
+	for (size_t i = 0; i < json_object_array_length(v); i++)
+		if (!tag_ok(json_object_array_get_idx(v, i)))
+			return false;
+	return true;
+}
+
 int rule_actions_validate(struct arena *a, struct json_object *actions, const char *pointer, struct validation *v)
 {
-	static const char *const types[] = {"set_priority", "set_status", "set_assignee", "add_note", "notify",
-	                                    "escalate",     NULL};
+	static const char *const types[] = {"set_priority", "set_status",     "set_assignee", "add_note",
+	                                    "notify",       "escalate",       "set_team",     "add_tag",
+	                                    "set_tags",     "route_by_skill", "notify_role",  NULL};
 
 	if (!json_object_is_type(actions, json_type_array) || json_object_array_length(actions) == 0 ||
 	    json_object_array_length(actions) > 10) {
@@ -222,7 +244,7 @@ int rule_actions_validate(struct arena *a, struct json_object *actions, const ch
 		    !one_of(json_object_get_string(type), types)) {
 			validation_add(v, a, p, "invalid_value",
 			               "each action has a type: set_priority, set_status, set_assignee, add_note, "
-			               "notify, escalate");
+			               "notify, escalate, set_team, add_tag, set_tags, route_by_skill, notify_role");
 			return -1;
 		}
 		t = json_object_get_string(type);
@@ -234,6 +256,18 @@ int rule_actions_validate(struct arena *a, struct json_object *actions, const ch
 		else if ((strcmp(t, "set_assignee") == 0 || strcmp(t, "notify") == 0) &&
 		         !json_object_is_type(val, json_type_int))
 			validation_add(v, a, p, "invalid_value", "%s takes a user id", t);
+		else if (strcmp(t, "set_team") == 0 &&
+		         (!json_object_is_type(val, json_type_int) || json_object_get_int64(val) <= 0))
+			validation_add(v, a, p, "invalid_value", "set_team takes a team id");
+		else if (strcmp(t, "add_tag") == 0 && !tag_ok(val))
+			validation_add(v, a, p, "invalid_value", "add_tag takes a tag: 1 to 40 of a-z, 0-9, _ and -");
+		else if (strcmp(t, "set_tags") == 0 && !tags_ok(val))
+			validation_add(v, a, p, "invalid_value",
+			               "set_tags takes a list of up to 20 tags: 1 to 40 of a-z, 0-9, _ and -");
+		else if (strcmp(t, "notify_role") == 0 &&
+		         !one_of(json_object_get_string(val), (const char *const[]){"admin", "manager", "agent", NULL}))
+			validation_add(v, a, p, "invalid_value",
+			               "notify_role takes a staff role: admin, manager or agent");
 		else if (strcmp(t, "add_note") == 0 &&
 		         (!json_object_is_type(val, json_type_string) || json_object_get_string_len(val) == 0 ||
 		          json_object_get_string_len(val) > 2000 ||
@@ -256,7 +290,13 @@ enum rule_stmt {
 	RULE_ASSIGNEE_OK, /* set_assignee: staff of the tenant */
 	RULE_ASSIGN,      /* set_assignee */
 	RULE_NOTE,        /* add_note: internal, no human author */
-	RULE_NOTIFY,      /* notify one user */
+	RULE_NOTIFY,      /* notify one staff member */
+	RULE_NOTIFY_ROLE, /* notify every active staff member of a role */
+	RULE_TEAM_OK,     /* set_team: a team of the tenant */
+	RULE_TEAM,        /* set_team */
+	RULE_TAGS_CLEAR,  /* set_tags */
+	RULE_TAG_ADD,     /* add_tag, set_tags */
+	RULE_UNASSIGN,    /* route_by_skill: the router starts from nobody */
 	RULE_ESCALATE,    /* notify the managers */
 	RULE_ADMIN_LIST,  /* all rules, for the admin */
 	RULE_ADMIN_CLEAR,
@@ -288,28 +328,46 @@ static const char *const rule_sql[RULE_STMT__MAX] = {
                         "updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
         [RULE_NOTE] = "INSERT INTO notes (tenant_id, ticket_id, author_id, visibility, body, created_at) "
                       "VALUES (?, ?, NULL, 'internal', ?, UTC_TIMESTAMP(6))",
+        /* RULE_NOTIFY: staff only; the inbox is an agent-desk thing, never a customer's */
         [RULE_NOTIFY] = "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) "
-                        "SELECT ?, id, ?, 'rule', ? FROM users WHERE tenant_id = ? AND id = ? AND disabled = 0",
+                        "SELECT ?, id, ?, 'rule', ? FROM users WHERE tenant_id = ? AND id = ? AND disabled = 0 "
+                        "AND role IN ('admin', 'manager', 'agent')",
+        [RULE_NOTIFY_ROLE] = "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) "
+                             "SELECT ?, id, ?, 'rule', ? FROM users WHERE tenant_id = ? AND role = ? AND disabled = 0 "
+                             "AND role IN ('admin', 'manager', 'agent')",
+        [RULE_TEAM_OK] = "SELECT name FROM teams WHERE tenant_id = ? AND id = ?",
+        [RULE_TEAM] = "UPDATE tickets SET team_id = ?, version = version + 1, updated_at = UTC_TIMESTAMP(6) "
+                      "WHERE tenant_id = ? AND id = ?",
+        [RULE_TAGS_CLEAR] = "DELETE FROM ticket_tags WHERE tenant_id = ? AND ticket_id = ?",
+        [RULE_TAG_ADD] = "INSERT IGNORE INTO ticket_tags (tenant_id, ticket_id, tag) VALUES (?, ?, ?)",
+        [RULE_UNASSIGN] = "UPDATE tickets SET assignee_id = NULL, queue = NULL, version = version + 1, "
+                          "updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
         [RULE_ESCALATE] = "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) "
                           "SELECT ?, id, ?, 'escalation', ? FROM users WHERE tenant_id = ? AND role = 'manager' "
                           "AND disabled = 0",
-        [RULE_ADMIN_LIST] = "SELECT id, name, enabled, trigger_on, conditions, actions, minutes, status_key FROM rules "
+        [RULE_ADMIN_LIST] = "SELECT id, name, enabled, trigger_on, conditions, actions, minutes, status_key, "
+                            "repeat_minutes FROM rules "
                             "WHERE tenant_id = ? ORDER BY position, id",
         [RULE_TIME_RULES] =
-                "SELECT r.id, r.tenant_id, r.name, r.conditions, r.actions, r.minutes, r.status_key FROM rules r "
+                "SELECT r.id, r.tenant_id, r.name, r.conditions, r.actions, r.minutes, r.status_key, "
+                "COALESCE(r.repeat_minutes, 0) FROM rules r "
                 "JOIN tenants t ON t.id = r.tenant_id WHERE r.enabled = 1 AND r.trigger_on = 'time_in_status' "
                 "AND t.status = 'active' ORDER BY r.tenant_id, r.position, r.id",
+        /* RULE_TIME_DUE: the due instant's index is 0 for the first, then one more per repeat
+         * interval (the divisor is huge for a rule that does not repeat) */
         [RULE_TIME_DUE] =
-                "SELECT t.id, UNIX_TIMESTAMP(t.status_since) FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) "
+                "SELECT t.id, t.status_since, FLOOR((UNIX_TIMESTAMP() - UNIX_TIMESTAMP(t.status_since) - ?) / ?) "
+                "FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) "
                 "ON s.id = t.status_id AND s.tenant_id = t.tenant_id WHERE t.tenant_id = ? AND s.skey = ? "
                 "AND t.status_since <= UTC_TIMESTAMP(6) - INTERVAL ? MINUTE AND NOT EXISTS (SELECT 1 FROM "
                 "rule_firings f WHERE f.tenant_id = t.tenant_id AND f.rule_id = ? AND f.ticket_id = t.id "
-                "AND f.since = t.status_since) ORDER BY t.id LIMIT 100",
-        [RULE_TIME_CLAIM] = "INSERT IGNORE INTO rule_firings (tenant_id, rule_id, ticket_id, since) "
-                            "VALUES (?, ?, ?, FROM_UNIXTIME(?))",
+                "AND f.since = t.status_since AND f.due_index = FLOOR((UNIX_TIMESTAMP() - "
+                "UNIX_TIMESTAMP(t.status_since) - ?) / ?)) ORDER BY t.id LIMIT 100",
+        [RULE_TIME_CLAIM] = "INSERT IGNORE INTO rule_firings (tenant_id, rule_id, ticket_id, since, due_index) "
+                            "VALUES (?, ?, ?, ?, ?)",
         [RULE_ADMIN_CLEAR] = "DELETE FROM rules WHERE tenant_id = ?",
         [RULE_ADMIN_ADD] = "INSERT INTO rules (tenant_id, name, position, enabled, trigger_on, conditions, actions, "
-                           "minutes, status_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           "minutes, status_key, repeat_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 /* Rules running now, innermost last: a rule's own actions do not start it again, and a chain
@@ -324,6 +382,7 @@ static enum rule_trigger trigger_of(const struct ticket_change *c)
 		return TRIGGER_CREATED;
 	case EVENT_UPDATED:
 	case EVENT_ASSIGNED:
+	case EVENT_PIPELINE_CHANGED:
 		return TRIGGER_UPDATED;
 	case EVENT_STATUS_CHANGED:
 		return TRIGGER_STATUS_CHANGED;
@@ -400,6 +459,45 @@ static int act(struct db *db, struct arena *a, const struct ticket_change *c, lo
 		return db_exec(db, rule_sql[RULE_NOTIFY], NULL, NULL, "iisii", tid, id,
 		               arena_printf(a, "Rule \"%s\" on ticket #%lld", rule_name, number), tid,
 		               json_object_get_int64(val));
+	if (strcmp(type, "notify_role") == 0)
+		return db_exec(db, rule_sql[RULE_NOTIFY_ROLE], NULL, NULL, "iisis", tid, id,
+		               arena_printf(a, "Rule \"%s\" on ticket #%lld", rule_name, number), tid,
+		               json_object_get_string(val));
+	if (strcmp(type, "set_team") == 0) {
+		struct ticket_change ch = {c->tenant, id, 0, false, EVENT_UPDATED, false, false};
+
+		if (db_query(db, a, rule_sql[RULE_TEAM_OK], &rows, "ii", tid, json_object_get_int64(val)) == -1)
+			return -1;
+		if (rows.nrows == 0)
+			return 0; /* the team was removed since the rule was saved */
+		if (db_exec(db, rule_sql[RULE_TEAM], NULL, NULL, "iii", json_object_get_int64(val), tid, id) == -1)
+			return -1;
+		data = json_object_new_object();
+		json_object_object_add(data, "fields", json_tokener_parse("[\"team\"]"));
+		json_add_str(data, "team", db_cell(&rows, 0, 0));
+		json_add_str(data, "by_rule", rule_name);
+		return timeline_record(db, a, &ch, data);
+	}
+	if (strcmp(type, "add_tag") == 0 || strcmp(type, "set_tags") == 0) {
+		struct ticket_change ch = {c->tenant, id, 0, false, EVENT_UPDATED, false, false};
+		bool one = strcmp(type, "add_tag") == 0;
+
+		if (!one && db_exec(db, rule_sql[RULE_TAGS_CLEAR], NULL, NULL, "ii", tid, id) == -1)
+			return -1;
+		for (size_t k = 0; k < (one ? 1 : json_object_array_length(val)); k++)
+			if (db_exec(db, rule_sql[RULE_TAG_ADD], NULL, NULL, "iis", tid, id,
+			            json_object_get_string(one ? val : json_object_array_get_idx(val, k))) == -1)
+				return -1;
+		data = json_object_new_object();
+		json_object_object_add(data, "fields", json_tokener_parse("[\"tags\"]"));
+		json_add_str(data, "by_rule", rule_name);
+		return timeline_record(db, a, &ch, data);
+	}
+	if (strcmp(type, "route_by_skill") == 0) {
+		if (db_exec(db, rule_sql[RULE_UNASSIGN], NULL, NULL, "ii", tid, id) == -1)
+			return -1;
+		return assign_route(db, a, c->tenant, id);
+	}
 	if (strcmp(type, "escalate") == 0)
 		return db_exec(db, rule_sql[RULE_ESCALATE], NULL, NULL, "iisi", tid, id,
 		               arena_printf(a, "Escalated by rule \"%s\": ticket #%lld", rule_name, number), tid);
@@ -498,8 +596,13 @@ long long rule_sweep_time(struct db *db, struct arena *a, struct tenant_cache *t
 		/* Actions react like any change (lights): they need the tenant's configuration. */
 		if (tenant_by_id(tenants, db, a, tenant_id, &t) != TENANT_FOUND)
 			continue;
-		if (db_query(db, a, rule_sql[RULE_TIME_DUE], &due, "isii", tenant_id, db_cell(&rules, i, 6),
-		             db_cell_ll(&rules, i, 5), rule_id) == -1)
+		long long first = db_cell_ll(&rules, i, 5) * 60, every = db_cell_ll(&rules, i, 7) * 60;
+
+		/* Without a repeat, every instant after the first falls in interval 0. */
+		if (every <= 0)
+			every = 1000000000000LL;
+		if (db_query(db, a, rule_sql[RULE_TIME_DUE], &due, "iiisiiii", first, every, tenant_id,
+		             db_cell(&rules, i, 6), db_cell_ll(&rules, i, 5), rule_id, first, every) == -1)
 			return -1;
 		for (size_t k = 0; k < due.nrows; k++) {
 			struct ticket_change ch = {t, db_cell_ll(&due, k, 0), 0, false, EVENT__MAX, false, false};
@@ -508,8 +611,9 @@ long long rule_sweep_time(struct db *db, struct arena *a, struct tenant_cache *t
 
 			if (db_begin(db) == -1)
 				return -1;
-			if (db_exec(db, rule_sql[RULE_TIME_CLAIM], &claimed, NULL, "iiii", tenant_id, rule_id,
-			            ch.ticket_id, db_cell_ll(&due, k, 1)) == -1) {
+			/* One row per stay and due instant: a restart or a second scheduler cannot fire it twice. */
+			if (db_exec(db, rule_sql[RULE_TIME_CLAIM], &claimed, NULL, "iiisi", tenant_id, rule_id,
+			            ch.ticket_id, db_cell(&due, k, 1), db_cell_ll(&due, k, 2)) == -1) {
 				db_rollback(db);
 				return -1;
 			}
@@ -552,6 +656,8 @@ int rule_admin_list(struct request *r)
 			json_add_int(o, "minutes", db_cell_ll(&rows, i, 6));
 			json_add_str(o, "status", db_cell(&rows, i, 7));
 		}
+		if (db_cell(&rows, i, 8) != NULL)
+			json_add_int(o, "repeat_minutes", db_cell_ll(&rows, i, 8));
 		json_object_array_add(data, o);
 	}
 	json_object_object_add(out, "data", data);
@@ -579,7 +685,7 @@ int rule_admin_put(struct request *r)
 		{
 			(void)unused;
 			if (!one_of(key, (const char *const[]){"name", "enabled", "trigger", "conditions", "actions",
-			                                       "minutes", "status", NULL}))
+			                                       "minutes", "status", "repeat_minutes", NULL}))
 				validation_add(&r->invalid, r->a, arena_printf(r->a, "%s/%s", p, key), "unknown_field",
 				               "%s is not a field of a rule", key);
 		}
@@ -606,9 +712,15 @@ int rule_admin_put(struct request *r)
 			    json_object_get_string_len(st) > 40)
 				validation_add(&r->invalid, r->a, p, "invalid_value",
 				               "time_in_status needs minutes (1 to 525600) and a status key");
-		} else if (json_object_object_get_ex(o, "minutes", &v) || json_object_object_get_ex(o, "status", &v)) {
+			if (json_object_object_get_ex(o, "repeat_minutes", &m) &&
+			    (!json_object_is_type(m, json_type_int) || json_object_get_int64(m) < 1 ||
+			     json_object_get_int64(m) > 525600))
+				validation_add(&r->invalid, r->a, arena_printf(r->a, "%s/repeat_minutes", p),
+				               "invalid_value", "repeat_minutes is 1 to 525600");
+		} else if (json_object_object_get_ex(o, "minutes", &v) || json_object_object_get_ex(o, "status", &v) ||
+		           json_object_object_get_ex(o, "repeat_minutes", &v)) {
 			validation_add(&r->invalid, r->a, p, "invalid_value",
-			               "minutes and status belong to time_in_status rules");
+			               "minutes, status and repeat_minutes belong to time_in_status rules");
 		}
 		if (json_object_object_get_ex(o, "enabled", &v) && !json_object_is_type(v, json_type_boolean))
 			validation_add(&r->invalid, r->a, arena_printf(r->a, "%s/enabled", p), "invalid_type",
@@ -633,15 +745,17 @@ int rule_admin_put(struct request *r)
 		bool enabled = !json_object_object_get_ex(o, "enabled", &en) || json_object_get_boolean(en);
 
 		struct json_object *m = json_object_object_get(o, "minutes"), *st = json_object_object_get(o, "status");
+		struct json_object *rep = json_object_object_get(o, "repeat_minutes");
 
-		if (db_exec(r->db, rule_sql[RULE_ADMIN_ADD], NULL, NULL, "isiisssus", r->tenant->id,
+		if (db_exec(r->db, rule_sql[RULE_ADMIN_ADD], NULL, NULL, "isiisssusu", r->tenant->id,
 		            json_object_get_string(json_object_object_get(o, "name")), (long long)i, (long long)enabled,
 		            json_object_get_string(json_object_object_get(o, "trigger")),
 		            json_object_to_json_string_ext(json_object_object_get(o, "conditions"),
 		                                           JSON_C_TO_STRING_PLAIN),
 		            json_object_to_json_string_ext(json_object_object_get(o, "actions"),
 		                                           JSON_C_TO_STRING_PLAIN),
-		            m ? json_object_get_int64(m) : 0LL, st ? json_object_get_string(st) : NULL) == -1)
+		            m ? json_object_get_int64(m) : 0LL, st ? json_object_get_string(st) : NULL,
+		            rep ? json_object_get_int64(rep) : 0LL) == -1)
 			goto fail;
 	}
 	if (audit_add(r, 0, "config_rules", "%zu rules", n) == -1 || db_commit(r->db) == -1)

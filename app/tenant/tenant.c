@@ -368,6 +368,14 @@ const struct pipeline *tenant_pipeline_by_id(const struct tenant *t, long long i
 	return NULL;
 }
 
+const struct pipeline *tenant_pipeline_by_key(const struct tenant *t, const char *key)
+{
+	for (size_t i = 0; i < t->npipelines; i++)
+		if (strcmp(t->pipelines[i].key, key) == 0)
+			return &t->pipelines[i];
+	return NULL;
+}
+
 enum tenant_lookup tenant_by_id(struct tenant_cache *c, struct db *db, struct arena *a, long long id,
                                 struct tenant **out)
 {

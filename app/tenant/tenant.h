@@ -93,6 +93,8 @@ bool tenant_slug_from_host(const char *host, const char *base_domain, char *out,
 /* The tenant's default pipeline (BUG if it has none: tenants are created with one). */
 const struct pipeline *tenant_default_pipeline(const struct tenant *t);
 const struct pipeline *tenant_pipeline_by_id(const struct tenant *t, long long id);
+/* The pipeline with this key, or NULL. */
+const struct pipeline *tenant_pipeline_by_key(const struct tenant *t, const char *key);
 /* Index of a priority name (low 0 ... urgent 3), or -1. */
 int tenant_priority_index(const char *priority);
 /* The defaults a tenant's thresholds start from, in minutes of business time. */

@@ -31,8 +31,19 @@ int tenant_get(struct request *r)
 int tenant_statuses(struct request *r)
 {
 	const struct pipeline *p = tenant_default_pipeline(r->tenant);
-	struct json_object *out = json_object_new_object(), *data = json_object_new_array();
-	bool staff = role_is_staff(r->user->role);
+	struct json_object *out, *data;
+	bool staff = role_is_staff(r->user->role), bad = false;
+	const char *key = request_query(r, "pipeline", &bad);
+
+	if (bad)
+		return problem(r, 400, "invalid_parameter", "A query parameter is malformed or given twice.");
+	/* Staff may ask for another pipeline's statuses; customers see names through their tickets. */
+	if (key != NULL && staff && (p = tenant_pipeline_by_key(r->tenant, key)) == NULL)
+		return problem(r, 400, "invalid_parameter", "pipeline is not a pipeline of this tenant.");
+	if (key != NULL && !staff)
+		p = tenant_default_pipeline(r->tenant);
+	out = json_object_new_object();
+	data = json_object_new_array();
 
 	for (size_t i = 0; i < p->nstatuses; i++) {
 		const struct pipeline_status *s = &p->statuses[i];
@@ -58,5 +69,26 @@ int tenant_statuses(struct request *r)
 	}
 	json_object_object_add(out, "data", data);
 	json_add_str(out, "pipeline", p->key);
+	if (staff) {
+		struct json_object *list = json_object_new_array();
+
+		for (size_t i = 0; i < r->tenant->npipelines; i++) {
+			const struct pipeline *q = &r->tenant->pipelines[i];
+			struct json_object *o = json_object_new_object();
+			bool mine = !r->user->restricted;
+
+			for (size_t k = 0; k < r->user->npipelines && !mine; k++)
+				mine = r->user->pipelines[k] == q->id;
+			if (!mine) {
+				json_object_put(o);
+				continue;
+			}
+			json_add_str(o, "key", q->key);
+			json_add_str(o, "name", q->name);
+			json_add_bool(o, "default", q->is_default);
+			json_object_array_add(list, o);
+		}
+		json_object_object_add(out, "pipelines", list);
+	}
 	return response_json(r, 200, out);
 }

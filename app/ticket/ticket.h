@@ -41,8 +41,13 @@ struct ticket {
 	long long version;
 	const char *created_at;
 	const char *updated_at;
-	const char *category; /* NULL: none */
-	const char *queue;    /* "triage", "fallback" or NULL */
+	const char *category;     /* NULL: none */
+	const char *queue;        /* "triage", "fallback" or NULL */
+	const char *status_since; /* when it entered its status (for a closed ticket: when it closed) */
+	const char *tags;         /* comma-separated, sorted; NULL: none */
+	long long team_id;        /* the team working it (set by a rule); 0: the pipeline's */
+	const char *team_name;
+	long long follows; /* the number of the ticket this one follows up; 0: none */
 };
 
 /* Fields of POST /tickets. */
@@ -52,17 +57,34 @@ enum ticket_create_field {
 	TICKET_CREATE_PRIORITY,
 	TICKET_CREATE_CUSTOMER_ID,
 	TICKET_CREATE_CATEGORY,
+	TICKET_CREATE_PIPELINE, /* staff: the pipeline's key; else the category's, else the default */
 	TICKET_CREATE__MAX
 };
 
 /* Fields of PATCH /tickets/{number}. */
-enum ticket_patch_field { TICKET_PATCH_SUBJECT, TICKET_PATCH_PRIORITY, TICKET_PATCH_ASSIGNEE_ID, TICKET_PATCH__MAX };
+enum ticket_patch_field {
+	TICKET_PATCH_SUBJECT,
+	TICKET_PATCH_PRIORITY,
+	TICKET_PATCH_ASSIGNEE_ID,
+	TICKET_PATCH_TAGS, /* the whole set */
+	TICKET_PATCH__MAX
+};
+
+#define TICKET_TAG_MAX  40 /* characters of a tag: a-z, 0-9, _ and - */
+#define TICKET_TAGS_MAX 20 /* tags of one ticket */
 
 /* Fields of POST /tickets/{number}/transitions. */
 enum ticket_transition_field {
 	TICKET_TRANSITION_TO,
 	TICKET_TRANSITION_NOTE, /* a public note sent with the move; required by some statuses */
 	TICKET_TRANSITION__MAX
+};
+
+/* Fields of POST /tickets/{number}/pipeline. */
+enum ticket_move_field {
+	TICKET_MOVE_PIPELINE, /* the target pipeline's key */
+	TICKET_MOVE_STATUS,   /* a status of it; default: the entry (open tickets) or the same category */
+	TICKET_MOVE__MAX
 };
 
 /* Loads ticket number of the tenant if user may see it. Returns 0 with *out set (NULL when
@@ -76,6 +98,16 @@ int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, c
 int ticket_set_status(struct db *db, struct arena *a, const struct tenant *t, const struct ticket *tk,
                       long long actor_id, bool by_customer, long long to_status_id);
 
+/* Whether the ticket entered its status less than days ago (*within). Returns 0 or -1. */
+int ticket_within_days(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, int days,
+                       bool *within);
+
+/* A new ticket for the same customer that follows old (a reply after the reopen window), with
+ * body as its description, routed like any new ticket; both timelines say so. Inside a
+ * transaction. Sets *number. Returns 0 or -1. */
+int ticket_follow_up(struct db *db, struct arena *a, const struct tenant *t, const struct ticket *old,
+                     long long actor_id, const char *body, long long *number);
+
 /* Marks the ticket as touched (updated_at) without a new version; inside a transaction. */
 int ticket_touch(struct db *db, const struct tenant *t, long long ticket_id);
 
@@ -88,6 +120,8 @@ int ticket_create(struct request *r);
 int ticket_get(struct request *r);
 int ticket_patch(struct request *r);
 int ticket_transition(struct request *r);
+/* POST /tickets/{number}/pipeline: to another pipeline; open stays open, closed stays closed. */
+int ticket_move_pipeline(struct request *r);
 int ticket_timeline(struct request *r);
 /* GET /tickets/{number}/lights: the stored lights, each clock's history from the timeline, and
  * whether replaying the timeline gives the stored instants. Staff only. */

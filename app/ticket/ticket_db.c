@@ -3,6 +3,7 @@
 
 #include <json-c/json.h>
 
+#include "../assign/assign.h"
 #include "../core/arena.h"
 #include "../core/json.h"
 #include "../db/db.h"
@@ -26,12 +27,13 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_INSERT */
         [TICKET_INSERT] =
                 "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
-                "customer_id, company_id, assignee_id, created_by, category_id, version, created_at, updated_at, "
-                "status_since) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
+                "customer_id, company_id, assignee_id, created_by, category_id, team_id, version, created_at, "
+                "updated_at, status_since) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
                 "UTC_TIMESTAMP(6))",
         /* TICKET_CATEGORY_GET */
-        [TICKET_CATEGORY_GET] = "SELECT id FROM categories WHERE tenant_id = ? AND name = ?",
+        [TICKET_CATEGORY_GET] = "SELECT id, COALESCE(pipeline_id, 0), COALESCE(team_id, 0) FROM categories WHERE "
+                                "tenant_id = ? AND name = ?",
         /* TICKET_SET_STATUS */
         [TICKET_SET_STATUS] = "UPDATE tickets SET status_id = ?, status_since = UTC_TIMESTAMP(6), version = version + "
                               "1, updated_at = UTC_TIMESTAMP(6) "
@@ -62,6 +64,25 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_IDEMPOTENCY_DONE */
         [TICKET_IDEMPOTENCY_DONE] = "UPDATE idempotency_keys SET status = ?, response = ?, location = ? "
                                     "WHERE tenant_id = ? AND user_id = ? AND route = ? AND idem_key = ?",
+        /* TICKET_SET_PIPELINE: a ticket that stays closed keeps the instant it closed */
+        [TICKET_SET_PIPELINE] =
+                "UPDATE tickets SET pipeline_id = ?, status_id = ?, status_since = IF(?, UTC_TIMESTAMP(6), "
+                "status_since), version = version + 1, updated_at = UTC_TIMESTAMP(6) WHERE tenant_id = ? AND id = ?",
+        /* TICKET_TAGS_CLEAR */
+        [TICKET_TAGS_CLEAR] = "DELETE FROM ticket_tags WHERE tenant_id = ? AND ticket_id = ?",
+        /* TICKET_TAG_ADD */
+        [TICKET_TAG_ADD] = "INSERT IGNORE INTO ticket_tags (tenant_id, ticket_id, tag) VALUES (?, ?, ?)",
+        /* TICKET_WITHIN_DAYS */
+        [TICKET_WITHIN_DAYS] = "SELECT status_since >= UTC_TIMESTAMP(6) - INTERVAL ? DAY FROM tickets WHERE "
+                               "tenant_id = ? AND id = ?",
+        /* TICKET_INSERT_FOLLOW_UP */
+        [TICKET_INSERT_FOLLOW_UP] =
+                "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
+                "customer_id, company_id, assignee_id, created_by, category_id, team_id, follows_id, version, "
+                "created_at, updated_at, status_since) SELECT tenant_id, ?, pipeline_id, ?, subject, ?, priority, "
+                "customer_id, company_id, NULL, ?, category_id, team_id, id, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
+                "UTC_TIMESTAMP(6) "
+                "FROM tickets WHERE tenant_id = ? AND id = ?",
 };
 
 const char *ticket_db_sql(enum ticket_stmt s)
@@ -91,8 +112,13 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	t->updated_at = db_cell(rows, i, 15);
 	t->category = db_cell(rows, i, 16);
 	t->queue = db_cell(rows, i, 17);
+	t->status_since = db_cell(rows, i, 18);
+	t->tags = db_cell(rows, i, 19);
+	t->team_id = db_cell_ll(rows, i, 20);
+	t->team_name = db_cell(rows, i, 21);
+	t->follows = db_cell_ll(rows, i, 22);
 	if (with_description)
-		t->description = db_cell(rows, i, 18);
+		t->description = db_cell(rows, i, 23);
 }
 
 /* Customers see their own tickets, and their company's where the tenant allows it. */
@@ -101,6 +127,12 @@ static bool may_see(const struct tenant *t, const struct principal *user, const 
 	if (role_is_staff(user->role)) {
 		if (!user->restricted || tk->assignee_id == user->user_id)
 			return true;
+		if (tk->team_id > 0) {
+			for (size_t i = 0; i < user->nteams; i++)
+				if (user->teams[i] == tk->team_id)
+					return true;
+			return false;
+		}
 		for (size_t i = 0; i < user->npipelines; i++)
 			if (user->pipelines[i] == tk->pipeline_id)
 				return true;
@@ -149,6 +181,53 @@ int ticket_set_status(struct db *db, struct arena *a, const struct tenant *t, co
 
 		return timeline_record(db, a, &ch, data);
 	}
+}
+
+int ticket_within_days(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, int days,
+                       bool *within)
+{
+	struct db_rows rows;
+
+	if (db_query(db, a, ticket_sql[TICKET_WITHIN_DAYS], &rows, "iii", (long long)days, t->id, ticket_id) == -1)
+		return -1;
+	*within = rows.nrows == 1 && db_cell_ll(&rows, 0, 0) == 1;
+	return 0;
+}
+
+int ticket_follow_up(struct db *db, struct arena *a, const struct tenant *t, const struct ticket *old,
+                     long long actor_id, const char *body, long long *number)
+{
+	const struct pipeline *p = tenant_pipeline_by_id(t, old->pipeline_id);
+	const struct pipeline_status *entry;
+	long long id;
+	struct json_object *data;
+
+	if (p == NULL)
+		return -1;
+	entry = pipeline_entry(p);
+	if (db_exec(db, ticket_sql[TICKET_NEXT_NUMBER], NULL, number, "i", t->id) == -1 ||
+	    db_exec(db, ticket_sql[TICKET_INSERT_FOLLOW_UP], NULL, &id, "iisiii", *number, entry->id, body, actor_id,
+	            t->id, old->id) == -1)
+		return -1;
+	data = json_object_new_object();
+	json_add_str(data, "status", entry->key);
+	json_add_str(data, "priority", old->priority);
+	json_add_int(data, "follows", old->number);
+	{
+		struct ticket_change ch = {t, id, actor_id, true, EVENT_CREATED, false};
+
+		if (timeline_record(db, a, &ch, data) == -1)
+			return -1;
+	}
+	data = json_object_new_object();
+	json_add_int(data, "ticket", *number);
+	{
+		struct ticket_change ch = {t, old->id, actor_id, true, EVENT_FOLLOWED_UP, false};
+
+		if (timeline_record(db, a, &ch, data) == -1)
+			return -1;
+	}
+	return assign_new_ticket(db, a, t, id, actor_id);
 }
 
 int ticket_touch(struct db *db, const struct tenant *t, long long ticket_id)

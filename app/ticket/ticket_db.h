@@ -24,6 +24,11 @@ enum ticket_stmt {
 	TICKET_IDEMPOTENCY_GET,   /* a stored answer for an Idempotency-Key */
 	TICKET_IDEMPOTENCY_CLAIM, /* the key's row, taken before the work */
 	TICKET_IDEMPOTENCY_DONE,  /* the answer, stored with the work */
+	TICKET_SET_PIPELINE,      /* to another pipeline, keeping status_since unless told */
+	TICKET_TAGS_CLEAR,        /* a ticket's tags, before the new set */
+	TICKET_TAG_ADD,           /* one tag */
+	TICKET_WITHIN_DAYS,       /* is the ticket in its status for less than so many days */
+	TICKET_INSERT_FOLLOW_UP,  /* a new ticket following an old one, for the same customer */
 	TICKET_STMT__MAX
 };
 
@@ -37,7 +42,9 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	"t.id, t.number, t.subject, t.priority, t.status_id, t.pipeline_id, t.customer_id, c.name, c.email, " \
 	"COALESCE(t.company_id, 0), co.name, COALESCE(t.assignee_id, 0), a.name, t.version, "                 \
 	"DATE_FORMAT(t.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(t.updated_at, '%Y-%m-%dT%H:%i:%sZ'), "  \
-	"cat.name, t.queue"
+	"cat.name, t.queue, DATE_FORMAT(t.status_since, '%Y-%m-%dT%H:%i:%sZ'), "                              \
+	"(SELECT GROUP_CONCAT(g.tag ORDER BY g.tag SEPARATOR ',') FROM ticket_tags g "                        \
+	"WHERE g.tenant_id = t.tenant_id AND g.ticket_id = t.id), COALESCE(t.team_id, 0), tm.name, fo.number"
 /* Each joined row is found by its primary key (FORCE INDEX: with a few rows the optimizer
  * prefers a covering tenant index, which becomes a scan of every user per ticket at scale);
  * the tenant_id conditions stay as a second guard. */
@@ -45,7 +52,9 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	" FROM tickets t JOIN users c FORCE INDEX (PRIMARY) ON c.id = t.customer_id AND c.tenant_id = t.tenant_id " \
 	"LEFT JOIN companies co FORCE INDEX (PRIMARY) ON co.id = t.company_id AND co.tenant_id = t.tenant_id "      \
 	"LEFT JOIN users a FORCE INDEX (PRIMARY) ON a.id = t.assignee_id AND a.tenant_id = t.tenant_id "            \
-	"LEFT JOIN categories cat FORCE INDEX (PRIMARY) ON cat.id = t.category_id AND cat.tenant_id = t.tenant_id "
+	"LEFT JOIN categories cat FORCE INDEX (PRIMARY) ON cat.id = t.category_id AND cat.tenant_id = t.tenant_id " \
+	"LEFT JOIN teams tm FORCE INDEX (PRIMARY) ON tm.id = t.team_id AND tm.tenant_id = t.tenant_id "             \
+	"LEFT JOIN tickets fo FORCE INDEX (PRIMARY) ON fo.id = t.follows_id AND fo.tenant_id = t.tenant_id "
 
 /* The list statement's start; filters are appended as "AND ..." fragments. */
 /* STRAIGHT_JOIN keeps tickets first, so a page is an index scan on tickets that stops at the

@@ -77,8 +77,34 @@ struct json_object *ticket_json(const struct tenant *t, const struct principal *
 		}
 	}
 	json_add_str(o, "category", tk->category);
-	if (staff)
+	if (tk->follows > 0)
+		json_add_int(o, "follows", tk->follows);
+	else
+		json_add_null(o, "follows");
+	if (staff) {
+		struct json_object *tags = json_object_new_array();
+		const char *p_tag = tk->tags;
+
 		json_add_str(o, "queue", tk->queue);
+		json_add_str(o, "status_since", tk->status_since);
+		while (p_tag != NULL && *p_tag != '\0') {
+			size_t len = strcspn(p_tag, ",");
+
+			json_object_array_add(tags, json_object_new_string_len(p_tag, (int)len));
+			p_tag += len;
+			if (*p_tag == ',')
+				p_tag++;
+		}
+		json_object_object_add(o, "tags", tags);
+		if (tk->team_id > 0) {
+			c = json_object_new_object();
+			json_add_int(c, "id", tk->team_id);
+			json_add_str(c, "name", tk->team_name);
+			json_object_object_add(o, "team", c);
+		} else {
+			json_add_null(o, "team");
+		}
+	}
 	json_add_int(o, "version", tk->version);
 	json_add_str(o, "created_at", tk->created_at);
 	json_add_str(o, "updated_at", tk->updated_at);
@@ -142,7 +168,9 @@ static char *like_pattern(struct arena *a, const char *text)
 	return out;
 }
 
-#define LIST_MAX_PARAMS 24
+/* The most a list binds: tenant, the caller's pipelines (PIPELINE_MAX_PER_TENANT, 20) and teams
+ * (a tenant has at most 100), eight statuses and one per other filter: 139, with room to spare. */
+#define LIST_MAX_PARAMS 160
 
 struct list_query {
 	struct buf sql;
@@ -152,6 +180,8 @@ struct list_query {
 
 static void list_add_int(struct list_query *lq, const char *fragment, long long v)
 {
+	if (lq->n >= LIST_MAX_PARAMS)
+		BUG("ticket list: more than %d parameters", LIST_MAX_PARAMS);
 	buf_puts(&lq->sql, fragment);
 	lq->params[lq->n].type = 'i';
 	lq->params[lq->n].i = v;
@@ -160,6 +190,8 @@ static void list_add_int(struct list_query *lq, const char *fragment, long long 
 
 static void list_add_str(struct list_query *lq, const char *fragment, const char *v)
 {
+	if (lq->n >= LIST_MAX_PARAMS)
+		BUG("ticket list: more than %d parameters", LIST_MAX_PARAMS);
 	buf_puts(&lq->sql, fragment);
 	lq->params[lq->n].type = 's';
 	lq->params[lq->n].s = v;
@@ -193,6 +225,15 @@ static const char *query_without_cursor(struct request *r)
 	return out;
 }
 
+/* A tag: 1 to TICKET_TAG_MAX of a-z, 0-9, _ and -, so it reads the same everywhere and never
+ * holds the separator the list query joins tags with. */
+static bool tag_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= TICKET_TAG_MAX && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
 static int bad_param(struct request *r, const char *detail)
 {
 	return problem(r, 400, "invalid_parameter", "%s", detail);
@@ -207,6 +248,7 @@ int ticket_list(struct request *r)
 	const char *priority_s = request_query(r, "priority", &bad);
 	const char *q = request_query(r, "q", &bad);
 	const char *queue_s = request_query(r, "queue", &bad);
+	const char *tag_s = request_query(r, "tag", &bad);
 	long long limit = TICKET_LIST_DEFAULT, cursor = 0, customer = 0, assignee = 0, status_ids[8];
 	size_t nstatus = 0;
 	bool assignee_none = false;
@@ -250,6 +292,8 @@ int ticket_list(struct request *r)
 	}
 	if (queue_s != NULL && strcmp(queue_s, "triage") != 0 && strcmp(queue_s, "fallback") != 0)
 		return bad_param(r, "queue must be triage or fallback.");
+	if (tag_s != NULL && !tag_ok(tag_s))
+		return bad_param(r, "tag is 1 to 40 of a-z, 0-9, _ and -.");
 	if (q != NULL && strlen(q) > 4 * TICKET_SUBJECT_MAX)
 		return bad_param(r, "q is longer than a subject can be.");
 
@@ -260,11 +304,17 @@ int ticket_list(struct request *r)
 	lq.params[lq.n].type = 'i';
 	lq.params[lq.n++].i = r->tenant->id;
 	if (r->user->restricted) {
-		/* By team: their pipelines' tickets and those assigned to them. */
+		/* By team: their pipelines' tickets (unless a ticket has a team of its own), their teams'
+		 * tickets and those assigned to them. */
 		list_add_int(&lq, " AND (t.assignee_id = ?", r->user->user_id);
 		for (size_t i = 0; i < r->user->npipelines; i++)
-			list_add_int(&lq, i == 0 ? " OR t.pipeline_id IN (?" : ", ?", r->user->pipelines[i]);
-		buf_puts(&lq.sql, r->user->npipelines > 0 ? "))" : ")");
+			list_add_int(&lq, i == 0 ? " OR (t.team_id IS NULL AND t.pipeline_id IN (?" : ", ?",
+			             r->user->pipelines[i]);
+		if (r->user->npipelines > 0)
+			buf_puts(&lq.sql, "))");
+		for (size_t i = 0; i < r->user->nteams; i++)
+			list_add_int(&lq, i == 0 ? " OR t.team_id IN (?" : ", ?", r->user->teams[i]);
+		buf_puts(&lq.sql, r->user->nteams > 0 ? "))" : ")");
 	}
 	if (r->user->role == ROLE_CUSTOMER) {
 		if (r->tenant->customers_see_company && r->user->company_id > 0)
@@ -286,6 +336,12 @@ int ticket_list(struct request *r)
 		list_add_str(&lq, " AND t.priority = ?", priority_s);
 	if (queue_s != NULL && r->user->role != ROLE_CUSTOMER)
 		list_add_str(&lq, " AND t.queue = ?", queue_s);
+	if (tag_s != NULL && r->user->role != ROLE_CUSTOMER)
+		list_add_str(&lq,
+		             " AND EXISTS (SELECT 1 FROM ticket_tags g WHERE g.tenant_id = t.tenant_id AND g.ticket_id "
+		             "= t.id "
+		             "AND g.tag = ?)",
+		             tag_s);
 	if (q != NULL && q[0] != '\0')
 		list_add_str(&lq, " AND t.subject LIKE ?", like_pattern(r->a, q));
 	if (cursor > 0)
@@ -352,13 +408,24 @@ static bool idempotency_key_ok(const char *k)
 	return true;
 }
 
+/* Staff working by team see only some pipelines; everyone else sees them all. */
+static bool principal_sees_pipeline(const struct principal *user, long long pipeline_id)
+{
+	if (!user->restricted)
+		return true;
+	for (size_t i = 0; i < user->npipelines; i++)
+		if (user->pipelines[i] == pipeline_id)
+			return true;
+	return false;
+}
+
 int ticket_create(struct request *r)
 {
 	const struct field_value *in = r->input;
 	const struct pipeline *p = tenant_default_pipeline(r->tenant);
-	const struct pipeline_status *entry = pipeline_entry(p);
+	const struct pipeline_status *entry;
 	const char *idem = r->idempotency_key, *hash = NULL, *priority;
-	long long customer_id, number, ticket_id, category_id = 0;
+	long long customer_id, number, ticket_id, category_id = 0, team_id = 0;
 	struct ticket tk;
 	struct db_rows rows;
 	struct json_object *body;
@@ -385,6 +452,18 @@ int ticket_create(struct request *r)
 			return problem_invalid(r);
 		}
 		customer_id = in[TICKET_CREATE_CUSTOMER_ID].id;
+	}
+	if (in[TICKET_CREATE_PIPELINE].present) {
+		/* Customers pick a category; the pipeline behind it is the tenant's business. */
+		if (r->user->role == ROLE_CUSTOMER)
+			validation_add(&r->invalid, r->a, "pipeline", "invalid_value",
+			               "customers choose a category; leave pipeline out");
+		else if ((p = tenant_pipeline_by_key(r->tenant, in[TICKET_CREATE_PIPELINE].str)) == NULL ||
+		         !principal_sees_pipeline(r->user, p->id))
+			validation_add(&r->invalid, r->a, "pipeline", "not_found",
+			               "pipeline is not a pipeline of this tenant you work in");
+		if (r->invalid.count > 0)
+			return problem_invalid(r);
 	}
 	priority = in[TICKET_CREATE_PRIORITY].present ? ticket_priority_names[in[TICKET_CREATE_PRIORITY].choice]
 	                                              : "normal";
@@ -443,11 +522,17 @@ int ticket_create(struct request *r)
 			return problem_invalid(r);
 		}
 		category_id = db_cell_ll(&rows, 0, 0);
+		team_id = db_cell_ll(&rows, 0, 2); /* a category's team works its tickets */
+		/* The category's pipeline, unless staff named one. */
+		if (!in[TICKET_CREATE_PIPELINE].present && db_cell_ll(&rows, 0, 1) > 0 &&
+		    tenant_pipeline_by_id(r->tenant, db_cell_ll(&rows, 0, 1)) != NULL)
+			p = tenant_pipeline_by_id(r->tenant, db_cell_ll(&rows, 0, 1));
 	}
-	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuiu", r->tenant->id, number, p->id,
+	entry = pipeline_entry(p);
+	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuiuu", r->tenant->id, number, p->id,
 	            entry->id, in[TICKET_CREATE_SUBJECT].str,
 	            in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority,
-	            customer_id, tk.company_id, r->user->user_id, category_id) == -1)
+	            customer_id, tk.company_id, r->user->user_id, category_id, team_id) == -1)
 		goto fail;
 	{
 		struct json_object *data = json_object_new_object();
@@ -564,6 +649,24 @@ int ticket_patch(struct request *r)
 		db_rollback(r->db);
 		return stale(r, tk);
 	}
+	if (in[TICKET_PATCH_TAGS].present) {
+		struct json_object *list = in[TICKET_PATCH_TAGS].json;
+
+		if (json_object_array_length(list) > TICKET_TAGS_MAX)
+			validation_add(&r->invalid, r->a, "tags", "too_long", "a ticket has at most %d tags",
+			               TICKET_TAGS_MAX);
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *v = json_object_array_get_idx(list, i);
+
+			if (!json_object_is_type(v, json_type_string) || !tag_ok(json_object_get_string(v)))
+				validation_add(&r->invalid, r->a, arena_printf(r->a, "tags/%zu", i), "invalid_value",
+				               "a tag is 1 to %d of a-z, 0-9, _ and -", TICKET_TAG_MAX);
+		}
+		if (r->invalid.count > 0) {
+			db_rollback(r->db);
+			return problem_invalid(r);
+		}
+	}
 	subject = in[TICKET_PATCH_SUBJECT].present ? in[TICKET_PATCH_SUBJECT].str : tk->subject;
 	priority = in[TICKET_PATCH_PRIORITY].present ? ticket_priority_names[in[TICKET_PATCH_PRIORITY].choice]
 	                                             : tk->priority;
@@ -588,17 +691,19 @@ int ticket_patch(struct request *r)
 			{
 				const struct pipeline *pl = tenant_pipeline_by_id(r->tenant, tk->pipeline_id);
 
-				if (!r->tenant->agents_see_all && !r->tenant->cross_team_assignment && pl != NULL &&
-				    pl->team_id > 0 && strcmp(db_cell(&rows, 0, 1), "admin") != 0) {
+				long long team = tk->team_id > 0 ? tk->team_id : pl != NULL ? pl->team_id : 0;
+
+				if (!r->tenant->agents_see_all && !r->tenant->cross_team_assignment && team > 0 &&
+				    strcmp(db_cell(&rows, 0, 1), "admin") != 0) {
 					struct db_rows member;
 
 					if (db_query(r->db, r->a, ticket_db_sql(TICKET_TEAM_MEMBER), &member, "iii",
-					             r->tenant->id, pl->team_id, assignee) == -1)
+					             r->tenant->id, team, assignee) == -1)
 						goto fail;
 					if (member.nrows == 0) {
 						db_rollback(r->db);
 						validation_add(&r->invalid, r->a, "assignee_id", "invalid_value",
-						               "%s is not in the team of this ticket's pipeline",
+						               "%s is not in the team of this ticket",
 						               tk->assignee_name);
 						return problem_invalid(r);
 					}
@@ -616,6 +721,17 @@ int ticket_patch(struct request *r)
 		json_object_array_add(fields, json_object_new_string("subject"));
 	if (strcmp(priority, tk->priority) != 0)
 		json_object_array_add(fields, json_object_new_string("priority"));
+	if (in[TICKET_PATCH_TAGS].present) {
+		struct json_object *list = in[TICKET_PATCH_TAGS].json;
+
+		if (db_exec(r->db, ticket_db_sql(TICKET_TAGS_CLEAR), NULL, NULL, "ii", r->tenant->id, tk->id) == -1)
+			goto fail;
+		for (size_t i = 0; i < json_object_array_length(list); i++)
+			if (db_exec(r->db, ticket_db_sql(TICKET_TAG_ADD), NULL, NULL, "iis", r->tenant->id, tk->id,
+			            json_object_get_string(json_object_array_get_idx(list, i))) == -1)
+				goto fail;
+		json_object_array_add(fields, json_object_new_string("tags"));
+	}
 	nfields = json_object_array_length(fields);
 	if (nfields > 0) {
 		struct json_object *data = json_object_new_object();
@@ -742,6 +858,111 @@ int ticket_transition(struct request *r)
 		goto fail;
 	if (db_commit(r->db) == -1)
 		return 500;
+	return answer_ticket(r, 200, tk);
+fail:
+	db_rollback(r->db);
+	return 500;
+}
+
+/* The status a ticket takes in another pipeline when the caller names none: an open ticket
+ * starts at the entry; a resolved or closed one stays resolved or closed. */
+static const struct pipeline_status *landing_status(const struct pipeline *to, const struct pipeline_status *from)
+{
+	const struct pipeline_status *s;
+
+	if (status_category_is_open(from->category))
+		return pipeline_entry(to);
+	if ((s = pipeline_first_in(to, from->category)) != NULL)
+		return s;
+	if ((s = pipeline_first_in(to, CATEGORY_CLOSED)) != NULL)
+		return s;
+	return pipeline_first_in(to, CATEGORY_RESOLVED);
+}
+
+int ticket_move_pipeline(struct request *r)
+{
+	const struct field_value *in = r->input;
+	long long want = if_match_version(r->if_match);
+	const struct pipeline *from_p, *to_p;
+	const struct pipeline_status *from, *to;
+	struct ticket *tk;
+	struct json_object *data;
+	bool open;
+
+	if (want < -1)
+		return problem(r, 412, "precondition_failed",
+		               "If-Match must be an ETag this API gave out, like \"3\".");
+	if (db_begin(r->db) == -1)
+		return 500;
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
+		goto fail;
+	if (tk == NULL) {
+		db_rollback(r->db);
+		return not_found(r);
+	}
+	if (want >= 0 && tk->version != want) {
+		db_rollback(r->db);
+		return stale(r, tk);
+	}
+	from_p = tenant_pipeline_by_id(r->tenant, tk->pipeline_id);
+	from = from_p ? pipeline_status_by_id(from_p, tk->status_id) : NULL;
+	if (from == NULL)
+		goto fail;
+	open = status_category_is_open(from->category);
+	to_p = tenant_pipeline_by_key(r->tenant, in[TICKET_MOVE_PIPELINE].str);
+	if (to_p == NULL || !principal_sees_pipeline(r->user, to_p->id))
+		validation_add(&r->invalid, r->a, "pipeline", "not_found", "'%.40s' is not a pipeline of this tenant",
+		               in[TICKET_MOVE_PIPELINE].str);
+	else if (to_p->id == from_p->id)
+		validation_add(&r->invalid, r->a, "pipeline", "invalid_value", "the ticket is already in %s",
+		               to_p->name);
+	if (r->invalid.count > 0) {
+		db_rollback(r->db);
+		return problem_invalid(r);
+	}
+	if (in[TICKET_MOVE_STATUS].present) {
+		to = pipeline_status_by_key(to_p, in[TICKET_MOVE_STATUS].str);
+		if (to == NULL)
+			validation_add(&r->invalid, r->a, "status", "invalid_value",
+			               "'%.40s' is not a status of the %s pipeline", in[TICKET_MOVE_STATUS].str,
+			               to_p->name);
+		else if (status_category_is_open(to->category) != open)
+			validation_add(
+			        &r->invalid, r->a, "status", "invalid_value",
+			        open ? "an open ticket moves to an open status; resolve it with a move in its "
+			               "pipeline"
+			             : "a resolved or closed ticket stays resolved or closed; choose such a status");
+	} else {
+		to = landing_status(to_p, from);
+	}
+	if (r->invalid.count > 0 || to == NULL) {
+		db_rollback(r->db);
+		if (r->invalid.count == 0)
+			validation_add(&r->invalid, r->a, "status", "required", "choose a status of the %s pipeline",
+			               to_p->name);
+		return problem_invalid(r);
+	}
+	if (db_exec(r->db, ticket_db_sql(TICKET_SET_PIPELINE), NULL, NULL, "iiiii", to_p->id, to->id, (long long)open,
+	            r->tenant->id, tk->id) == -1)
+		goto fail;
+	data = json_object_new_object();
+	json_add_str(data, "from_pipeline", from_p->key);
+	json_add_str(data, "to_pipeline", to_p->key);
+	json_add_str(data, "from", from->key);
+	json_add_str(data, "to", to->key);
+	{
+		struct ticket_change ch = {r->tenant, tk->id, r->user->user_id, false, EVENT_PIPELINE_CHANGED, false};
+
+		if (timeline_record(r->db, r->a, &ch, data) == -1)
+			goto fail;
+	}
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+		goto fail;
+	if (db_commit(r->db) == -1)
+		return 500;
+	/* A restricted manager may move a ticket out of their own teams' sight. */
+	if (tk == NULL)
+		return 204;
 	return answer_ticket(r, 200, tk);
 fail:
 	db_rollback(r->db);

@@ -42,6 +42,8 @@ static const char *const kind_names[] = {
         "queued",            /* EVENT_QUEUED */
         "rule_fired",        /* EVENT_RULE_FIRED */
         "lights_recomputed", /* EVENT_LIGHTS_RECOMPUTED */
+        "pipeline_changed",  /* EVENT_PIPELINE_CHANGED */
+        "followed_up",       /* EVENT_FOLLOWED_UP */
 };
 /* A kind added to the enum without a name here fails the build, not a query. */
 _Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == EVENT__MAX, "a timeline kind has no name");

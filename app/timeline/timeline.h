@@ -25,6 +25,8 @@ enum timeline_kind {
 	EVENT_LIGHTS_RECOMPUTED, /* {"reason","levels":[[started,running_since,accrued,amber,red]x3],
 	                          * "moved":[level...]}:
 	                          * the service levels changed and moved this ticket's clocks */
+	EVENT_PIPELINE_CHANGED,  /* {"from_pipeline","to_pipeline","from","to"}: keys */
+	EVENT_FOLLOWED_UP,       /* {"ticket"}: the customer's late reply started this new ticket */
 	EVENT__MAX
 };
 

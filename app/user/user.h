@@ -26,4 +26,20 @@ int user_me_patch(struct request *r);
 /* GET /notifications: the caller's inbox, newest first. */
 int user_notifications(struct request *r);
 
+#define USER_SKILLS_MAX   30 /* skills of one person */
+#define USER_SKILL_MAX    60 /* characters of a skill's name */
+#define USER_CAPACITY_MAX 10000
+
+/* Fields of PUT /admin/agents/{id}. */
+enum agent_field {
+	AGENT_SKILLS,   /* {"printers": 4, ...}: the whole set, levels 1 to 5 */
+	AGENT_CAPACITY, /* most open tickets at once */
+	AGENT__MAX
+};
+
+/* GET /admin/agents: staff with their skills, capacity, availability and teams. */
+int user_admin_agents(struct request *r);
+/* PUT /admin/agents/{id}: replaces the skills, sets the capacity. */
+int user_admin_agent_put(struct request *r);
+
 #endif

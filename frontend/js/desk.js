@@ -22,6 +22,7 @@ const PAGE_SIZE = 25;
 export function Desk({ user, tenant, onSignOut }) {
 	const route = useRoute();
 	const [statuses, setStatuses] = useState(null);
+	const [pipelines, setPipelines] = useState({ list: [], default: null });
 	const [staff, setStaff] = useState([]);
 	const [refError, setRefError] = useState(null);
 	const flash = useFlash(route);
@@ -32,6 +33,7 @@ export function Desk({ user, tenant, onSignOut }) {
 			.then(([s, people]) => {
 				if (!live) return;
 				setStatuses(s.data.data || []);
+				setPipelines({ list: s.data.pipelines || [], default: s.data.pipeline || null });
 				setStaff(people);
 			})
 			.catch((e) => live && setRefError(e));
@@ -43,8 +45,8 @@ export function Desk({ user, tenant, onSignOut }) {
 	if (refError) view = html`<${ErrorBox} error=${refError} testid="page-error" />`;
 	else if (!statuses) view = html`<${Loading} />`;
 	else if (route.path === '/') view = html`<${Queue} key="queue" params=${route.params} statuses=${statuses} staff=${staff} user=${user} />`;
-	else if (route.path === '/new') view = html`<${NewTicket} flash=${flash.show} />`;
-	else if (number) view = html`<${TicketView} key=${number} number=${number} statuses=${statuses} staff=${staff} user=${user} flash=${flash.show} />`;
+	else if (route.path === '/new') view = html`<${NewTicket} flash=${flash.show} pipelines=${pipelines} />`;
+	else if (number) view = html`<${TicketView} key=${number} number=${number} statuses=${statuses} pipelines=${pipelines} staff=${staff} user=${user} flash=${flash.show} />`;
 	else if (route.path === '/reports') view = html`<${Reports} user=${user} params=${route.params} />`;
 	else if (route.path === '/settings' || route.path.startsWith('/settings/')) view = html`<${Settings} user=${user} path=${route.path} />`;
 	else view = html`<${NotFound} />`;
@@ -199,6 +201,7 @@ function filtersFrom(params) {
 		priority: params.get('priority') || '',
 		assignee: params.get('assignee') || '',
 		queue: QUEUES.some(([k]) => k === params.get('queue')) ? params.get('queue') : '',
+		tag: params.get('tag') || '',
 		q: params.get('q') || '',
 	};
 }
@@ -206,6 +209,7 @@ function filtersFrom(params) {
 function Queue({ params, statuses, staff, user }) {
 	const [filters, setFilters] = useState(() => filtersFrom(params));
 	const [search, setSearch] = useState(filters.q);
+	const [tagText, setTagText] = useState(filters.tag); // applied on Enter or when the field is left
 	const [rows, setRows] = useState(null);
 	const [shown, setShown] = useState(''); // the filters the rows on screen answer
 	const [loading, setLoading] = useState(true);
@@ -315,6 +319,12 @@ function Queue({ params, statuses, staff, user }) {
 					${QUEUES.map(([k, name]) => html`<option key=${k} value=${k}>${name}</option>`)}
 				</select>
 			</label>
+			<label class="field field-inline">
+				<span>Tag</span>
+				<input type="text" maxlength="40" placeholder="Any tag" data-testid="filter-tag" value=${tagText}
+					onInput=${(e) => setTagText(e.currentTarget.value)}
+					onChange=${(e) => { const v = e.currentTarget.value.trim().toLowerCase(); setFilters((f) => (f.tag === v ? f : { ...f, tag: v })); }} />
+			</label>
 			<label class="field field-inline field-grow">
 				<span>Subject</span>
 				<input type="search" placeholder="Search subjects" data-testid="filter-q" value=${search}
@@ -345,6 +355,7 @@ function QueueTable({ rows }) {
 				<td class="col-num" data-testid="queue-number">${t.number}</td>
 				<td class="col-lights"><${LightDots} number=${t.number} lights=${t.lights} /></td>
 				<td class="col-subject"><a href=${'#/tickets/' + t.number} data-testid="queue-subject">${t.subject}</a>
+					${(t.tags || []).map((g) => html` <span key=${g} class="badge badge-tag" data-testid="queue-tag">${g}</span>`)}
 					${t.queue && html` <span class=${'badge badge-queue badge-queue-' + t.queue} data-testid="queue-badge"
 						title=${'Waiting in the ' + (QUEUE_NAMES[t.queue] || t.queue).toLowerCase() + ' queue'}>${QUEUE_NAMES[t.queue] || t.queue}</span>`}</td>
 				<td><${StatusBadge} status=${t.status} testid="queue-status" /></td>
@@ -360,9 +371,10 @@ function QueueTable({ rows }) {
 
 /* ---------------- new ticket ---------------- */
 
-function NewTicket({ flash }) {
+function NewTicket({ flash, pipelines }) {
 	const [customers, setCustomers] = useState(null);
-	const [form, setForm] = useState({ customer_id: '', subject: '', description: '', priority: 'normal' });
+	const [categories, setCategories] = useState([]);
+	const [form, setForm] = useState({ customer_id: '', subject: '', description: '', priority: 'normal', category: '', pipeline: '' });
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const attempt = useRef(null); // {key, body}: a retry of the same body reuses its key
@@ -372,6 +384,7 @@ function NewTicket({ flash }) {
 		getAll('/users' + api.query({ role: 'customer' }))
 			.then((list) => live && setCustomers(list))
 			.catch((e) => { if (live) { setError(e); setCustomers([]); } });
+		getAll('/categories').then((list) => live && setCategories(list)).catch(() => {});
 		return () => { live = false; };
 	}, []);
 
@@ -389,6 +402,9 @@ function NewTicket({ flash }) {
 			priority: form.priority,
 			customer_id: form.customer_id ? Number(form.customer_id) : null,
 		};
+		// A category brings its own pipeline; a pipeline chosen here overrides it.
+		if (form.category) body.category = form.category;
+		if (form.pipeline) body.pipeline = form.pipeline;
 		if (body.customer_id === null) {
 			setError(new api.ApiError(422, {
 				detail: 'Choose the customer this ticket is for.',
@@ -411,7 +427,9 @@ function NewTicket({ flash }) {
 		}
 	}
 
-	const shown = ['/customer_id', '/subject', '/description', '/priority'];
+	const shown = ['/customer_id', '/subject', '/description', '/priority', '/category', '/pipeline'];
+	const chosen = categories.find((c) => c.name === form.category);
+	const pipelineName = (key) => ((pipelines.list.find((p) => p.key === key) || {}).name || key);
 	return html`<section class="panel form-panel">
 		<div class="page-head"><h1>New ticket</h1><a href="#/">Cancel</a></div>
 		<form onSubmit=${submit} novalidate data-testid="new-ticket-form">
@@ -442,6 +460,22 @@ function NewTicket({ flash }) {
 				</select>
 				<${FieldError} error=${error} pointer="/priority" />
 			</label>
+			${categories.length > 0 && html`<label class="field field-narrow">
+				<span>Category</span>
+				<select data-testid="new-ticket-category" value=${form.category} onChange=${set('category')}>
+					<option value="">No category</option>
+					${categories.map((c) => html`<option key=${c.name} value=${c.name}>${c.name}</option>`)}
+				</select>
+				<${FieldError} error=${error} pointer="/category" />
+			</label>`}
+			${pipelines.list.length > 1 && html`<label class="field field-narrow">
+				<span>Pipeline</span>
+				<select data-testid="new-ticket-pipeline" value=${form.pipeline} onChange=${set('pipeline')}>
+					<option value="">${chosen ? 'As the category says (' + pipelineName(chosen.pipeline) + ')' : 'Default (' + pipelineName(pipelines.default) + ')'}</option>
+					${pipelines.list.map((p) => html`<option key=${p.key} value=${p.key}>${p.name}</option>`)}
+				</select>
+				<${FieldError} error=${error} pointer="/pipeline" />
+			</label>`}
 			<${ErrorBox} error=${error} shown=${shown} />
 			<div class="form-actions">
 				<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="new-ticket-submit">
@@ -453,7 +487,7 @@ function NewTicket({ flash }) {
 
 /* ---------------- ticket view ---------------- */
 
-function TicketView({ number, statuses, staff, flash }) {
+function TicketView({ number, statuses, pipelines, staff, user, flash }) {
 	const [ticket, setTicket] = useState(null);
 	const [etag, setEtag] = useState(null);
 	const [notes, setNotes] = useState(null);
@@ -462,8 +496,22 @@ function TicketView({ number, statuses, staff, flash }) {
 	const [actionError, setActionError] = useState(null);
 	const [busy, setBusy] = useState(false);
 
-	const byKey = useMemo(() => Object.fromEntries(statuses.map((s) => [s.key, s])), [statuses]);
 	const base = '/tickets/' + number;
+	// A ticket of another pipeline moves along that pipeline's statuses.
+	const [own, setOwn] = useState(null); // {pipeline, statuses}
+	const pipelineKey = ticket ? ticket.pipeline : null;
+	useEffect(() => {
+		if (!pipelineKey || pipelineKey === pipelines.default) return;
+		let live = true;
+		api.get('/statuses' + api.query({ pipeline: pipelineKey }))
+			.then((r) => live && setOwn({ pipeline: pipelineKey, statuses: r.data.data || [] }))
+			.catch((e) => live && setError(e));
+		return () => { live = false; };
+	}, [pipelineKey, pipelines.default]);
+	const shownStatuses = own && own.pipeline === pipelineKey && pipelineKey !== pipelines.default ? own.statuses : statuses;
+	const byKey = useMemo(() => Object.fromEntries(shownStatuses.map((s) => [s.key, s])), [shownStatuses]);
+	const [target, setTarget] = useState('');
+	const [tagText, setTagText] = useState(null); // null: not being edited
 
 	const loadTicket = useCallback(async () => {
 		const r = await api.get(base);
@@ -534,6 +582,8 @@ function TicketView({ number, statuses, staff, flash }) {
 
 	const ifMatch = () => (etag ? { 'If-Match': etag } : {});
 	const patchTicket = (fields) => change(() => api.patch(base, fields, { headers: ifMatch() }));
+	const movePipeline = (key) => change(() => api.post(base + '/pipeline', { pipeline: key }, { headers: ifMatch() }))
+		.then((ok) => { if (ok) setTarget(''); });
 	// A status that requires a note asks for one (for the customer) and the move is sent again with it.
 	const [noteFor, setNoteFor] = useState(null); // {to, message, error}
 	const transition = (to, note) => change(
@@ -619,6 +669,32 @@ function TicketView({ number, statuses, staff, flash }) {
 							<option value="">Unassigned</option>
 							${staffOptions.map((s) => html`<option key=${s.id} value=${String(s.id)}>${s.name}</option>`)}
 						</select></dd>
+						<dt>Tags</dt>
+						<dd data-testid="ticket-tags">
+							${tagText === null
+								? html`${(ticket.tags || []).length
+									? ticket.tags.map((g) => html`<span key=${g} class="badge badge-tag" data-testid="ticket-tag">${g}</span> `)
+									: html`<span class="muted">None</span>`}
+									<button class="btn btn-small" data-testid="ticket-tags-edit" disabled=${busy}
+										onClick=${() => setTagText((ticket.tags || []).join(', '))}>Edit</button>`
+								: html`<input type="text" aria-label="Tags, separated by commas" data-testid="ticket-tags-input" value=${tagText}
+										onInput=${(e) => setTagText(e.currentTarget.value)} />
+									<button class="btn btn-small btn-primary" data-testid="ticket-tags-save" disabled=${busy}
+										onClick=${() => patchTicket({ tags: tagText.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean) })
+											.then((ok) => { if (ok) setTagText(null); })}>Save</button>`}
+						</dd>
+						${ticket.team && html`<dt>Team</dt><dd data-testid="ticket-team">${ticket.team.name}</dd>`}
+						<dt>Pipeline</dt>
+						<dd data-testid="ticket-pipeline">${(pipelines.list.find((p) => p.key === ticket.pipeline) || {}).name || ticket.pipeline}
+							${(user.role === 'manager' || user.role === 'admin') && pipelines.list.length > 1 && html`<div class="button-row">
+								<select aria-label="Move to pipeline" data-testid="ticket-pipeline-target" value=${target} disabled=${busy}
+									onChange=${(e) => setTarget(e.currentTarget.value)}>
+									<option value="">Move to…</option>
+									${pipelines.list.filter((p) => p.key !== ticket.pipeline).map((p) => html`<option key=${p.key} value=${p.key}>${p.name}</option>`)}
+								</select>
+								<button class="btn btn-small" data-testid="ticket-pipeline-move" disabled=${busy || !target}
+									onClick=${() => movePipeline(target)}>Move</button>
+							</div>`}</dd>
 						<dt>Customer</dt>
 						<dd data-testid="ticket-customer">${ticket.customer && ticket.customer.name}
 							${ticket.customer && ticket.customer.email && html`<br /><span class="muted">${ticket.customer.email}</span>`}</dd>
@@ -727,6 +803,8 @@ export function describeEvent(ev, byKey) {
 		return 'created the ticket';
 	case 'status_changed':
 		return 'changed the status from ' + name(d.from) + ' to ' + name(d.to);
+	case 'pipeline_changed':
+		return 'moved the ticket from the ' + d.from_pipeline + ' pipeline (' + d.from + ') to ' + d.to_pipeline + ' (' + name(d.to) + ')';
 	case 'assigned':
 		if (d.to === null || d.to === undefined) return 'unassigned the ticket';
 		return 'assigned the ticket to ' + (d.to_name || '#' + d.to);

@@ -123,10 +123,17 @@ function MyIssues({ words, user, seeCompany }) {
 }
 
 function NewIssue({ words, flash }) {
-	const [form, setForm] = useState({ subject: '', description: '' });
+	const [form, setForm] = useState({ subject: '', description: '', category: '' });
+	const [categories, setCategories] = useState([]);
 	const [error, setError] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const attempt = useRef(null); // {key, body}: a retry of the same body reuses its key
+
+	useEffect(() => {
+		let live = true;
+		api.get('/categories').then((r) => live && setCategories(r.data.data || [])).catch(() => {});
+		return () => { live = false; };
+	}, []);
 
 	const set = (name) => (e) => {
 		const value = e.currentTarget.value;
@@ -137,6 +144,7 @@ function NewIssue({ words, flash }) {
 		ev.preventDefault();
 		if (busy) return;
 		const body = { subject: form.subject, description: form.description };
+		if (form.category) body.category = form.category;
 		const text = JSON.stringify(body);
 		if (!attempt.current || attempt.current.body !== text) attempt.current = { key: api.newIdempotencyKey(), body: text };
 		setBusy(true);
@@ -168,7 +176,15 @@ function NewIssue({ words, flash }) {
 					placeholder="What happened, and what did you expect?"></textarea>
 				<${FieldError} error=${error} pointer="/description" />
 			</label>
-			<${ErrorBox} error=${error} shown=${['/subject', '/description']} />
+			${categories.length > 0 && html`<label class="field field-narrow">
+				<span>What is it about?</span>
+				<select data-testid="new-ticket-category" value=${form.category} onChange=${set('category')}>
+					<option value="">Something else</option>
+					${categories.map((c) => html`<option key=${c.name} value=${c.name}>${c.name}</option>`)}
+				</select>
+				<${FieldError} error=${error} pointer="/category" />
+			</label>`}
+			<${ErrorBox} error=${error} shown=${['/subject', '/description', '/category']} />
 			<div class="form-actions">
 				<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="new-ticket-submit">
 					${busy ? 'Sending…' : 'Send ' + words.one}</button>
@@ -197,7 +213,12 @@ function IssueView({ number, words, user, seeCompany }) {
 	useEffect(() => { reload(); }, [reload]);
 
 	async function reply(body) {
-		await api.post(base + '/notes', { body, visibility: 'public' });
+		const r = await api.post(base + '/notes', { body, visibility: 'public' });
+		// Past the reopen window the reply starts a new ticket that follows this one.
+		if (r.data && r.data.follows && r.data.ticket) {
+			navigate('/tickets/' + r.data.ticket);
+			return;
+		}
 		await reload();
 	}
 

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import * as api from './api.js';
 import { html, ErrorBox, Loading, Time, PRIORITIES, capitalize } from './ui.js';
 import { LEVELS } from './lights.js';
+import { AgentSettings, CategorySettings, RuleSettings, TeamSettings } from './routing_settings.js';
 
 const DAYS = [
 	['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],
@@ -25,6 +26,10 @@ export function Settings({ user, path }) {
 	if (path === '/settings/service-levels') return html`<${ServiceLevelSettings} />`;
 	if (path === '/settings/pipelines') return html`<${PipelineSettings} />`;
 	if (path === '/settings/audit') return html`<${AuditLog} />`;
+	if (path === '/settings/teams') return html`<${TeamSettings} />`;
+	if (path === '/settings/skills') return html`<${AgentSettings} />`;
+	if (path === '/settings/categories') return html`<${CategorySettings} />`;
+	if (path === '/settings/rules') return html`<${RuleSettings} />`;
 	return html`<section class="settings-index" data-testid="settings-index">
 		<div class="page-head"><h1>Settings</h1></div>
 		<ul class="settings-links">
@@ -35,6 +40,22 @@ export function Settings({ user, path }) {
 			<li class="panel">
 				<a href="#/settings/pipelines" data-testid="settings-pipelines-link">Pipelines</a>
 				<p class="muted">The statuses a ticket moves through, their names for staff and customers, and how new tickets are handed out.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/teams" data-testid="settings-teams-link">Teams</a>
+				<p class="muted">Who works together, and which pipelines each team works.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/skills" data-testid="settings-skills-link">Skills and capacity</a>
+				<p class="muted">Each person's skills with their levels, and how many open tickets they take at once.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/categories" data-testid="settings-categories-link">Categories</a>
+				<p class="muted">What tickets are about: the pipeline, team and skill each kind of ticket goes to.</p>
+			</li>
+			<li class="panel">
+				<a href="#/settings/rules" data-testid="settings-rules-link">Rules</a>
+				<p class="muted">What happens by itself when tickets are created, change or wait.</p>
 			</li>
 			<li class="panel">
 				<a href="#/settings/audit" data-testid="settings-audit-link">Audit log</a>
@@ -401,6 +422,8 @@ function pipelineForm(p) {
 		id: p.id,
 		name: p.name || '',
 		intake: p.intake || 'manual',
+		reopen_days: String(p.reopen_days === undefined ? 14 : p.reopen_days),
+		team: p.team_id ? String(p.team_id) : '',
 		statuses: (p.statuses || []).map((st) => ({
 			key: st.key,
 			staff_name: st.staff_name || '',
@@ -419,9 +442,12 @@ function pipelineForm(p) {
 }
 
 function pipelineBody(form) {
+	const days = form.reopen_days.trim();
 	const body = {
 		name: form.name,
 		intake: form.intake,
+		reopen_days: /^\d+$/.test(days) ? Number(days) : days,
+		team_id: form.team ? Number(form.team) : null,
 		statuses: form.statuses.map((st) => ({
 			key: st.key.trim(),
 			staff_name: st.staff_name,
@@ -438,7 +464,59 @@ function pipelineBody(form) {
 	return body;
 }
 
+// What a new pipeline starts with; the admin shapes it from there.
+const STARTER_STATUSES = [
+	{ key: 'new', staff_name: 'New', customer_name: 'Received', category: 'new', color: '#64748b',
+		clocks: ['response', 'supplier', 'communication'], entry: true, require_note: false, transitions: ['in_progress', 'done'] },
+	{ key: 'in_progress', staff_name: 'In progress', customer_name: 'Being worked on', category: 'active', color: '#2563eb',
+		clocks: ['response', 'supplier', 'communication'], entry: false, require_note: false, transitions: ['done'] },
+	{ key: 'done', staff_name: 'Done', customer_name: 'Done', category: 'resolved', color: '#16a34a',
+		clocks: [], entry: false, require_note: false, transitions: ['in_progress'] },
+];
+
+/** The form that adds a pipeline: a key and a name; the statuses start from STARTER_STATUSES. */
+function NewPipeline({ onCreated }) {
+	const [key, setKey] = useState('');
+	const [name, setName] = useState('');
+	const [error, setError] = useState(null);
+	const [busy, setBusy] = useState(false);
+	async function submit(ev) {
+		ev.preventDefault();
+		if (busy) return;
+		setBusy(true);
+		setError(null);
+		try {
+			const r = await api.post('/admin/pipelines', { key: key.trim(), name: name.trim(), statuses: STARTER_STATUSES });
+			setKey('');
+			setName('');
+			onCreated(r.data.id);
+		} catch (e) {
+			setError(e);
+		} finally {
+			setBusy(false);
+		}
+	}
+	const msg = (pointer) => ((error && error.errors) || []).filter((x) => x.pointer === pointer).map((x) => x.message || x.code).join('; ');
+	return html`<form class="panel pipeline-new" onSubmit=${submit} novalidate data-testid="pipeline-new">
+		<h2 class="panel-title">New pipeline</h2>
+		<div class="pipeline-head">
+			<label class=${'field' + (msg('/key') ? ' is-invalid' : '')}><span>Key</span>
+				<input type="text" maxlength="40" data-testid="pipeline-new-key" value=${key} onInput=${(e) => setKey(e.currentTarget.value)} placeholder="returns" />
+				${msg('/key') && html`<p class="field-error" data-testid="pipeline-new-error">${msg('/key')}</p>`}</label>
+			<label class=${'field' + (msg('/name') ? ' is-invalid' : '')}><span>Name</span>
+				<input type="text" maxlength="60" data-testid="pipeline-new-name" value=${name} onInput=${(e) => setName(e.currentTarget.value)} placeholder="Returns" />
+				${msg('/name') && html`<p class="field-error" data-testid="pipeline-new-error">${msg('/name')}</p>`}</label>
+		</div>
+		${error && !(error.errors || []).some((x) => x.pointer === '/key' || x.pointer === '/name') &&
+			html`<${ErrorBox} error=${error} testid="pipeline-new-error" />`}
+		<p><button type="submit" class="btn btn-small" disabled=${busy} data-testid="pipeline-new-submit">${busy ? 'Adding…' : 'Add pipeline'}</button></p>
+	</form>`;
+}
+
 function PipelineSettings() {
+	const [all, setAll] = useState([]);
+	const [teams, setTeams] = useState([]);
+	const [chosen, setChosen] = useState(null); // the id being edited; null: the default
 	const [saved, setSaved] = useState(null);
 	const [form, setForm] = useState(null);
 	const [loadError, setLoadError] = useState(null);
@@ -448,10 +526,13 @@ function PipelineSettings() {
 
 	const load = useCallback(async () => {
 		setLoadError(null);
+		setError(null);
 		try {
 			const r = await api.get('/admin/pipelines');
 			const list = (r.data && r.data.data) || [];
-			const p = list.find((x) => x.default) || list[0];
+			setAll(list.map((x) => ({ id: x.id, key: x.key, name: x.name, default: x.default })));
+			api.get('/admin/teams').then((t) => setTeams((t.data && t.data.data) || [])).catch(() => {});
+			const p = list.find((x) => x.id === chosen) || list.find((x) => x.default) || list[0];
 			const f = p ? pipelineForm(p) : null;
 			setSaved(f);
 			setForm(f);
@@ -459,7 +540,7 @@ function PipelineSettings() {
 		} catch (e) {
 			setLoadError(e);
 		}
-	}, []);
+	}, [chosen]);
 	useEffect(() => { load(); }, [load]);
 
 	const dirty = useMemo(() => form && saved && JSON.stringify(form) !== JSON.stringify(saved), [form, saved]);
@@ -532,16 +613,21 @@ function PipelineSettings() {
 	const rowErrors = (i) => errs.filter((x) => new RegExp('^/statuses/' + i + '(/|$)').test(x.pointer || ''));
 	const mappingError = (key) => errs.filter((x) => x.pointer === '/mapping/' + key);
 	const placed = (x) => /^\/statuses\/\d+(\/|$)/.test(x.pointer || '') || (x.pointer || '').startsWith('/mapping/') ||
-		x.pointer === '/name' || x.pointer === '/intake';
+		x.pointer === '/name' || x.pointer === '/intake' || x.pointer === '/team_id' || x.pointer === '/reopen_days';
 	const general = error ? (errs.length ? errs.filter((x) => !placed(x)) : [{ message: error.detail || error.message }]) : [];
 	const fieldMsg = (pointer) => errs.filter((x) => x.pointer === pointer).map((x) => x.message || x.code).join('; ');
 	const keys = form.statuses.map((st) => st.key);
 	const names = Object.fromEntries(form.statuses.map((st) => [st.key, st.staff_name || st.key]));
 
-	return html`<form class="settings" onSubmit=${save} novalidate data-testid="pipeline-settings">
+	return html`<div class="settings-page"><form class="settings" onSubmit=${save} novalidate data-testid="pipeline-settings">
 		<p class="crumbs"><a href="#/settings" data-testid="back-to-settings">← Settings</a></p>
-		<div class="page-head"><h1>Pipeline</h1></div>
-		<p class="settings-intro muted">The statuses of the default pipeline. Staff see the staff name, customers the customer name;
+		<div class="page-head"><h1>Pipeline</h1>
+			${all.length > 1 && html`<label class="field field-inline"><span>Pipeline</span>
+				<select data-testid="pipeline-choose" value=${String(form.id)}
+					onChange=${(e) => { setNotice(null); setChosen(Number(e.currentTarget.value)); }}>
+					${all.map((p) => html`<option key=${p.id} value=${String(p.id)}>${p.name}${p.default ? ' (default)' : ''}</option>`)}
+				</select></label>`}</div>
+		<p class="settings-intro muted">The statuses of a pipeline. Staff see the staff name, customers the customer name;
 			a ticket moves only along the allowed moves.</p>
 		<section class="panel">
 			<div class="pipeline-head">
@@ -558,6 +644,21 @@ function PipelineSettings() {
 						${INTAKES.map(([k, label]) => html`<option key=${k} value=${k}>${label}</option>`)}
 					</select>
 					${fieldMsg('/intake') && html`<p class="field-error">${fieldMsg('/intake')}</p>`}
+				</label>
+				<label class=${'field' + (fieldMsg('/team_id') ? ' is-invalid' : '')}>
+					<span>Team</span>
+					<select data-testid="pipeline-team" value=${form.team}
+						onChange=${(e) => { const v = e.currentTarget.value; edit((f) => { f.team = v; }); }}>
+						<option value="">Every agent</option>
+						${teams.map((t) => html`<option key=${t.id} value=${String(t.id)}>${t.name}</option>`)}
+					</select>
+					${fieldMsg('/team_id') && html`<p class="field-error">${fieldMsg('/team_id')}</p>`}
+				</label>
+				<label class=${'field' + (fieldMsg('/reopen_days') ? ' is-invalid' : '')}>
+					<span>Reopen window (days)</span>
+					<input type="text" inputmode="numeric" class="input-narrow" data-testid="pipeline-reopen-days" value=${form.reopen_days}
+						onInput=${(e) => { const v = e.currentTarget.value; edit((f) => { f.reopen_days = v; }); }} />
+					${fieldMsg('/reopen_days') && html`<p class="field-error" data-testid="pipeline-reopen-error">${fieldMsg('/reopen_days')}</p>`}
 				</label>
 			</div>
 			<div class="table-scroll"><table class="table pipeline-table" data-testid="pipeline-statuses">
@@ -598,7 +699,8 @@ function PipelineSettings() {
 				onClick=${() => { setForm(saved); setError(null); setNotice(null); }}>Discard changes</button>
 			<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="settings-save">${busy ? 'Saving…' : 'Save'}</button>
 		</div>
-	</form>`;
+	</form>
+	<${NewPipeline} onCreated=${(id) => { setNotice(null); setChosen(id); }} /></div>`;
 }
 
 function StatusRow({ st, i, keys, names, errors, edit, onRemove }) {

@@ -53,6 +53,7 @@ static const struct field_spec patch_spec[] = {
         {.name = "code", .type = FIELD_STRING, .nullable = true, .min_chars = 3, .max_chars = 5},
         {.name = "settings", .type = FIELD_OBJECT},
         {.name = "tags", .type = FIELD_ARRAY, .nullable = true},
+        {.name = "capacity", .type = FIELD_INT, .min_value = 0, .max_value = 10000},
 };
 
 static const struct {
@@ -125,6 +126,9 @@ static void check_valid_values(const struct field_spec *specs, size_t n, const s
 			break;
 		case FIELD_OBJECT:
 			FUZZ_ASSERT(json_object_is_type(v->json, json_type_object), "an object field holds no object");
+			break;
+		case FIELD_INT:
+			FUZZ_ASSERT(v->id >= s->min_value && v->id <= s->max_value, "an integer out of its bounds");
 			break;
 		case FIELD_ARRAY:
 			FUZZ_ASSERT(json_object_is_type(v->json, json_type_array), "an array field holds no array");

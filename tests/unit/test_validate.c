@@ -70,8 +70,41 @@ static void types_and_unknown_fields(void)
 	arena_release(&a);
 }
 
+static void integers_within_bounds(void)
+{
+	static const struct field_spec capacity[] = {
+	        {.name = "capacity", .type = FIELD_INT, .min_value = 0, .max_value = 10},
+	};
+	struct arena a;
+	struct validation v;
+	struct field_value val;
+	const char *reason;
+
+	arena_init(&a);
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(validate_body(&a, json_parse_strict(&a, "{\"capacity\":0}", 14, &reason), capacity, 1, &val, &v), 0);
+	CHECK_INT(val.id, 0);
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(validate_body(&a, json_parse_strict(&a, "{\"capacity\":10}", 15, &reason), capacity, 1, &val, &v), 0);
+	CHECK_INT(val.id, 10);
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(validate_body(&a, json_parse_strict(&a, "{\"capacity\":11}", 15, &reason), capacity, 1, &val, &v),
+	          -1);
+	CHECK_STR(v.errors[0].code, "invalid_value");
+	CHECK_STR(v.errors[0].message, "capacity must be from 0 to 10");
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(validate_body(&a, json_parse_strict(&a, "{\"capacity\":-1}", 15, &reason), capacity, 1, &val, &v),
+	          -1);
+	memset(&v, 0, sizeof(v));
+	CHECK_INT(validate_body(&a, json_parse_strict(&a, "{\"capacity\":\"3\"}", 16, &reason), capacity, 1, &val, &v),
+	          -1);
+	CHECK_STR(v.errors[0].code, "invalid_type");
+	arena_release(&a);
+}
+
 const struct unit_case validate_cases[] = {
         {"validate: limits count characters, not bytes", limits_count_characters},
+        {"validate: integers within their bounds", integers_within_bounds},
         {"validate: types, required and unknown fields", types_and_unknown_fields},
         {NULL, NULL},
 };
