@@ -533,12 +533,13 @@ struct board_tally {
 	size_t n, cap;
 };
 
-/* The counts of team team_id, added (zeroed) when new. Cannot fail (out of memory aborts). */
-static long long (*tally_of(struct arena *a, struct board_tally *tally, long long team_id))[LEVEL__MAX]
+/* The slot of team team_id in the tally, added (zeroed) when new. Cannot fail (out of memory
+ * aborts). */
+static size_t tally_slot(struct arena *a, struct board_tally *tally, long long team_id)
 {
 	for (size_t i = 0; i < tally->n; i++)
 		if (tally->team_ids[i] == team_id)
-			return tally->counts[i];
+			return i;
 	if (tally->n == tally->cap) {
 		size_t cap = tally->cap * 2 + 8;
 		long long *ids = arena_alloc(a, cap * sizeof(*ids));
@@ -554,7 +555,7 @@ static long long (*tally_of(struct arena *a, struct board_tally *tally, long lon
 	}
 	tally->team_ids[tally->n] = team_id;
 	memset(tally->counts[tally->n], 0, sizeof(board_counts));
-	return tally->counts[tally->n++];
+	return tally->n++;
 }
 
 /* The effective team of tickets in pipeline_id whose own team is own_team (0: none). A pipeline
@@ -576,13 +577,13 @@ static void add_rows(struct request *r, struct board_tally *tally, const struct 
 	for (size_t i = 0; i < rows->nrows; i++) {
 		long long team = effective_team(r->tenant, db_cell_ll(rows, i, 0), db_cell_ll(rows, i, 1));
 		long long level = db_cell_ll(rows, i, 2);
-		long long(*counts)[LEVEL__MAX];
+		size_t slot;
 
 		if (level < 1 || level > LEVEL__MAX)
 			continue;
-		counts = tally_of(r->a, tally, team);
+		slot = tally_slot(r->a, tally, team);
 		for (int c = 0; c < ncounts; c++)
-			counts[first + c][level - 1] += db_cell_ll(rows, i, (size_t)c + 3);
+			tally->counts[slot][first + c][level - 1] += db_cell_ll(rows, i, (size_t)c + 3);
 	}
 }
 
