@@ -35,14 +35,14 @@ enum light_stmt {
 	LIGHT_BOARD_WORST,        /* the longest red */
 	LIGHT_BOARD_TEAMS,        /* the tenant's teams */
 	LIGHT_BOARD_MY_TEAMS,     /* the teams a by-team user belongs to */
-	LIGHT_BOARD_PIPELINES,    /* running cycles, past amber, past red, per pipeline and level */
+	LIGHT_BOARD_GROUPS,       /* running cycles, past amber, past red, per pipeline, own team, level */
 	LIGHT_SUMMARY_TENANTS,    /* active tenants, for the board summary */
 	LIGHT_SUMMARY_DELETE,     /* a tenant's summary rows */
 	LIGHT_SUMMARY_INSERT,     /* one row */
 	LIGHT_SUMMARY_READ,       /* a tenant's summary */
-	LIGHT_TURNED_AMBER,       /* turned amber in (as_of, now], per pipeline and level */
+	LIGHT_TURNED_AMBER,       /* turned amber in (as_of, now], per pipeline, own team and level */
 	LIGHT_TURNED_RED,         /* turned red in (as_of, now] */
-	LIGHT_ASSIGNED_ELSEWHERE, /* a by-team user's tickets outside the pipelines they see */
+	LIGHT_ASSIGNED_ELSEWHERE, /* a by-team user's tickets of a team they are not in */
 	LIGHT_SWEEP_RED,          /* red not yet recorded */
 	LIGHT_SWEEP_AMBER,        /* amber not yet recorded */
 	LIGHT_MARK_RED,           /* claim one red for recording */
@@ -130,43 +130,45 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
         [LIGHT_BOARD_MY_TEAMS] = "SELECT tm.id, tm.name FROM teams tm JOIN team_members m ON m.team_id = tm.id AND "
                                  "m.tenant_id = tm.tenant_id WHERE tm.tenant_id = ? AND m.user_id = ? ORDER BY "
                                  "tm.name, tm.id",
-        /* LIGHT_BOARD_PIPELINES: a ticket's team is its pipeline's, mapped from the tenant's cache */
-        [LIGHT_BOARD_PIPELINES] =
-                "SELECT t.pipeline_id, l.level, COUNT(*), SUM(l.amber_at <= FROM_UNIXTIME(?)), "
-                "SUM(l.red_at <= FROM_UNIXTIME(?)) FROM ticket_lights l FORCE INDEX (ticket_lights_cycle) "
-                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
-                "WHERE l.tenant_id = ? AND l.cycle_started_at IS NOT NULL GROUP BY t.pipeline_id, l.level",
+        /* LIGHT_BOARD_GROUPS: a ticket's own team (0: none), else its pipeline's from the tenant's
+         * cache, so a pipeline given to another team moves its tickets at once */
+        [LIGHT_BOARD_GROUPS] =
+                "SELECT t.pipeline_id, COALESCE(t.team_id, 0), l.level, COUNT(*), SUM(l.amber_at <= "
+                "FROM_UNIXTIME(?)), SUM(l.red_at <= FROM_UNIXTIME(?)) FROM ticket_lights l FORCE INDEX "
+                "(ticket_lights_cycle) JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = "
+                "l.tenant_id WHERE l.tenant_id = ? AND l.cycle_started_at IS NOT NULL "
+                "GROUP BY t.pipeline_id, COALESCE(t.team_id, 0), l.level",
         /* LIGHT_SUMMARY_TENANTS */
         [LIGHT_SUMMARY_TENANTS] = "SELECT id FROM tenants WHERE status = 'active' ORDER BY id",
         /* LIGHT_SUMMARY_DELETE */
         [LIGHT_SUMMARY_DELETE] = "DELETE FROM light_board_summary WHERE tenant_id = ?",
         /* LIGHT_SUMMARY_INSERT */
-        [LIGHT_SUMMARY_INSERT] = "INSERT INTO light_board_summary (tenant_id, pipeline_id, level, running, past_amber, "
-                                 "past_red, as_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [LIGHT_SUMMARY_INSERT] = "INSERT INTO light_board_summary (tenant_id, pipeline_id, team_id, level, running, "
+                                 "past_amber, past_red, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         /* LIGHT_SUMMARY_READ */
-        [LIGHT_SUMMARY_READ] = "SELECT pipeline_id, level, running, past_amber, past_red, as_of FROM "
+        [LIGHT_SUMMARY_READ] = "SELECT pipeline_id, team_id, level, running, past_amber, past_red, as_of FROM "
                                "light_board_summary WHERE tenant_id = ?",
         /* LIGHT_TURNED_AMBER: level IN (...) makes three ranges of the (tenant, level, amber_at) index */
         [LIGHT_TURNED_AMBER] =
-                "SELECT t.pipeline_id, l.level, COUNT(*) FROM ticket_lights l FORCE INDEX (ticket_lights_amber) "
-                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
-                "WHERE l.tenant_id = ? AND l.level IN (1, 2, 3) AND l.amber_at > FROM_UNIXTIME(?) AND "
-                "l.amber_at <= FROM_UNIXTIME(?) GROUP BY t.pipeline_id, l.level",
+                "SELECT t.pipeline_id, COALESCE(t.team_id, 0), l.level, COUNT(*) FROM ticket_lights l FORCE INDEX "
+                "(ticket_lights_amber) JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = "
+                "l.tenant_id WHERE l.tenant_id = ? AND l.level IN (1, 2, 3) AND l.amber_at > FROM_UNIXTIME(?) AND "
+                "l.amber_at <= FROM_UNIXTIME(?) GROUP BY t.pipeline_id, COALESCE(t.team_id, 0), l.level",
         /* LIGHT_TURNED_RED */
         [LIGHT_TURNED_RED] =
-                "SELECT t.pipeline_id, l.level, COUNT(*) FROM ticket_lights l FORCE INDEX (ticket_lights_red) "
-                "JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = l.tenant_id "
-                "WHERE l.tenant_id = ? AND l.level IN (1, 2, 3) AND l.red_at > FROM_UNIXTIME(?) AND "
-                "l.red_at <= FROM_UNIXTIME(?) GROUP BY t.pipeline_id, l.level",
-        /* LIGHT_ASSIGNED_ELSEWHERE: the part of VISIBLE_TO_USER the pipelines do not cover */
+                "SELECT t.pipeline_id, COALESCE(t.team_id, 0), l.level, COUNT(*) FROM ticket_lights l FORCE INDEX "
+                "(ticket_lights_red) JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = l.ticket_id AND t.tenant_id = "
+                "l.tenant_id WHERE l.tenant_id = ? AND l.level IN (1, 2, 3) AND l.red_at > FROM_UNIXTIME(?) AND "
+                "l.red_at <= FROM_UNIXTIME(?) GROUP BY t.pipeline_id, COALESCE(t.team_id, 0), l.level",
+        /* LIGHT_ASSIGNED_ELSEWHERE: the part of VISIBLE_TO_USER the effective teams do not cover */
         [LIGHT_ASSIGNED_ELSEWHERE] =
                 "SELECT l.level, COUNT(*), COALESCE(SUM(l.amber_at <= FROM_UNIXTIME(?)), 0), "
                 "COALESCE(SUM(l.red_at <= FROM_UNIXTIME(?)), 0) FROM tickets t FORCE INDEX (tickets_tenant_assignee) "
                 "JOIN ticket_lights l FORCE INDEX (PRIMARY) ON l.tenant_id = t.tenant_id AND l.ticket_id = t.id "
                 "WHERE t.tenant_id = ? AND t.assignee_id = ? AND l.cycle_started_at IS NOT NULL AND "
-                "t.pipeline_id NOT IN (SELECT p.id FROM pipelines p WHERE p.tenant_id = ? AND (p.team_id IS NULL OR "
-                "p.team_id IN (SELECT m.team_id FROM team_members m WHERE m.tenant_id = ? AND m.user_id = ?))) "
-                "GROUP BY l.level",
+                "COALESCE(t.team_id, (SELECT p.team_id FROM pipelines p WHERE p.tenant_id = ? AND p.id = "
+                "t.pipeline_id), 0) NOT IN (SELECT 0 UNION ALL SELECT m.team_id FROM team_members m WHERE "
+                "m.tenant_id = ? AND m.user_id = ?) GROUP BY l.level",
         /* LIGHT_SWEEP_RED */
         [LIGHT_SWEEP_RED] =
                 "SELECT tenant_id, ticket_id, level, UNIX_TIMESTAMP(cycle_started_at), UNIX_TIMESTAMP(red_at) "
@@ -520,37 +522,75 @@ long long light_sweep(struct db *db, struct arena *a, struct tenant_cache *tenan
 	return recorded;
 }
 
-/* Counts of running cycles [0], past amber [1] and past red [2] per level, per pipeline of the
- * tenant by its position in the tenant's cache; the last slot holds pipelines the cache does not
- * know (deleted since). */
+/* Counts of running cycles [0], past amber [1] and past red [2] per level. */
 typedef long long board_counts[3][LEVEL__MAX];
 
-static size_t pipeline_slot(const struct tenant *t, long long pipeline_id)
+/* The counts per effective team: a ticket's own team, else its pipeline's; team 0 is nobody's
+ * team, so everyone's. Grown in the request's arena; a board has a handful of teams. */
+struct board_tally {
+	long long *team_ids;
+	board_counts *counts;
+	size_t n, cap;
+};
+
+/* The slot of team team_id in the tally, added (zeroed) when new. Cannot fail (out of memory
+ * aborts). */
+static size_t tally_slot(struct arena *a, struct board_tally *tally, long long team_id)
 {
-	for (size_t i = 0; i < t->npipelines; i++)
-		if (t->pipelines[i].id == pipeline_id)
+	for (size_t i = 0; i < tally->n; i++)
+		if (tally->team_ids[i] == team_id)
 			return i;
-	return t->npipelines;
+	if (tally->n == tally->cap) {
+		size_t cap = tally->cap * 2 + 8;
+		long long *ids = arena_alloc(a, cap * sizeof(*ids));
+		board_counts *counts = arena_alloc(a, cap * sizeof(*counts));
+
+		if (tally->n > 0) {
+			memcpy(ids, tally->team_ids, tally->n * sizeof(*ids));
+			memcpy(counts, tally->counts, tally->n * sizeof(*counts));
+		}
+		tally->team_ids = ids;
+		tally->counts = counts;
+		tally->cap = cap;
+	}
+	tally->team_ids[tally->n] = team_id;
+	memset(tally->counts[tally->n], 0, sizeof(board_counts));
+	return tally->n++;
 }
 
-/* Adds rows of (pipeline_id, level, n0, n1, ...) to column `first` onwards of per. */
-static void add_rows(const struct tenant *t, board_counts *per, const struct db_rows *rows, int first, int ncounts)
+/* The effective team of tickets in pipeline_id whose own team is own_team (0: none). A pipeline
+ * the cache does not know has no team, as VISIBLE_TO_USER reads it. */
+static long long effective_team(const struct tenant *t, long long pipeline_id, long long own_team)
+{
+	const struct pipeline *p;
+
+	if (own_team > 0)
+		return own_team;
+	p = tenant_pipeline_by_id(t, pipeline_id);
+	return p != NULL ? p->team_id : 0;
+}
+
+/* Adds rows of (pipeline_id, own team, level, n0, n1, ...) to column `first` onwards of the
+ * tally. */
+static void add_rows(struct request *r, struct board_tally *tally, const struct db_rows *rows, int first, int ncounts)
 {
 	for (size_t i = 0; i < rows->nrows; i++) {
-		size_t slot = pipeline_slot(t, db_cell_ll(rows, i, 0));
-		long long level = db_cell_ll(rows, i, 1);
+		long long team = effective_team(r->tenant, db_cell_ll(rows, i, 0), db_cell_ll(rows, i, 1));
+		long long level = db_cell_ll(rows, i, 2);
+		size_t slot;
 
 		if (level < 1 || level > LEVEL__MAX)
 			continue;
+		slot = tally_slot(r->a, tally, team);
 		for (int c = 0; c < ncounts; c++)
-			per[slot][first + c][level - 1] += db_cell_ll(rows, i, (size_t)c + 2);
+			tally->counts[slot][first + c][level - 1] += db_cell_ll(rows, i, (size_t)c + 3);
 	}
 }
 
-/* The counts per pipeline at instant now, from the scheduler's summary plus what turned since it
- * was taken. 1 when used; 0 when the tenant is small or the summary missing or stale (the caller
- * counts live); -1 on failure. *as_of is the summary's instant. */
-static int board_from_summary(struct request *r, time_t now, board_counts *per, time_t *as_of)
+/* The counts per effective team at instant now, from the scheduler's summary plus what turned
+ * since it was taken. 1 when used; 0 when the tenant is small or the summary missing or stale
+ * (the caller counts live); -1 on failure. *as_of is the summary's instant. */
+static int board_from_summary(struct request *r, time_t now, struct board_tally *tally, time_t *as_of)
 {
 	const struct tenant *t = r->tenant;
 	struct db_rows sum, amber, red;
@@ -559,47 +599,47 @@ static int board_from_summary(struct request *r, time_t now, board_counts *per, 
 	if (db_query(r->db, r->a, light_sql[LIGHT_SUMMARY_READ], &sum, "i", t->id) == -1)
 		return -1;
 	for (size_t i = 0; i < sum.nrows; i++) {
-		running += db_cell_ll(&sum, i, 2);
-		taken = db_cell_ll(&sum, i, 5);
+		running += db_cell_ll(&sum, i, 3);
+		taken = db_cell_ll(&sum, i, 6);
 	}
 	if (sum.nrows == 0 || running < LIGHT_SUMMARY_MIN || taken > (long long)now ||
 	    (long long)now - taken > LIGHT_SUMMARY_FRESH)
 		return 0;
-	for (size_t i = 0; i < sum.nrows; i++) {
-		size_t slot = pipeline_slot(t, db_cell_ll(&sum, i, 0));
-		long long level = db_cell_ll(&sum, i, 1);
-
-		if (level >= 1 && level <= LEVEL__MAX)
-			for (int c = 0; c < 3; c++)
-				per[slot][c][level - 1] += db_cell_ll(&sum, i, (size_t)c + 2);
-	}
+	add_rows(r, tally, &sum, 0, 3);
 	/* Lights that turned with time since the summary was taken: two short index ranges. */
 	if (db_query(r->db, r->a, light_sql[LIGHT_TURNED_AMBER], &amber, "iii", t->id, taken, (long long)now) == -1 ||
 	    db_query(r->db, r->a, light_sql[LIGHT_TURNED_RED], &red, "iii", t->id, taken, (long long)now) == -1)
 		return -1;
-	add_rows(t, per, &amber, 1, 1);
-	add_rows(t, per, &red, 2, 1);
+	add_rows(r, tally, &amber, 1, 1);
+	add_rows(r, tally, &red, 2, 1);
 	*as_of = (time_t)taken;
 	return 1;
 }
 
-/* The tenant-wide counts per level, from per-pipeline counts: every pipeline, or for a by-team
- * user those they see plus their own tickets elsewhere. 0 or -1. */
-static int levels_from_pipelines(struct request *r, time_t now, board_counts *per, board_counts out)
+/* Whether the user sees the tickets of effective team team_id: everyone sees nobody's team's;
+ * a by-team user their own teams' besides. */
+static bool sees_team(const struct request *r, long long team_id)
+{
+	if (!r->user->restricted || team_id == 0)
+		return true;
+	for (size_t k = 0; k < r->user->nteams; k++)
+		if (r->user->teams[k] == team_id)
+			return true;
+	return false;
+}
+
+/* The tenant-wide counts per level, from the counts per effective team: every team, or for a
+ * by-team user the teams they see plus their own tickets of other teams. 0 or -1. */
+static int levels_from_teams(struct request *r, time_t now, const struct board_tally *tally, board_counts out)
 {
 	const struct tenant *t = r->tenant;
 
 	memset(out, 0, sizeof(board_counts));
-	for (size_t i = 0; i <= t->npipelines; i++) {
-		bool seen = !r->user->restricted;
-
-		for (size_t k = 0; k < r->user->npipelines && !seen && i < t->npipelines; k++)
-			seen = r->user->pipelines[k] == t->pipelines[i].id;
-		if (seen)
+	for (size_t i = 0; i < tally->n; i++)
+		if (sees_team(r, tally->team_ids[i]))
 			for (int c = 0; c < 3; c++)
 				for (int l = 0; l < LEVEL__MAX; l++)
-					out[c][l] += per[i][c][l];
-	}
+					out[c][l] += tally->counts[i][c][l];
 	if (r->user->restricted) {
 		struct db_rows mine;
 		long long u = r->user->user_id, n = (long long)now;
@@ -638,16 +678,16 @@ static struct json_object *levels_json(long long counts[3][LEVEL__MAX])
 }
 
 /* The board's per-team figures: for each team the user may see (all of them, or their own where
- * the tenant works by team), the counts of the tickets in that team's pipelines. A team's
- * members see all of its pipelines' tickets, so the figures need no further filter. per holds
- * the counts per pipeline, or is NULL to count them here. NULL on failure. */
-static struct json_object *board_teams(struct request *r, time_t now, board_counts *per)
+ * the tenant works by team), the counts of the tickets whose effective team it is. A team's
+ * members see all of those, so the figures need no further filter. tally holds the counts per
+ * effective team, or is NULL to count them here. NULL on failure. */
+static struct json_object *board_teams(struct request *r, time_t now, struct board_tally *tally)
 {
 	const struct tenant *t = r->tenant;
+	struct board_tally live = {0};
 	struct db_rows teams;
 	struct json_object *arr;
-	board_counts *counts;
-	bool any_team = false;
+	board_counts none;
 
 	if (r->user->restricted) {
 		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_MY_TEAMS], &teams, "ii", t->id, r->user->user_id) == -1)
@@ -655,37 +695,29 @@ static struct json_object *board_teams(struct request *r, time_t now, board_coun
 	} else if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_TEAMS], &teams, "i", t->id) == -1) {
 		return NULL;
 	}
-	for (size_t i = 0; i < t->npipelines; i++)
-		any_team = any_team || t->pipelines[i].team_id != 0;
 	/* A tenant without teams (most) pays nothing for this part of the board. */
-	if (per == NULL && teams.nrows > 0 && any_team) {
+	if (tally == NULL && teams.nrows > 0) {
 		struct db_rows rows;
 		long long n = (long long)now;
 
-		per = arena_alloc(r->a, (t->npipelines + 1) * sizeof(*per));
-		memset(per, 0, (t->npipelines + 1) * sizeof(*per));
-		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_PIPELINES], &rows, "iii", n, n, t->id) == -1)
+		if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_GROUPS], &rows, "iii", n, n, t->id) == -1)
 			return NULL;
-		add_rows(t, per, &rows, 0, 3);
+		add_rows(r, &live, &rows, 0, 3);
+		tally = &live;
 	}
-	counts = arena_alloc(r->a, (teams.nrows ? teams.nrows : 1) * sizeof(*counts));
-	memset(counts, 0, (teams.nrows ? teams.nrows : 1) * sizeof(*counts));
-	for (size_t i = 0; per != NULL && i < t->npipelines; i++) {
-		if (t->pipelines[i].team_id == 0)
-			continue;
-		for (size_t k = 0; k < teams.nrows; k++)
-			if (db_cell_ll(&teams, k, 0) == t->pipelines[i].team_id)
-				for (int c = 0; c < 3; c++)
-					for (int l = 0; l < LEVEL__MAX; l++)
-						counts[k][c][l] += per[i][c][l];
-	}
+	memset(none, 0, sizeof(none));
 	arr = json_object_new_array();
 	for (size_t k = 0; k < teams.nrows; k++) {
 		struct json_object *o = json_object_new_object();
+		long long id = db_cell_ll(&teams, k, 0);
+		long long(*counts)[LEVEL__MAX] = none;
 
-		json_add_int(o, "id", db_cell_ll(&teams, k, 0));
+		for (size_t i = 0; i < tally->n; i++)
+			if (tally->team_ids[i] == id)
+				counts = tally->counts[i];
+		json_add_int(o, "id", id);
 		json_add_str(o, "name", db_cell(&teams, k, 1));
-		json_object_object_add(o, "levels", levels_json(counts[k]));
+		json_object_object_add(o, "levels", levels_json(counts));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -703,19 +735,19 @@ long long light_board_summarise(struct db *db, struct arena *a)
 		struct db_rows rows;
 
 		/* A consistent read outside a transaction: no row is locked while the tenant is counted. */
-		if (db_query(db, a, light_sql[LIGHT_BOARD_PIPELINES], &rows, "iii", n, n, id) == -1)
+		if (db_query(db, a, light_sql[LIGHT_BOARD_GROUPS], &rows, "iii", n, n, id) == -1)
 			return -1;
 		for (size_t k = 0; k < rows.nrows; k++)
-			running += db_cell_ll(&rows, k, 2);
+			running += db_cell_ll(&rows, k, 3);
 		if (db_begin(db) == -1)
 			return -1;
 		if (db_exec(db, light_sql[LIGHT_SUMMARY_DELETE], NULL, NULL, "i", id) == -1)
 			goto fail;
 		/* Small tenants count live on every request; they need no summary. */
 		for (size_t k = 0; running >= LIGHT_SUMMARY_MIN && k < rows.nrows; k++)
-			if (db_exec(db, light_sql[LIGHT_SUMMARY_INSERT], NULL, NULL, "iiiiiii", id,
+			if (db_exec(db, light_sql[LIGHT_SUMMARY_INSERT], NULL, NULL, "iiiiiiii", id,
 			            db_cell_ll(&rows, k, 0), db_cell_ll(&rows, k, 1), db_cell_ll(&rows, k, 2),
-			            db_cell_ll(&rows, k, 3), db_cell_ll(&rows, k, 4), n) == -1)
+			            db_cell_ll(&rows, k, 3), db_cell_ll(&rows, k, 4), db_cell_ll(&rows, k, 5), n) == -1)
 				goto fail;
 		if (db_commit(db) == -1)
 			return -1;
@@ -733,7 +765,7 @@ int light_board(struct request *r)
 	struct db_rows board, worst;
 	long long t = r->tenant->id, n = (long long)now;
 	board_counts counts;
-	board_counts *per;
+	struct board_tally tally = {0};
 	struct json_object *out, *list, *teams;
 	const char *body;
 	size_t len;
@@ -741,13 +773,11 @@ int light_board(struct request *r)
 	char etag[40], hex[33];
 	int summary;
 
-	per = arena_alloc(r->a, (r->tenant->npipelines + 1) * sizeof(*per));
-	memset(per, 0, (r->tenant->npipelines + 1) * sizeof(*per));
-	summary = board_from_summary(r, now, per, &as_of);
+	summary = board_from_summary(r, now, &tally, &as_of);
 	if (summary == -1)
 		return 500;
 	if (summary == 1) {
-		if (levels_from_pipelines(r, now, per, counts) == -1)
+		if (levels_from_teams(r, now, &tally, counts) == -1)
 			return 500;
 	} else {
 		if (r->user->restricted) {
@@ -777,7 +807,7 @@ int light_board(struct request *r)
 	} else if (db_query(r->db, r->a, light_sql[LIGHT_BOARD_WORST], &worst, "ii", t, n) == -1) {
 		return 500;
 	}
-	teams = board_teams(r, now, summary == 1 ? per : NULL);
+	teams = board_teams(r, now, summary == 1 ? &tally : NULL);
 	if (teams == NULL)
 		return 500;
 	out = json_object_new_object();

@@ -46,7 +46,8 @@ long long light_sweep(struct db *db, struct arena *a, struct tenant_cache *tenan
 #define LIGHT_SUMMARY_EVERY 15
 #define LIGHT_SUMMARY_FRESH 120
 
-/* Takes every large tenant's board summary (per pipeline and level) now; drops small tenants'.
+/* Takes every large tenant's board summary (per pipeline, the tickets' own team and level) now;
+ * drops small tenants'.
  * Returns the number of tenants summarised, or -1. */
 long long light_board_summarise(struct db *db, struct arena *a);
 

@@ -1,7 +1,8 @@
 // A large tenant's board reads the scheduler's summary instead of counting every running clock
-// per request: a hand-built tenant of 10,200 open tickets in two teams' pipelines (bulk-inserted,
-// as ops/generate.sh does) gets exactly the counts a full count gives, per level, per team and
-// for a by-team agent; a light turning with time shows at once, a reply at the next refresh.
+// per request: a hand-built tenant of 10,200 open tickets in two teams' pipelines, some of
+// them carrying the other team as their own (bulk-inserted, as ops/generate.sh does), gets
+// exactly the counts a full count gives, per level, per effective team and for a by-team agent;
+// a light turning with time shows at once, a reply at the next refresh.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +20,7 @@ function sql(statement) {
 }
 
 const slug = uniqueTag('bs').toLowerCase().slice(0, 24);
-let tenantId, alpha, beta, agentId, admin, agent;
+let tenantId, agentId, admin, agent;
 
 test.before(async () => {
 	applyTenant({
@@ -35,7 +36,8 @@ test.before(async () => {
 		],
 	});
 	tenantId = Number(sql(`SELECT id FROM tenants WHERE slug = '${slug}'`));
-	// Tickets 1..N, odd ones in Alpha's pipeline and even ones in Beta's, all in progress. Per
+	// Tickets 1..N, odd ones in Alpha's pipeline and even ones in Beta's, all in progress; those
+	// numbered 5 mod 10 are Beta's own, 8 mod 30 Alpha's own, whatever their pipeline. Per
 	// ticket k, response runs with k mod 3 = 0 red, 1 amber, 2 green; communication the same
 	// for k + 1; supplier runs on every tenth ticket, green. Every instant is a day or more away.
 	sql(`SET SESSION foreign_key_checks = 0;
@@ -49,10 +51,11 @@ test.before(async () => {
 		SET @SA = (SELECT id FROM statuses WHERE tenant_id = @T AND pipeline_id = @A AND skey = 'in_progress'),
 		    @SB = (SELECT id FROM statuses WHERE tenant_id = @T AND pipeline_id = @B AND skey = 'in_progress');
 		SET @C = (SELECT id FROM users WHERE tenant_id = @T AND role = 'customer');
+		SET @TA = (SELECT id FROM teams WHERE tenant_id = @T AND name = 'Alpha'), @TB = (SELECT id FROM teams WHERE tenant_id = @T AND name = 'Beta');
 		SET @tb = (SELECT COALESCE(MAX(id), 0) FROM tickets), @now = UTC_TIMESTAMP();
-		INSERT INTO tickets (id, tenant_id, number, pipeline_id, status_id, subject, description, priority, customer_id, created_by, created_at, updated_at)
+		INSERT INTO tickets (id, tenant_id, number, pipeline_id, status_id, subject, description, priority, customer_id, created_by, team_id, created_at, updated_at)
 		SELECT @tb + seq, @T, seq, IF(seq MOD 2 = 1, @A, @B), IF(seq MOD 2 = 1, @SA, @SB), CONCAT('Bulk ', seq), '', 'normal', @C, @C,
-		       @now - INTERVAL 3 DAY, @now - INTERVAL 3 DAY FROM seq_1_to_${N};
+		       CASE WHEN seq MOD 10 = 5 THEN @TB WHEN seq MOD 30 = 8 THEN @TA END, @now - INTERVAL 3 DAY, @now - INTERVAL 3 DAY FROM seq_1_to_${N};
 		INSERT INTO ticket_lights (tenant_id, ticket_id, level, cycle_started_at, running_since, accrued_seconds, amber_at, red_at, amber_recorded, red_recorded)
 		SELECT @T, @tb + k.seq, l.seq, @now - INTERVAL 3 DAY, @now - INTERVAL 3 DAY, 0,
 		       @now + INTERVAL (CASE WHEN l.seq = 2 THEN 1 ELSE ELT(1 + (k.seq + (l.seq = 3)) MOD 3, -2, -1, 1) END) DAY,
@@ -61,11 +64,10 @@ test.before(async () => {
 		INSERT INTO ticket_counters (tenant_id, last_number) VALUES (@T, ${N}) ON DUPLICATE KEY UPDATE last_number = ${N};
 		UPDATE tenants SET config_version = config_version + 1 WHERE id = @T;
 		COMMIT;`);
-	alpha = Number(sql(`SELECT id FROM pipelines WHERE tenant_id = ${tenantId} AND is_default = 1`));
-	beta = Number(sql(`SELECT id FROM pipelines WHERE tenant_id = ${tenantId} AND pkey = 'beta'`));
 	agentId = Number(sql(`SELECT id FROM users WHERE tenant_id = ${tenantId} AND email = 'agent@big.example'`));
-	// Three of Beta's tickets are assigned to Alpha's agent: theirs to see, so on their board.
-	sql(`UPDATE tickets SET assignee_id = ${agentId} WHERE tenant_id = ${tenantId} AND number IN (2, 4, 6)`);
+	// Four of Beta's tickets are assigned to Alpha's agent: theirs to see, so on their board.
+	// Ticket 15 is one, in Alpha's pipeline but Beta's own.
+	sql(`UPDATE tickets SET assignee_id = ${agentId} WHERE tenant_id = ${tenantId} AND number IN (2, 4, 6, 15)`);
 	admin = (await loginFull(slug, 'admin@big.example', PASS)).token;
 	agent = (await loginFull(slug, 'agent@big.example', PASS)).token;
 	// The scheduler summarises every 15 s.
@@ -77,6 +79,10 @@ async function board(token) {
 	assert.equal(res.status, 200, res.text);
 	return res.json;
 }
+
+// A ticket's effective team: its own, else its pipeline's.
+const teamOf = (name) => `COALESCE(t.team_id, (SELECT p.team_id FROM pipelines p WHERE p.id = t.pipeline_id))
+	= (SELECT id FROM teams WHERE tenant_id = ${tenantId} AND name = '${name}')`;
 
 // The same figures counted in full, as the live board counts them.
 function counted(where = '1') {
@@ -101,11 +107,15 @@ test('the summary gives exactly the full count: per level, per team, and for a b
 	]);
 	assert.deepEqual(all.levels, counted());
 	assert.deepEqual(all.teams.map((t) => [t.name, t.levels]), [
-		['Alpha', counted(`t.pipeline_id = ${alpha}`)],
-		['Beta', counted(`t.pipeline_id = ${beta}`)],
+		['Alpha', counted(teamOf('Alpha'))],
+		['Beta', counted(teamOf('Beta'))],
 	]);
+	// Alpha's: 5,100 odd tickets less the 1,020 Beta's own, plus 340 even ones of its own.
+	assert.equal(Number(sql(`SELECT COUNT(*) FROM tickets t WHERE t.tenant_id = ${tenantId} AND ${teamOf('Alpha')}`)), 4420);
+	assert.notDeepEqual(counted(teamOf('Alpha')), counted(`t.pipeline_id = (SELECT id FROM pipelines WHERE tenant_id = ${tenantId} AND is_default = 1)`),
+		'the effective team is not the pipeline\'s');
 	const mine = await board(agent);
-	assert.deepEqual(mine.levels, counted(`(t.pipeline_id = ${alpha} OR t.assignee_id = ${agentId})`));
+	assert.deepEqual(mine.levels, counted(`(${teamOf('Alpha')} OR t.assignee_id = ${agentId})`));
 	assert.deepEqual(mine.teams.map((t) => t.name), ['Alpha']);
 	// A small tenant counts live.
 	const acme = (await loginFull('acme', 'admin@acme.example')).token;
