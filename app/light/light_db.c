@@ -393,6 +393,47 @@ int light_db_load(struct db *db, struct arena *a, long long tenant_id, const lon
 	return 0;
 }
 
+/* The integer part of the number at *s; *s moves past the number and its fraction. */
+static long long packed_number(const char **s)
+{
+	char *end;
+	long long v = strtoll(*s, &end, 10);
+
+	while (*end != '\0' && *end != ',' && *end != ';')
+		end++;
+	*s = end;
+	return v;
+}
+
+void light_states_unpack(const char *packed, struct light_state out[LEVEL__MAX])
+{
+	const char *s = packed;
+
+	memset(out, 0, LEVEL__MAX * sizeof(*out));
+	while (s != NULL && *s != '\0') {
+		long long v[6];
+
+		for (int k = 0; k < 6; k++) {
+			v[k] = packed_number(&s);
+			if (*s == ',')
+				s++;
+		}
+		if (v[0] >= 1 && v[0] <= LEVEL__MAX) {
+			struct light_state *st = &out[v[0] - 1];
+
+			st->cycle_started = (time_t)v[1];
+			st->running_since = (time_t)v[2];
+			st->accrued = v[3];
+			st->amber_at = (time_t)v[4];
+			st->red_at = (time_t)v[5];
+		}
+		while (*s != '\0' && *s != ';')
+			s++;
+		if (*s == ';')
+			s++;
+	}
+}
+
 static void add_time(struct json_object *o, const char *key, time_t t)
 {
 	char s[32];

@@ -29,6 +29,19 @@ int light_on_change(struct db *db, struct arena *a, const struct ticket_change *
 int light_db_load(struct db *db, struct arena *a, long long tenant_id, const long long *ids, size_t n,
                   struct light_state (*out)[LEVEL__MAX]);
 
+/* A column for a query over tickets aliased t: the ticket's light states packed into one string
+ * ("level,started,running,accrued,amber,red;..."), so that a ticket and its lights come in one
+ * statement. light_states_unpack reads it back. */
+#define LIGHT_PACKED_COLUMN                                                                                      \
+	"(SELECT GROUP_CONCAT(CONCAT_WS(',', l.level, COALESCE(UNIX_TIMESTAMP(l.cycle_started_at), 0), "         \
+	"COALESCE(UNIX_TIMESTAMP(l.running_since), 0), l.accrued_seconds, COALESCE(UNIX_TIMESTAMP(l.amber_at), " \
+	"0), COALESCE(UNIX_TIMESTAMP(l.red_at), 0)) SEPARATOR ';') FROM ticket_lights l WHERE l.tenant_id = "    \
+	"t.tenant_id AND l.ticket_id = t.id)"
+
+/* Reads LIGHT_PACKED_COLUMN's text (NULL: the ticket has no lights) into out, zeroed first;
+ * fractions of seconds are dropped, as the other readers do. */
+void light_states_unpack(const char *packed, struct light_state out[LEVEL__MAX]);
+
 /* {"response":{...},"supplier":{...},"communication":{...}} for one ticket at instant now. */
 struct json_object *light_json(const struct light_state states[LEVEL__MAX], time_t now);
 

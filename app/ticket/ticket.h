@@ -27,7 +27,9 @@ struct ticket {
 	long long id;
 	long long number;
 	const char *subject;
-	const char *description; /* NULL in list rows */
+	const char *description;   /* NULL in list rows */
+	bool lights_read;          /* read with the ticket: lights_packed is the answer (NULL: none) */
+	const char *lights_packed; /* LIGHT_PACKED_COLUMN */
 	const char *priority;
 	long long status_id;
 	long long pipeline_id;

@@ -8,6 +8,7 @@
 #include "../core/json.h"
 #include "../db/db.h"
 #include "../http/request.h"
+#include "../light/light_db.h"
 #include "../tenant/tenant.h"
 #include "../timeline/timeline.h"
 #include "../pipeline/pipeline.h"
@@ -16,7 +17,8 @@
 
 static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_GET */
-        [TICKET_GET] = "SELECT STRAIGHT_JOIN " TICKET_COLUMNS ", t.description" TICKET_JOINS
+        /* TICKET_GET: with its lights packed (column 24), so the ticket view needs no second read */
+        [TICKET_GET] = "SELECT STRAIGHT_JOIN " TICKET_COLUMNS ", t.description, " LIGHT_PACKED_COLUMN TICKET_JOINS
                        "WHERE t.tenant_id = ? AND t.number = ?",
         /* TICKET_GET_FOR_UPDATE */
         [TICKET_GET_FOR_UPDATE] = "SELECT STRAIGHT_JOIN " TICKET_COLUMNS ", t.description" TICKET_JOINS
@@ -119,6 +121,10 @@ void ticket_from_row(struct arena *a, const struct db_rows *rows, size_t i, stru
 	t->follows = db_cell_ll(rows, i, 22);
 	if (with_description)
 		t->description = db_cell(rows, i, 23);
+	if (with_description && rows->ncols > 24) {
+		t->lights_read = true;
+		t->lights_packed = db_cell(rows, i, 24);
+	}
 }
 
 /* Customers see their own tickets, and their company's where the tenant allows it. */

@@ -120,7 +120,9 @@ static struct json_object *ticket_view(struct request *r, const struct ticket *t
 
 	if (!role_is_staff(r->user->role))
 		return ticket_json(r->tenant, r->user, tk, NULL);
-	if (light_db_load(r->db, r->a, r->tenant->id, &tk->id, 1, lights) == -1)
+	if (tk->lights_read)
+		light_states_unpack(tk->lights_packed, lights[0]);
+	else if (light_db_load(r->db, r->a, r->tenant->id, &tk->id, 1, lights) == -1)
 		return NULL;
 	return ticket_json(r->tenant, r->user, tk, lights[0]);
 }

@@ -1,6 +1,7 @@
 /* test_light: the light cycle state machine over a calendar open around the clock. */
 #include "../../app/light/calendar.h"
 #include "../../app/light/light.h"
+#include "../../app/light/light_db.h"
 #include "unit.h"
 
 static struct calendar always;
@@ -135,7 +136,36 @@ static void step_through_a_life(void)
 		CHECK_INT(light_colour_at(&st[l], T0 + 700), LIGHT_OFF);
 }
 
+/* The ticket query's packed lights read back as the separate read gives them: levels in any
+ * order, a missing level zeroed, fractions of seconds dropped, NULL as no lights at all. */
+static void packed_lights_read_back(void)
+{
+	struct light_state st[LEVEL__MAX];
+
+	light_states_unpack("3,1780000000.250000,0,120,0,0;1,1780000100.000000,1780000100.999999,0,1780003700,"
+	                    "1780007300",
+	                    st);
+	CHECK_INT(st[0].cycle_started, 1780000100);
+	CHECK_INT(st[0].running_since, 1780000100);
+	CHECK_INT(st[0].accrued, 0);
+	CHECK_INT(st[0].amber_at, 1780003700);
+	CHECK_INT(st[0].red_at, 1780007300);
+	CHECK_INT(st[1].cycle_started, 0);
+	CHECK_INT(st[1].red_at, 0);
+	CHECK_INT(st[2].cycle_started, 1780000000);
+	CHECK_INT(st[2].running_since, 0);
+	CHECK_INT(st[2].accrued, 120);
+	light_states_unpack(NULL, st);
+	CHECK_INT(st[2].cycle_started, 0);
+	/* A level outside 1-3 or a short record changes nothing it should not. */
+	light_states_unpack("9,1,2,3,4,5;2,7", st);
+	CHECK_INT(st[1].cycle_started, 7);
+	CHECK_INT(st[1].red_at, 0);
+	CHECK_INT(st[0].cycle_started, 0);
+}
+
 const struct unit_case light_cases[] = {
+        {"light: the ticket query's packed lights read back exactly", packed_lights_read_back},
         {"light: one step per change starts, stops and pauses the right clocks", step_through_a_life},
         {"light: a cycle turns amber then red at its instants", start_and_turn},
         {"light: a pause moves the due instants by the paused time", pause_shifts_due},
