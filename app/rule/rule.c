@@ -45,6 +45,17 @@ enum rule_trigger rule_trigger_parse(const char *s)
 	return TRIGGER__MAX;
 }
 
+/* Every trigger's name, "created, updated, ...", from the table: a message that lists them by
+ * hand once left one out. The string is the arena's. */
+static const char *trigger_list(struct arena *a)
+{
+	const char *s = trigger_names[0];
+
+	for (int i = 1; i < TRIGGER__MAX; i++)
+		s = arena_printf(a, "%s, %s", s, trigger_names[i]);
+	return s;
+}
+
 static int priority_rank(const char *p)
 {
 	for (int i = 0; i < 4; i++)
@@ -699,8 +710,7 @@ int rule_admin_put(struct request *r)
 		if (!json_object_object_get_ex(o, "trigger", &v) ||
 		    rule_trigger_parse(json_object_get_string(v)) == TRIGGER__MAX)
 			validation_add(&r->invalid, r->a, arena_printf(r->a, "%s/trigger", p), "invalid_value",
-			               "trigger is one of: created, updated, status_changed, note_added, light_amber, "
-			               "light_red");
+			               "trigger is one of: %s", trigger_list(r->a));
 		if (json_object_object_get_ex(o, "trigger", &v) &&
 		    rule_trigger_parse(json_object_get_string(v)) == TRIGGER_TIME_IN_STATUS) {
 			struct json_object *m, *st;

@@ -92,7 +92,11 @@ test('rules cannot loop: a rule never restarts itself and chains stop', async ()
 });
 
 test('rules are validated whole, admins only', async () => {
-	assertFieldError(await putRules([{ name: 'x', trigger: 'sometimes', conditions: {}, actions: [{ type: 'escalate' }] }]), '/rules/0/trigger', 'invalid_value');
+	const sometimes = await putRules([{ name: 'x', trigger: 'sometimes', conditions: {}, actions: [{ type: 'escalate' }] }]);
+	assertFieldError(sometimes, '/rules/0/trigger', 'invalid_value');
+	// The rule editor shows this message as it is: it must list every trigger there is.
+	assert.equal(sometimes.json.errors[0].message,
+		'trigger is one of: created, updated, status_changed, note_added, light_amber, light_red, time_in_status');
 	assertFieldError(await putRules([{ name: 'x', trigger: 'created', conditions: { field: 'mood', op: 'equals', value: 'bad' }, actions: [{ type: 'escalate' }] }]), '/rules/0/conditions', 'invalid_value');
 	assertFieldError(await putRules([{ name: 'x', trigger: 'created', conditions: {}, actions: [] }]), '/rules/0/actions', 'invalid_value');
 	assertFieldError(await putRules([{ name: 'x', trigger: 'created', conditions: {}, actions: [{ type: 'set_priority', value: 'asap' }] }]), '/rules/0/actions/0', 'invalid_value');
