@@ -1,6 +1,6 @@
 // The admin console's routing pages: teams and their members, each staff member's skills,
-// levels and capacity, categories (which pipeline, team and skill a kind of ticket goes to),
-// and the rules. Each row saves on its own; a refusal is shown next to the row it concerns.
+// levels and capacity, and categories (which pipeline, team and skill a kind of ticket goes to).
+// Each row saves on its own; a refusal is shown next to the row it concerns.
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import * as api from './api.js';
@@ -230,66 +230,4 @@ function CategoryRow({ category, teams, pipelines, onSaved }) {
 	</tr>
 	${error && html`<tr class="row-error"><td colspan="5"><${RowErrors} error=${error} testid=${id + '-error'} /></td></tr>`}
 	</tbody>`;
-}
-
-/* ---------- rules ---------- */
-
-const RULE_HELP = 'Each rule: {"name", "trigger", "conditions", "actions"} (plus "minutes", "status" and, to chase again, ' +
-	'"repeat_minutes" for time_in_status). Triggers: created, updated, status_changed, note_added, light_amber, light_red, ' +
-	'time_in_status. Actions: set_priority, set_status, set_assignee, set_team, add_tag, set_tags, route_by_skill, add_note, ' +
-	'notify (a staff member), notify_role (admin, manager or agent), escalate. Rules run in this order.';
-
-export function RuleSettings() {
-	const [text, setText] = useState(null);
-	const [loadError, setLoadError] = useState(null);
-	const [error, setError] = useState(null);
-	const [notice, setNotice] = useState(null);
-	const [busy, setBusy] = useState(false);
-	const load = useCallback(async () => {
-		try {
-			const r = await api.get('/admin/rules');
-			const rules = ((r.data && r.data.data) || []).map(({ id, ...rest }) => rest);
-			setText(JSON.stringify(rules, null, 2));
-		} catch (e) {
-			setLoadError(e);
-		}
-	}, []);
-	useEffect(() => { load(); }, [load]);
-	async function save(ev) {
-		ev.preventDefault();
-		setError(null);
-		setNotice(null);
-		let rules;
-		try {
-			rules = JSON.parse(text);
-		} catch (e) {
-			setError(new api.ApiError(422, { detail: 'The rules are not valid JSON: ' + e.message }));
-			return;
-		}
-		setBusy(true);
-		try {
-			await api.put('/admin/rules', { rules });
-			setNotice('Saved.');
-			await load();
-		} catch (e) {
-			setError(e);
-		} finally {
-			setBusy(false);
-		}
-	}
-	if (text === null) return html`<${Page} title="Rules" testid="rule-settings" error=${loadError}><${Loading} /></${Page}>`;
-	return html`<${Page} title="Rules" testid="rule-settings" intro=${RULE_HELP}>
-		<form onSubmit=${save} novalidate>
-			<label class="field"><span>Rules (JSON)</span>
-				<textarea rows="20" class="code" spellcheck="false" data-testid="rules-json" value=${text}
-					onInput=${(e) => setText(e.currentTarget.value)}></textarea></label>
-			${error && html`<div class="alert alert-error" role="alert" data-testid="settings-errors"><p>Nothing was saved.</p>
-				<ul>${(error.errors && error.errors.length ? error.errors.map((x) => (x.pointer ? x.pointer + ': ' : '') + (x.message || x.code))
-					: [error.detail || error.message]).map((m, i) => html`<li key=${i} data-testid="settings-error-item">${m}</li>`)}</ul></div>`}
-			${notice && html`<div class="alert alert-success" role="status" data-testid="settings-saved">${notice}</div>`}
-			<div class="form-actions settings-actions">
-				<button type="submit" class="btn btn-primary" disabled=${busy} data-testid="settings-save">${busy ? 'Saving…' : 'Save'}</button>
-			</div>
-		</form>
-	</${Page}>`;
 }

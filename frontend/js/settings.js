@@ -6,7 +6,8 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import * as api from './api.js';
 import { html, ErrorBox, Loading, Time, PRIORITIES, capitalize } from './ui.js';
 import { LEVELS } from './lights.js';
-import { AgentSettings, CategorySettings, RuleSettings, TeamSettings } from './routing_settings.js';
+import { AgentSettings, CategorySettings, TeamSettings } from './routing_settings.js';
+import { RuleSettings } from './rule_settings.js';
 
 const DAYS = [
 	['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],

@@ -220,6 +220,7 @@ test('the admin sets up teams, skills, categories and rules in Settings; refusal
 	assert.deepEqual(cats.map((c) => [c.name, c.skill, c.team && c.team.name]), [['Printers', 'printers', null], ['Scanners', 'scanners', 'Printer squad']]);
 
 	await page.goto(url(slug, '#/settings/rules'));
+	await page.getByTestId('rules-advanced-toggle').click();
 	await page.getByTestId('rules-json').fill(JSON.stringify([{ name: 'Bad', trigger: 'whenever', conditions: {}, actions: [] }]));
 	await page.getByTestId('settings-save').click();
 	assert.match(await page.getByTestId('settings-errors').innerText(), /trigger/);
