@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,7 +311,13 @@ static void request_handle(struct worker *w, FCGX_Request *fr, struct buf *out, 
 		log_error("handler %s left a transaction open; rolled back", r.route ? r.route->name : "?");
 		db_rollback(r.db);
 	}
-	if (r.status >= 500 && db_gone(r.db)) {
+	if (r.status >= 500 && db_too_slow(r.db)) {
+		r.status = 503;
+		r.problem_code = "too_slow";
+		r.problem_detail = "The request took too long and was stopped; for a report, choose a shorter range "
+		                   "or a filter.";
+		buf_reset(&r.out_body);
+	} else if (r.status >= 500 && db_gone(r.db)) {
 		r.status = 503;
 		r.problem_code = "unavailable";
 		r.problem_detail = "The database is unreachable; try again shortly.";
@@ -343,6 +350,13 @@ static int scheduler_main(int listen_fd, void *arg)
 	return scheduler_run(&sc);
 }
 
+/* Bytes of request memory past which a worker returns the freed heap to the system. */
+#define WORKER_TRIM_AFTER (1024 * 1024)
+/* Seconds one statement of a request may run: under the connection's read timeout (15 s) and
+ * nginx's 30 s, so a statement that slow ends in the worker with a clear answer instead of a
+ * lost connection, a retry and a statement left running on the server. */
+#define WORKER_STATEMENT_LIMIT 12
+
 static int worker_main(int listen_fd, void *arg)
 {
 	const struct portald_config *cfg = arg;
@@ -350,6 +364,8 @@ static int worker_main(int listen_fd, void *arg)
 	FCGX_Request fr;
 	struct buf out;
 	long served = 0;
+	bool big;
+	struct db_config dbc;
 	bool log_requests = strcmp(env_or("PORTAL_ACCESS_LOG", "1"), "0") != 0;
 
 	log_setup("portald-worker", strcmp(env_or("PORTAL_LOG_LEVEL", "info"), "debug") == 0 ? LOG_DEBUG : LOG_INFO);
@@ -361,7 +377,9 @@ static int worker_main(int listen_fd, void *arg)
 	w.cookie_secure = cfg->cookie_secure;
 	w.token_lifetime = cfg->token_lifetime;
 	/* A database that is down at start is not fatal: requests answer 503 until it is back. */
-	if (db_open(&w.db, &cfg->db) == -1)
+	dbc = cfg->db;
+	dbc.statement_limit = WORKER_STATEMENT_LIMIT;
+	if (db_open(&w.db, &dbc) == -1)
 		log_warn("starting without a database connection");
 	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_error("FCGX_InitRequest failed");
@@ -373,7 +391,14 @@ static int worker_main(int listen_fd, void *arg)
 			break;
 		request_handle(&w, &fr, &out, log_requests);
 		FCGX_Finish_r(&fr);
+		big = w.arena.used_total > WORKER_TRIM_AFTER || out.cap > WORKER_TRIM_AFTER;
 		arena_reset(&w.arena);
+		/* A large request (a report over years, a big export) leaves freed memory in the heap that
+		 * malloc keeps; hand it back so a worker stays small between such requests. */
+		if (big) {
+			buf_release(&out);
+			malloc_trim(0);
+		}
 		w.requests++;
 		if (cfg->max_requests > 0 && ++served >= cfg->max_requests)
 			break;

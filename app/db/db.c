@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,11 +64,17 @@ bool db_gone(const struct db *db)
 	return db->conn == NULL || errno_gone(db->last_errno);
 }
 
+bool db_too_slow(const struct db *db)
+{
+	return db->last_errno == ER_STATEMENT_TIMEOUT;
+}
+
 static int connect_now(struct db *db)
 {
 	/* Requests fail fast; portalctl's migrations on a large database may take much longer. */
 	unsigned timeout = 2, rw_timeout = db->cfg.read_timeout ? db->cfg.read_timeout : 15;
 	MYSQL *m = mysql_init(NULL);
+	char init[320];
 
 	if (m == NULL)
 		BUG("mysql_init: out of memory");
@@ -78,10 +85,12 @@ static int connect_now(struct db *db)
 	/* READ COMMITTED: a statement after a locking read sees what the lock holder committed
 	 * (the router counts an agent's open tickets only once it holds the agent's row), and
 	 * fewer gap locks mean fewer deadlocks. */
-	mysql_optionsv(m, MYSQL_INIT_COMMAND,
-	               "SET time_zone = '+00:00', sql_mode = "
-	               "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO', "
-	               "tx_isolation = 'READ-COMMITTED'");
+	snprintf(init, sizeof(init),
+	         "SET time_zone = '+00:00', sql_mode = "
+	         "'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION,ERROR_FOR_DIVISION_BY_ZERO', "
+	         "tx_isolation = 'READ-COMMITTED'%s%.0u",
+	         db->cfg.statement_limit > 0 ? ", max_statement_time = " : "", db->cfg.statement_limit);
+	mysql_optionsv(m, MYSQL_INIT_COMMAND, init);
 	if (mysql_real_connect(m, db->cfg.host, db->cfg.user, db->cfg.password, db->cfg.name, db->cfg.port,
 	                       db->cfg.socket, 0) == NULL) {
 		db->last_errno = mysql_errno(m);

@@ -19,6 +19,10 @@ struct db_config {
 	const char *password;
 	const char *name;
 	unsigned read_timeout; /* seconds; 0: the default for requests (15) */
+	/* Seconds one statement may run on the server before the server stops it (MariaDB's
+	 * max_statement_time); 0: no limit. Set below read_timeout, so a slow statement ends as
+	 * an error of its own, not as a lost connection that leaves the statement running. */
+	unsigned statement_limit;
 };
 
 struct db {
@@ -52,6 +56,8 @@ void db_close(struct db *db);
 int db_ensure(struct db *db);
 /* True when the last failure means the server is unreachable (answer 503, not 500). */
 bool db_gone(const struct db *db);
+/* True when the last statement was stopped for running past cfg.statement_limit. */
+bool db_too_slow(const struct db *db);
 
 /* Runs a prepared statement. fmt names each parameter: 'i' long long, 'u' long long id where
  * a value <= 0 binds NULL, 's' const char * (NULL binds NULL). The SQL text keys the statement
