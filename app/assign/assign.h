@@ -30,7 +30,8 @@ int assign_choose(struct arena *a, const struct assign_candidate *c, size_t n, c
 
 /* Routes a just-created ticket (inside its transaction) as its pipeline's intake says: to an
  * agent by skill, to the triage queue, or to the fallback queue (notifying the pipeline's
- * manager) when nobody can take it. Records the outcome on the timeline. 0 or -1. */
+ * manager) when nobody can take it. Records the outcome on the timeline. A ticket a rule on
+ * create already assigned is left as it is. 0 or -1. */
 int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id);
 
 /* The same router for a ticket a rule hands to it, whatever the pipeline's intake: an agent by

@@ -29,9 +29,8 @@ enum assign_stmt {
 
 static const char *const assign_sql[ASSIGN_STMT__MAX] = {
         /* ASSIGN_TICKET */
-        [ASSIGN_TICKET] = "SELECT pipeline_id, COALESCE(category_id, 0), priority, number, COALESCE(team_id, 0) FROM "
-                          "tickets WHERE tenant_id "
-                          "= ? AND id = ?",
+        [ASSIGN_TICKET] = "SELECT pipeline_id, COALESCE(category_id, 0), priority, number, COALESCE(team_id, 0), "
+                          "COALESCE(assignee_id, 0) FROM tickets WHERE tenant_id = ? AND id = ?",
         /* ASSIGN_CATEGORY */
         [ASSIGN_CATEGORY] = "SELECT s.id, s.name, COALESCE(c.team_id, 0) FROM categories c JOIN skills s ON s.id = "
                             "c.skill_id AND s.tenant_id "
@@ -150,6 +149,10 @@ static int route(struct db *db, struct arena *a, const struct tenant *t, long lo
 	p = tenant_pipeline_by_id(t, db_cell_ll(&tr, 0, 0));
 	number = db_cell_ll(&tr, 0, 3);
 	if (p == NULL || (!by_rule && p->intake == INTAKE_MANUAL))
+		return 0;
+	/* A rule on create (set_assignee, route_by_skill) already gave the new ticket someone: the
+	 * intake does not take it from them, nor route it a second time. */
+	if (!by_rule && db_cell_ll(&tr, 0, 5) > 0)
 		return 0;
 	if (!by_rule && p->intake == INTAKE_TRIAGE)
 		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
