@@ -262,6 +262,18 @@ int ticket_list(struct request *r)
 
 	if (bad)
 		return bad_param(r, "A query parameter is malformed or given twice.");
+	if (r->user->role == ROLE_CUSTOMER) {
+		/* Tags, queues and assignees are shown to staff only; filtering by them would tell a
+		 * customer what they hold, so the filter is refused rather than ignored. */
+		const char *staff_only = tag_s != NULL        ? "tag"
+		                         : queue_s != NULL    ? "queue"
+		                         : assignee_s != NULL ? "assignee"
+		                                              : NULL;
+
+		if (staff_only != NULL)
+			return problem(r, 400, "invalid_parameter",
+			               "%s filters by what only staff see; customers cannot filter by it.", staff_only);
+	}
 	if ((rc = request_paging(r, TICKET_LIST_DEFAULT, TICKET_LIST_MAX, &limit, &cursor)) != 0)
 		return rc;
 	if (status_s != NULL) {
@@ -336,9 +348,9 @@ int ticket_list(struct request *r)
 		list_add_int(&lq, " AND t.customer_id = ?", customer);
 	if (priority_s != NULL)
 		list_add_str(&lq, " AND t.priority = ?", priority_s);
-	if (queue_s != NULL && r->user->role != ROLE_CUSTOMER)
+	if (queue_s != NULL)
 		list_add_str(&lq, " AND t.queue = ?", queue_s);
-	if (tag_s != NULL && r->user->role != ROLE_CUSTOMER)
+	if (tag_s != NULL)
 		list_add_str(&lq,
 		             " AND EXISTS (SELECT 1 FROM ticket_tags g WHERE g.tenant_id = t.tenant_id AND g.ticket_id "
 		             "= t.id "

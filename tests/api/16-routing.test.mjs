@@ -122,9 +122,13 @@ test('triage intake: new tickets wait for the manager, who is told', async () =>
 	const inbox = (await request(slug, 'GET', '/api/v1/notifications', { token: boss })).json.data;
 	assert.equal(inbox[0].ticket, t.number);
 	assert.equal(inbox[0].kind, 'triage');
-	// Customers cannot look into a queue.
-	const mine = await request(slug, 'GET', '/api/v1/tickets?queue=triage', { token: customer.token });
+	// Customers cannot look into a queue: the filter is refused, and their list shows none.
+	const peek = await request(slug, 'GET', '/api/v1/tickets?queue=triage', { token: customer.token });
+	assertProblem(peek, 400, 'invalid_parameter');
+	assert.equal(peek.json.detail, 'queue filters by what only staff see; customers cannot filter by it.');
+	const mine = await request(slug, 'GET', '/api/v1/tickets', { token: customer.token });
 	assert.equal(mine.status, 200);
+	assert.equal(mine.json.data[0].number, t.number);
 	assert.equal(mine.json.data[0].queue, undefined);
 	// Inboxes are personal and staff-only.
 	const ana = (await loginFull(slug, 'ana@router.example', PASS)).token;
