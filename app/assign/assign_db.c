@@ -132,44 +132,42 @@ int assign_route(struct db *db, struct arena *a, const struct tenant *t, long lo
 	return route(db, a, t, ticket_id, 0, true);
 }
 
-static int route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id,
-                 bool by_rule)
+/* The ticket's row (ASSIGN_TICKET) into *tr and its pipeline into *p (NULL when unknown); -1 on a
+ * database failure or a missing ticket. */
+static int ticket_row(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct db_rows *tr,
+                      const struct pipeline **p)
 {
-	struct db_rows tr, rows;
-	const struct pipeline *p;
-	const char *skill = NULL, *reason = NULL;
-	long long skill_id = 0, number, category_team = 0;
-	int min_level = 0, chosen;
+	if (db_query(db, a, assign_sql[ASSIGN_TICKET], tr, "ii", t->id, ticket_id) == -1)
+		return -1;
+	if (tr->nrows != 1)
+		return -1;
+	*p = tenant_pipeline_by_id(t, db_cell_ll(tr, 0, 0));
+	return 0;
+}
+
+/* The choice for the ticket of row tr in pipeline p: its category's skill and team, the level its
+ * priority needs, the agents who could take it (locked) with their open tickets, and the pick. */
+static int choose(struct db *db, struct arena *a, const struct tenant *t, const struct pipeline *p,
+                  const struct db_rows *tr, struct assign_choice *out)
+{
+	struct db_rows rows;
+	long long skill_id = 0, category_team = 0;
 	struct assign_candidate *c;
 
-	if (db_query(db, a, assign_sql[ASSIGN_TICKET], &tr, "ii", t->id, ticket_id) == -1)
-		return -1;
-	if (tr.nrows != 1)
-		return -1;
-	p = tenant_pipeline_by_id(t, db_cell_ll(&tr, 0, 0));
-	number = db_cell_ll(&tr, 0, 3);
-	if (p == NULL || (!by_rule && p->intake == INTAKE_MANUAL))
-		return 0;
-	/* A rule on create (set_assignee, route_by_skill) already gave the new ticket someone: the
-	 * intake does not take it from them, nor route it a second time. */
-	if (!by_rule && db_cell_ll(&tr, 0, 5) > 0)
-		return 0;
-	if (!by_rule && p->intake == INTAKE_TRIAGE)
-		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
-		            "the pipeline's manager checks new tickets first");
-
-	if (db_cell_ll(&tr, 0, 1) > 0) {
-		if (db_query(db, a, assign_sql[ASSIGN_CATEGORY], &rows, "ii", t->id, db_cell_ll(&tr, 0, 1)) == -1)
+	out->skill = NULL;
+	out->min_level = 0;
+	if (db_cell_ll(tr, 0, 1) > 0) {
+		if (db_query(db, a, assign_sql[ASSIGN_CATEGORY], &rows, "ii", t->id, db_cell_ll(tr, 0, 1)) == -1)
 			return -1;
 		if (rows.nrows == 1) {
 			skill_id = db_cell_ll(&rows, 0, 0);
-			skill = db_cell(&rows, 0, 1);
+			out->skill = db_cell(&rows, 0, 1);
 			category_team = db_cell_ll(&rows, 0, 2);
-			if (db_query(db, a, assign_sql[ASSIGN_MIN_LEVEL], &rows, "is", t->id, db_cell(&tr, 0, 2)) == -1)
+			if (db_query(db, a, assign_sql[ASSIGN_MIN_LEVEL], &rows, "is", t->id, db_cell(tr, 0, 2)) == -1)
 				return -1;
 			/* Without a setting, the level follows the priority: low 1, normal 2, high 3, urgent 4. */
-			min_level = rows.nrows ? (int)db_cell_ll(&rows, 0, 0)
-			                       : tenant_priority_index(db_cell(&tr, 0, 2)) + 1;
+			out->min_level = rows.nrows ? (int)db_cell_ll(&rows, 0, 0)
+			                            : tenant_priority_index(db_cell(tr, 0, 2)) + 1;
 		}
 	}
 	{
@@ -179,8 +177,8 @@ static int route(struct db *db, struct arena *a, const struct tenant *t, long lo
 		/* A category that names a team is worked by that team, and a team a rule set wins. */
 		if (category_team > 0)
 			team = category_team;
-		if (db_cell_ll(&tr, 0, 4) > 0)
-			team = db_cell_ll(&tr, 0, 4);
+		if (db_cell_ll(tr, 0, 4) > 0)
+			team = db_cell_ll(tr, 0, 4);
 
 		if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "iiii", skill_id, t->id,
 		                            team, team)
@@ -195,23 +193,66 @@ static int route(struct db *db, struct arena *a, const struct tenant *t, long lo
 		c[i].capacity = db_cell_ll(&rows, i, 3);
 		c[i].available = db_cell_ll(&rows, i, 4) != 0;
 		c[i].last_assigned = (time_t)db_cell_ll(&rows, i, 5);
+		c[i].open = 0;
 	}
 	if (count_open(db, a, t, c, rows.nrows) == -1)
 		return -1;
-	chosen = assign_choose(a, c, rows.nrows, skill, min_level, &reason);
-	if (chosen < 0)
-		return park(db, a, t, p, ticket_id, number, actor_id, "fallback", reason);
-	if (db_exec(db, assign_sql[ASSIGN_SET], NULL, NULL, "iii", c[chosen].user_id, t->id, ticket_id) == -1 ||
-	    db_exec(db, assign_sql[ASSIGN_STAMP], NULL, NULL, "ii", t->id, c[chosen].user_id) == -1)
-		return -1;
-	{
-		struct json_object *data = json_object_new_object();
-		struct ticket_change ch = {t, ticket_id, 0, false, EVENT_ASSIGNED, false};
+	out->candidates = c;
+	out->ncandidates = rows.nrows;
+	out->chosen = assign_choose(a, c, rows.nrows, out->skill, out->min_level, &out->reason);
+	return 0;
+}
 
-		json_add_null(data, "from");
-		json_add_int(data, "to", c[chosen].user_id);
-		json_add_str(data, "to_name", c[chosen].name);
-		json_add_str(data, "reason", reason);
-		return timeline_record(db, a, &ch, data);
+int assign_pick(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct assign_choice *out)
+{
+	struct db_rows tr;
+	const struct pipeline *p;
+
+	if (ticket_row(db, a, t, ticket_id, &tr, &p) == -1 || p == NULL)
+		return -1;
+	return choose(db, a, t, p, &tr, out);
+}
+
+static int route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id,
+                 bool by_rule)
+{
+	struct db_rows tr;
+	const struct pipeline *p;
+	struct assign_choice ch;
+	long long number;
+
+	if (ticket_row(db, a, t, ticket_id, &tr, &p) == -1)
+		return -1;
+	number = db_cell_ll(&tr, 0, 3);
+	if (p == NULL || (!by_rule && p->intake == INTAKE_MANUAL))
+		return 0;
+	/* A rule on create (set_assignee, route_by_skill) already gave the new ticket someone: the
+	 * intake does not take it from them, nor route it a second time. */
+	if (!by_rule && db_cell_ll(&tr, 0, 5) > 0)
+		return 0;
+	if (!by_rule && p->intake == INTAKE_TRIAGE)
+		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
+		            "the pipeline's manager checks new tickets first");
+
+	if (choose(db, a, t, p, &tr, &ch) == -1)
+		return -1;
+	if (ch.chosen < 0)
+		return park(db, a, t, p, ticket_id, number, actor_id, "fallback", ch.reason);
+	{
+		const struct assign_candidate *to = &ch.candidates[ch.chosen];
+
+		if (db_exec(db, assign_sql[ASSIGN_SET], NULL, NULL, "iii", to->user_id, t->id, ticket_id) == -1 ||
+		    db_exec(db, assign_sql[ASSIGN_STAMP], NULL, NULL, "ii", t->id, to->user_id) == -1)
+			return -1;
+		{
+			struct json_object *data = json_object_new_object();
+			struct ticket_change tc = {t, ticket_id, 0, false, EVENT_ASSIGNED, false};
+
+			json_add_null(data, "from");
+			json_add_int(data, "to", to->user_id);
+			json_add_str(data, "to_name", to->name);
+			json_add_str(data, "reason", ch.reason);
+			return timeline_record(db, a, &tc, data);
+		}
 	}
 }
