@@ -64,37 +64,44 @@ static const char *const assign_sql[ASSIGN_STMT__MAX] = {
                 "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) VALUES (?, ?, ?, ?, ?)",
 };
 
-/* Open tickets per candidate, counted with the candidates' rows already locked. */
+/* Candidates counted per statement: a statement binds at most 128 parameters (db.c), and a
+ * tenant may have hundreds of agents with a skill. */
+#define COUNT_OPEN_BATCH 100
+
+/* Open tickets per candidate, counted with the candidates' rows already locked, a batch of
+ * candidates per statement. */
 static int count_open(struct db *db, struct arena *a, const struct tenant *t, struct assign_candidate *c, size_t n)
 {
-	struct buf sql;
-	struct db_param *params;
-	struct db_rows rows;
-	int rc;
+	struct db_param params[COUNT_OPEN_BATCH + 1];
 
-	if (n == 0)
-		return 0;
-	params = arena_alloc(a, (n + 2) * sizeof(*params));
-	buf_init(&sql);
-	buf_puts(&sql, "SELECT t.assignee_id, COUNT(*) FROM tickets t JOIN statuses s ON s.id = t.status_id AND "
-	               "s.tenant_id = t.tenant_id WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed') "
-	               "AND t.assignee_id IN (");
-	params[0].type = 'i';
-	params[0].i = t->id;
-	for (size_t i = 0; i < n; i++) {
-		buf_puts(&sql, i ? ", ?" : "?");
-		params[i + 1].type = 'i';
-		params[i + 1].i = c[i].user_id;
+	for (size_t from = 0; from < n; from += COUNT_OPEN_BATCH) {
+		size_t k = n - from < COUNT_OPEN_BATCH ? n - from : COUNT_OPEN_BATCH;
+		struct buf sql;
+		struct db_rows rows;
+		int rc;
+
+		buf_init(&sql);
+		buf_puts(&sql,
+		         "SELECT t.assignee_id, COUNT(*) FROM tickets t JOIN statuses s ON s.id = t.status_id AND "
+		         "s.tenant_id = t.tenant_id WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', "
+		         "'closed') AND t.assignee_id IN (");
+		params[0].type = 'i';
+		params[0].i = t->id;
+		for (size_t i = 0; i < k; i++) {
+			buf_puts(&sql, i ? ", ?" : "?");
+			params[i + 1].type = 'i';
+			params[i + 1].i = c[from + i].user_id;
+		}
+		buf_puts(&sql, ") GROUP BY t.assignee_id");
+		rc = db_query_params(db, a, sql.data, &rows, params, k + 1);
+		buf_release(&sql);
+		if (rc == -1)
+			return -1;
+		for (size_t r = 0; r < rows.nrows; r++)
+			for (size_t i = from; i < from + k; i++)
+				if (c[i].user_id == db_cell_ll(&rows, r, 0))
+					c[i].open = db_cell_ll(&rows, r, 1);
 	}
-	buf_puts(&sql, ") GROUP BY t.assignee_id");
-	rc = db_query_params(db, a, sql.data, &rows, params, n + 1);
-	buf_release(&sql);
-	if (rc == -1)
-		return -1;
-	for (size_t r = 0; r < rows.nrows; r++)
-		for (size_t i = 0; i < n; i++)
-			if (c[i].user_id == db_cell_ll(&rows, r, 0))
-				c[i].open = db_cell_ll(&rows, r, 1);
 	return 0;
 }
 

@@ -135,3 +135,19 @@ test('triage intake: new tickets wait for the manager, who is told', async () =>
 	assert.deepEqual((await request(slug, 'GET', '/api/v1/notifications', { token: ana })).json.data, []);
 	assertProblem(await request(slug, 'GET', '/api/v1/notifications', { token: customer.token }), 403, 'forbidden');
 });
+
+test('the router chooses among more agents than one statement binds (130 with the skill)', async () => {
+	// Agent k has printers at level 1 + k mod 5 and k open places; only the last one is level 5.
+	const agents = Array.from({ length: 130 }, (_, i) => ({ email: `a${i + 1}@router.example`, name: `Agent ${i + 1}`,
+		skills: { printers: i === 129 ? 5 : 1 + (i % 4) }, capacity: 3 }));
+	const slug = makeTenant('router', agents);
+	const customer = await loginFull(slug, 'client@client.example', PASS);
+	const boss = (await loginFull(slug, 'boss@router.example', PASS)).token;
+	// Urgent needs level 4: Agents 4, 8, ... 128 (level 4) and 130 (level 5); all have 0 open, so
+	// the one who waited longest (never assigned, then the lowest id) gets it: Agent 4.
+	const t = await raise(slug, customer.token, { category: 'Printers', priority: 'urgent' });
+	const seen = (await request(slug, 'GET', `/api/v1/tickets/${t.number}`, { token: boss })).json;
+	assert.deepEqual([seen.assignee.name, seen.queue], ['Agent 4', null]);
+	const again = await raise(slug, customer.token, { category: 'Printers', priority: 'urgent' });
+	assert.equal((await request(slug, 'GET', `/api/v1/tickets/${again.number}`, { token: boss })).json.assignee.name, 'Agent 8');
+});
