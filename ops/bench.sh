@@ -152,7 +152,7 @@ RT0_AGENTS=$(tokens $RT0 agent 8)
 big_id=$(sql -e "SELECT id FROM tenants WHERE slug = '$BIG'")
 rt_id=$(sql -e "SELECT id FROM tenants WHERE slug = '$RT'")
 RT_CUSTOMERS=$(sql -e "SELECT CONCAT(MIN(id), ',', MAX(id)) FROM users WHERE tenant_id = $rt_id AND role = 'customer'")
-RT0_CUSTOMERS=$(sql -e "SELECT CONCAT(MIN(id), ',', MAX(id)) FROM users u JOIN tenants t ON t.id = u.tenant_id
+RT0_CUSTOMERS=$(sql -e "SELECT CONCAT(MIN(u.id), ',', MAX(u.id)) FROM users u JOIN tenants t ON t.id = u.tenant_id
 	WHERE t.slug = '$RT0' AND u.role = 'customer'")
 CUST_RANGE=$(sql -e "SELECT CONCAT(MIN(id), ',', MAX(id)) FROM users WHERE tenant_id = $big_id AND role = 'customer'")
 EMAILS=$(for i in $(seq 1 20); do printf 'agent%03d@%s.example,' "$i" "$BIG"; done)
