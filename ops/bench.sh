@@ -11,14 +11,15 @@
 # It is stopped again when this script ends, however it ends.
 #
 # Settings (environment): BENCH_DURATION seconds per measurement, BENCH_SEED data set seed,
-# BENCH_THREADS wrk threads (2), BENCH_BUFFER_POOL a larger InnoDB buffer pool (see below).
+# BENCH_THREADS wrk threads (2), BENCH_BUFFER_POOL a larger InnoDB buffer pool (see below),
+# BENCH_PORT another port than 18180 (two checkouts benchmarking on one machine).
 # Raw wrk output, SQL counters and RSS samples stay in var/bench/results/<mode>-<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 QUICK=${QUICK:-0}
 [ "$QUICK" = 1 ] && MODE=quick || MODE=full
-export PORTAL_VAR=var/bench PORTAL_HTTP_PORT=18180 PORTAL_QUIET=1
+export PORTAL_VAR=var/bench PORTAL_HTTP_PORT=${BENCH_PORT:-18180} PORTAL_QUIET=1
 unset PORTAL_DB_HOST PORTAL_DB_SOCKET PORTAL_DB_PORT PORTAL_DB_USER PORTAL_DB_PASSWORD PORTAL_DB_NAME PORTAL_FRESH
 PORT=$PORTAL_HTTP_PORT
 BASE=http://127.0.0.1:$PORT
@@ -145,7 +146,14 @@ if [ "$MODE" = full ]; then
 	MID_AGENTS=$(tokens $MID agent 8)
 	MID_CUSTOMERS=$(tokens $MID customer 8)
 fi
+RT=bench-rt RT0=bench-rt0 RT_N=20000
+RT_AGENTS=$(tokens $RT agent 8)
+RT0_AGENTS=$(tokens $RT0 agent 8)
 big_id=$(sql -e "SELECT id FROM tenants WHERE slug = '$BIG'")
+rt_id=$(sql -e "SELECT id FROM tenants WHERE slug = '$RT'")
+RT_CUSTOMERS=$(sql -e "SELECT CONCAT(MIN(id), ',', MAX(id)) FROM users WHERE tenant_id = $rt_id AND role = 'customer'")
+RT0_CUSTOMERS=$(sql -e "SELECT CONCAT(MIN(u.id), ',', MAX(u.id)) FROM users u JOIN tenants t ON t.id = u.tenant_id
+	WHERE t.slug = '$RT0' AND u.role = 'customer'")
 CUST_RANGE=$(sql -e "SELECT CONCAT(MIN(id), ',', MAX(id)) FROM users WHERE tenant_id = $big_id AND role = 'customer'")
 EMAILS=$(for i in $(seq 1 20); do printf 'agent%03d@%s.example,' "$i" "$BIG"; done)
 
@@ -329,6 +337,54 @@ measure big-create "create ticket" "$BIG" create.lua / BENCH_TOKENS="$BIG_AGENTS
 measure big-note "add a worknote" "$BIG" add_note.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_TICKETS=$BIG_N
 BEFORE_LOAD=pool measure big-move "status move" "$BIG" transition.lua / BENCH_TOKENS="$BIG_AGENTS" BENCH_POOL="$RES/pool.txt"
 
+# Creating a ticket with routing and rules next to creating one with neither (issue target: at most
+# 2x the cost). bench-rt routes its "Printers" category by skill over 500 agents and has three
+# enabled rules that fire on it (a tag, an internal note, a notification); its twin bench-rt0 has
+# the same data and no configuration. Before each routed run the bench's own tickets of earlier
+# runs are unassigned, so the agents' open counts (and the router's choice) stay as generated.
+phase "routing: create with routing and three rules ($RT) next to a plain create ($RT0)"
+rt_admin=$(login "$RT" "admin@$RT.example")
+[ -n "$rt_admin" ] || die "cannot sign in as admin@$RT.example"
+rt_admin_id=$(sql -e "SELECT id FROM users WHERE tenant_id = $rt_id AND email = 'admin@$RT.example'")
+rules=$(curl -s -o "$RES/rt-rules.json" -w '%{http_code}' -m 20 -X PUT -H "Host: $RT.localhost:$PORT" \
+	-H "Authorization: Bearer $rt_admin" -H 'Content-Type: application/json' "$BASE/api/v1/admin/rules" -d '{"rules": [
+	{"name": "Tag printers", "trigger": "created", "conditions": {"field": "category", "op": "equals", "value": "Printers"},
+	 "actions": [{"type": "add_tag", "value": "printer"}]},
+	{"name": "Printer checklist", "trigger": "created", "conditions": {"field": "category", "op": "equals", "value": "Printers"},
+	 "actions": [{"type": "add_note", "value": "Ask for the printer model and the error code on its panel."}]},
+	{"name": "Tell the admin", "trigger": "created", "conditions": {"field": "category", "op": "equals", "value": "Printers"},
+	 "actions": [{"type": "notify", "value": '"$rt_admin_id"'}]}]}')
+[ "$rules" = 200 ] || die "cannot set the rules of $RT: $rules $(cat "$RES/rt-rules.json")"
+rt_reset() { sql -e "UPDATE tickets SET assignee_id = NULL, queue = NULL WHERE tenant_id = $rt_id AND number > $RT_N"; }
+measure rt0-create "create ticket, no routing or rules" "$RT0" create.lua / BENCH_TOKENS="$RT0_AGENTS" \
+	BENCH_CUSTOMERS="$RT0_CUSTOMERS" BENCH_NONCE="$(basename "$RES")-rt0"
+BEFORE_LOAD=rt_reset measure rt-create "create ticket, routed by skill + 3 rules" "$RT" create.lua / \
+	BENCH_TOKENS="$RT_AGENTS" BENCH_CUSTOMERS="$RT_CUSTOMERS" BENCH_NONCE="$(basename "$RES")-rt" BENCH_CATEGORY=Printers
+awk -F'\t' '$1 ~ /^rt0?-create-c/ { r[$1] = $7; e[$1] = $12 + $13 } END {
+	for (c = 16; c <= 64; c *= 4) if (r["rt-create-c" c] > 0)
+		printf "  routed + rules vs plain create, c=%d: %.2fx the cost (%.0f vs %.0f req/s)%s\n", c,
+			r["rt0-create-c" c] / r["rt-create-c" c], r["rt-create-c" c], r["rt0-create-c" c],
+			e["rt-create-c" c] + e["rt0-create-c" c] > 0 ? " (not comparable: non-2xx answers)" : "" }' "$RES/results.tsv"
+awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "mean_us") m[FILENAME] = kv[2] } }
+	END { for (f in m) if (f ~ /\/rt-create.probe$/) rt = m[f]; else pl = m[f]
+		if (rt > 0 && pl > 0) printf "  one at a time: %.2f ms vs %.2f ms, %.2fx\n", rt / 1000, pl / 1000, rt / pl }' \
+	"$RES/rt-create.probe" "$RES/rt0-create.probe" 2>/dev/null || true
+
+# The router's choice among 500 agents (issue target: under 1 ms of worker time): the pure choice,
+# then the choice with its SQL and the whole routing on $RT's newest routed ticket, each call in a
+# transaction rolled back (build/bench-router; tests/bench/router.c), and the same on $BIG.
+phase "routing: the router's choice (build/bench-router)"
+rt_reset
+drain
+if [ "$MODE" = quick ]; then router_args="200000 300"; else router_args="1000000 2000"; fi
+# shellcheck disable=SC2086
+PORTAL_DB_SOCKET=$VAR/run/mariadb.sock PORTAL_DB_USER=portal PORTAL_DB_NAME=portal PORTAL_DB_PASSWORD=$MYSQL_PWD \
+	build/bench-router $router_args "$RT" "$BIG" >"$RES/router.txt" || say "  (bench-router failed: see $RES/router.txt)"
+awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] }
+	if (s["what"] == "choose") printf "  choice alone, %d candidates: %.2f us CPU (%.2f us wall)\n", s["candidates"], s["cpu_ns"] / 1000, s["wall_ns"] / 1000
+	else printf "  %-5s on %-9s %3d candidates, %.1f statements: wall p50 %.0f us p99 %.0f us, CPU p50 %.0f us p99 %.0f us\n",
+		s["what"], s["tenant"], s["candidates"], s["stmts"], s["wall_p50_us"], s["wall_p99_us"], s["cpu_p50_us"], s["cpu_p99_us"] }' "$RES/router.txt"
+
 phase "$BIG: sign-in (argon2id by design)"
 load big-login-c2 "sign-in" "$BIG" 2 login.lua / BENCH_EMAILS="$EMAILS"
 probe big-login "sign-in" "$BIG" login.lua / BENCH_EMAILS="$EMAILS"
@@ -392,6 +448,7 @@ restart_portald "${PORTAL_WORKERS:-4}"
 cmd="make bench"
 [ "$MODE" = quick ] && cmd="make bench QUICK=1"
 [ -n "${BENCH_DURATION:-}" ] && cmd="BENCH_DURATION=$BENCH_DURATION $cmd"
+[ -n "${BENCH_PORT:-}" ] && cmd="BENCH_PORT=$BENCH_PORT $cmd"
 [ -n "${BENCH_BUFFER_POOL:-}" ] && cmd="BENCH_BUFFER_POOL=$BENCH_BUFFER_POOL $cmd"
 [ "$BENCH_SEED" != 1 ] && cmd="BENCH_SEED=$BENCH_SEED $cmd"
 {

@@ -8,7 +8,10 @@
 #                    tickets spread over two years
 # quick: "bench-20k" 20,000 tickets, 200 agents, 5,000 customers in 200 companies
 # both:  "bench-10k" 10,000 tickets (the size the large tenant is compared with) and 99 small
-#        tenants "bench-s01".."bench-s99" (200 tickets each; quick makes only the first 9)
+#        tenants "bench-s01".."bench-s99" (200 tickets each; quick makes only the first 9);
+#        "bench-rt" and its twin "bench-rt0", 20,000 tickets and 500 agents each: bench-rt routes
+#        its "Printers" category by skill (every agent has the skill at a level of 1 to 5, a third
+#        a second skill, capacities 5 to 60, one in four away), bench-rt0 is configured for nothing
 #
 # Tenants are created with `portalctl tenant apply` (definitions written to $PORTAL_VAR/dataset/),
 # so pipelines, signing keys and counters are the real ones; users, companies, tickets, notes,
@@ -51,6 +54,7 @@ quick) specs+=("bench-20k 20000 200 5000 200 20000") ;;
 *) die "usage: ops/generate.sh full|quick" ;;
 esac
 specs+=("bench-10k 10000 20 1000 50 10000")
+specs+=("bench-rt 20000 500 2000 100 20000" "bench-rt0 20000 500 2000 100 20000")
 # 99 small tenants; a quick run makes only the first 9.
 nsmall=99
 [ "$MODE" = quick ] && nsmall=9
@@ -98,8 +102,29 @@ teams() {
 	SQL
 }
 
+# The routing tenant's agents: skills with levels, capacities and availability, each a function of
+# the agent's rank. Idempotent, like teams.
+routing() {
+	sql <<-SQL
+		SET @T = (SELECT id FROM tenants WHERE slug = 'bench-rt');
+		INSERT IGNORE INTO skills (tenant_id, name) SELECT @T, n FROM (SELECT 'printers' AS n UNION ALL SELECT 'billing') x
+		WHERE @T IS NOT NULL;
+		CREATE TEMPORARY TABLE rt_agents (id BIGINT UNSIGNED PRIMARY KEY, k INT NOT NULL)
+		SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS k FROM users WHERE tenant_id = @T AND role = 'agent';
+		INSERT IGNORE INTO user_skills (tenant_id, user_id, skill_id, level)
+		SELECT @T, a.id, s.id, 1 + (a.k * 7) MOD 5 FROM rt_agents a JOIN skills s ON s.tenant_id = @T AND s.name = 'printers';
+		INSERT IGNORE INTO user_skills (tenant_id, user_id, skill_id, level)
+		SELECT @T, a.id, s.id, 1 + a.k MOD 5 FROM rt_agents a JOIN skills s ON s.tenant_id = @T AND s.name = 'billing'
+		WHERE a.k MOD 3 = 0;
+		UPDATE users u JOIN rt_agents a ON a.id = u.id
+		SET u.capacity = 5 + (a.k * 13) MOD 56, u.availability = IF(a.k MOD 4 = 0, 'away', 'available')
+		WHERE u.tenant_id = @T;
+	SQL
+}
+
 if [ ${#todo[@]} -eq 0 ]; then
 	teams
+	routing
 	echo "data set ($MODE, seed $SEED) already generated: reusing it"
 	exit 0
 fi
@@ -110,6 +135,10 @@ cp tenants/acme-logo.svg "$DATA/bench-logo.svg"
 files=()
 for spec in "${todo[@]}"; do
 	read -r slug tickets _ <<<"$spec"
+	routing_json=""
+	[ "$slug" = bench-rt ] &&
+		routing_json='
+		  "routing": { "intake": "router", "categories": [{ "name": "Printers", "skill": "printers" }] },'
 	cat >"$DATA/$slug.json" <<-EOF
 		{
 		  "slug": "$slug",
@@ -131,7 +160,7 @@ for spec in "${todo[@]}"; do
 		    },
 		    "holidays": []
 		  },
-		  "word_list": ["idiot*", "stupid", "useless"],
+		  "word_list": ["idiot*", "stupid", "useless"],${routing_json}
 		  "companies": [],
 		  "default_password": "$PASSWORD",
 		  "users": [
@@ -375,6 +404,7 @@ if [ ${#smalls[@]} -gt 0 ]; then
 fi
 
 teams
+routing
 echo "  updating the optimizer's statistics"
 sql -e "ANALYZE TABLE companies, users, tickets, notes, ticket_events, ticket_lights" >/dev/null
 end_all=$(date +%s.%N)

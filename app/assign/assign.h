@@ -28,9 +28,26 @@ struct assign_candidate {
 int assign_choose(struct arena *a, const struct assign_candidate *c, size_t n, const char *skill, int min_level,
                   const char **reason);
 
+/* The router's choice for a ticket, without acting on it: the candidates the database gives
+ * (locked FOR UPDATE, so inside a transaction), their open tickets, and assign_choose over them.
+ * Arena memory; chosen is an index into candidates, or -1 with reason saying why. */
+struct assign_choice {
+	const char *skill; /* NULL: the ticket's category needs none */
+	int min_level;
+	struct assign_candidate *candidates;
+	size_t ncandidates;
+	int chosen;
+	const char *reason;
+};
+
+/* Fills *out for the ticket whatever its pipeline's intake; changes nothing. 0, or -1 on a
+ * database failure or a ticket that does not exist. */
+int assign_pick(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct assign_choice *out);
+
 /* Routes a just-created ticket (inside its transaction) as its pipeline's intake says: to an
  * agent by skill, to the triage queue, or to the fallback queue (notifying the pipeline's
- * manager) when nobody can take it. Records the outcome on the timeline. 0 or -1. */
+ * manager) when nobody can take it. Records the outcome on the timeline. A ticket a rule on
+ * create already assigned is left as it is. 0 or -1. */
 int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id);
 
 /* The same router for a ticket a rule hands to it, whatever the pipeline's intake: an agent by

@@ -29,9 +29,8 @@ enum assign_stmt {
 
 static const char *const assign_sql[ASSIGN_STMT__MAX] = {
         /* ASSIGN_TICKET */
-        [ASSIGN_TICKET] = "SELECT pipeline_id, COALESCE(category_id, 0), priority, number, COALESCE(team_id, 0) FROM "
-                          "tickets WHERE tenant_id "
-                          "= ? AND id = ?",
+        [ASSIGN_TICKET] = "SELECT pipeline_id, COALESCE(category_id, 0), priority, number, COALESCE(team_id, 0), "
+                          "COALESCE(assignee_id, 0) FROM tickets WHERE tenant_id = ? AND id = ?",
         /* ASSIGN_CATEGORY */
         [ASSIGN_CATEGORY] = "SELECT s.id, s.name, COALESCE(c.team_id, 0) FROM categories c JOIN skills s ON s.id = "
                             "c.skill_id AND s.tenant_id "
@@ -65,37 +64,44 @@ static const char *const assign_sql[ASSIGN_STMT__MAX] = {
                 "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) VALUES (?, ?, ?, ?, ?)",
 };
 
-/* Open tickets per candidate, counted with the candidates' rows already locked. */
+/* Candidates counted per statement: a statement binds at most 128 parameters (db.c), and a
+ * tenant may have hundreds of agents with a skill. */
+#define COUNT_OPEN_BATCH 100
+
+/* Open tickets per candidate, counted with the candidates' rows already locked, a batch of
+ * candidates per statement. */
 static int count_open(struct db *db, struct arena *a, const struct tenant *t, struct assign_candidate *c, size_t n)
 {
-	struct buf sql;
-	struct db_param *params;
-	struct db_rows rows;
-	int rc;
+	struct db_param params[COUNT_OPEN_BATCH + 1];
 
-	if (n == 0)
-		return 0;
-	params = arena_alloc(a, (n + 2) * sizeof(*params));
-	buf_init(&sql);
-	buf_puts(&sql, "SELECT t.assignee_id, COUNT(*) FROM tickets t JOIN statuses s ON s.id = t.status_id AND "
-	               "s.tenant_id = t.tenant_id WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed') "
-	               "AND t.assignee_id IN (");
-	params[0].type = 'i';
-	params[0].i = t->id;
-	for (size_t i = 0; i < n; i++) {
-		buf_puts(&sql, i ? ", ?" : "?");
-		params[i + 1].type = 'i';
-		params[i + 1].i = c[i].user_id;
+	for (size_t from = 0; from < n; from += COUNT_OPEN_BATCH) {
+		size_t k = n - from < COUNT_OPEN_BATCH ? n - from : COUNT_OPEN_BATCH;
+		struct buf sql;
+		struct db_rows rows;
+		int rc;
+
+		buf_init(&sql);
+		buf_puts(&sql,
+		         "SELECT t.assignee_id, COUNT(*) FROM tickets t JOIN statuses s ON s.id = t.status_id AND "
+		         "s.tenant_id = t.tenant_id WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', "
+		         "'closed') AND t.assignee_id IN (");
+		params[0].type = 'i';
+		params[0].i = t->id;
+		for (size_t i = 0; i < k; i++) {
+			buf_puts(&sql, i ? ", ?" : "?");
+			params[i + 1].type = 'i';
+			params[i + 1].i = c[from + i].user_id;
+		}
+		buf_puts(&sql, ") GROUP BY t.assignee_id");
+		rc = db_query_params(db, a, sql.data, &rows, params, k + 1);
+		buf_release(&sql);
+		if (rc == -1)
+			return -1;
+		for (size_t r = 0; r < rows.nrows; r++)
+			for (size_t i = from; i < from + k; i++)
+				if (c[i].user_id == db_cell_ll(&rows, r, 0))
+					c[i].open = db_cell_ll(&rows, r, 1);
 	}
-	buf_puts(&sql, ") GROUP BY t.assignee_id");
-	rc = db_query_params(db, a, sql.data, &rows, params, n + 1);
-	buf_release(&sql);
-	if (rc == -1)
-		return -1;
-	for (size_t r = 0; r < rows.nrows; r++)
-		for (size_t i = 0; i < n; i++)
-			if (c[i].user_id == db_cell_ll(&rows, r, 0))
-				c[i].open = db_cell_ll(&rows, r, 1);
 	return 0;
 }
 
@@ -133,40 +139,42 @@ int assign_route(struct db *db, struct arena *a, const struct tenant *t, long lo
 	return route(db, a, t, ticket_id, 0, true);
 }
 
-static int route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id,
-                 bool by_rule)
+/* The ticket's row (ASSIGN_TICKET) into *tr and its pipeline into *p (NULL when unknown); -1 on a
+ * database failure or a missing ticket. */
+static int ticket_row(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct db_rows *tr,
+                      const struct pipeline **p)
 {
-	struct db_rows tr, rows;
-	const struct pipeline *p;
-	const char *skill = NULL, *reason = NULL;
-	long long skill_id = 0, number, category_team = 0;
-	int min_level = 0, chosen;
+	if (db_query(db, a, assign_sql[ASSIGN_TICKET], tr, "ii", t->id, ticket_id) == -1)
+		return -1;
+	if (tr->nrows != 1)
+		return -1;
+	*p = tenant_pipeline_by_id(t, db_cell_ll(tr, 0, 0));
+	return 0;
+}
+
+/* The choice for the ticket of row tr in pipeline p: its category's skill and team, the level its
+ * priority needs, the agents who could take it (locked) with their open tickets, and the pick. */
+static int choose(struct db *db, struct arena *a, const struct tenant *t, const struct pipeline *p,
+                  const struct db_rows *tr, struct assign_choice *out)
+{
+	struct db_rows rows;
+	long long skill_id = 0, category_team = 0;
 	struct assign_candidate *c;
 
-	if (db_query(db, a, assign_sql[ASSIGN_TICKET], &tr, "ii", t->id, ticket_id) == -1)
-		return -1;
-	if (tr.nrows != 1)
-		return -1;
-	p = tenant_pipeline_by_id(t, db_cell_ll(&tr, 0, 0));
-	number = db_cell_ll(&tr, 0, 3);
-	if (p == NULL || (!by_rule && p->intake == INTAKE_MANUAL))
-		return 0;
-	if (!by_rule && p->intake == INTAKE_TRIAGE)
-		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
-		            "the pipeline's manager checks new tickets first");
-
-	if (db_cell_ll(&tr, 0, 1) > 0) {
-		if (db_query(db, a, assign_sql[ASSIGN_CATEGORY], &rows, "ii", t->id, db_cell_ll(&tr, 0, 1)) == -1)
+	out->skill = NULL;
+	out->min_level = 0;
+	if (db_cell_ll(tr, 0, 1) > 0) {
+		if (db_query(db, a, assign_sql[ASSIGN_CATEGORY], &rows, "ii", t->id, db_cell_ll(tr, 0, 1)) == -1)
 			return -1;
 		if (rows.nrows == 1) {
 			skill_id = db_cell_ll(&rows, 0, 0);
-			skill = db_cell(&rows, 0, 1);
+			out->skill = db_cell(&rows, 0, 1);
 			category_team = db_cell_ll(&rows, 0, 2);
-			if (db_query(db, a, assign_sql[ASSIGN_MIN_LEVEL], &rows, "is", t->id, db_cell(&tr, 0, 2)) == -1)
+			if (db_query(db, a, assign_sql[ASSIGN_MIN_LEVEL], &rows, "is", t->id, db_cell(tr, 0, 2)) == -1)
 				return -1;
 			/* Without a setting, the level follows the priority: low 1, normal 2, high 3, urgent 4. */
-			min_level = rows.nrows ? (int)db_cell_ll(&rows, 0, 0)
-			                       : tenant_priority_index(db_cell(&tr, 0, 2)) + 1;
+			out->min_level = rows.nrows ? (int)db_cell_ll(&rows, 0, 0)
+			                            : tenant_priority_index(db_cell(tr, 0, 2)) + 1;
 		}
 	}
 	{
@@ -176,8 +184,8 @@ static int route(struct db *db, struct arena *a, const struct tenant *t, long lo
 		/* A category that names a team is worked by that team, and a team a rule set wins. */
 		if (category_team > 0)
 			team = category_team;
-		if (db_cell_ll(&tr, 0, 4) > 0)
-			team = db_cell_ll(&tr, 0, 4);
+		if (db_cell_ll(tr, 0, 4) > 0)
+			team = db_cell_ll(tr, 0, 4);
 
 		if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "iiii", skill_id, t->id,
 		                            team, team)
@@ -192,23 +200,66 @@ static int route(struct db *db, struct arena *a, const struct tenant *t, long lo
 		c[i].capacity = db_cell_ll(&rows, i, 3);
 		c[i].available = db_cell_ll(&rows, i, 4) != 0;
 		c[i].last_assigned = (time_t)db_cell_ll(&rows, i, 5);
+		c[i].open = 0;
 	}
 	if (count_open(db, a, t, c, rows.nrows) == -1)
 		return -1;
-	chosen = assign_choose(a, c, rows.nrows, skill, min_level, &reason);
-	if (chosen < 0)
-		return park(db, a, t, p, ticket_id, number, actor_id, "fallback", reason);
-	if (db_exec(db, assign_sql[ASSIGN_SET], NULL, NULL, "iii", c[chosen].user_id, t->id, ticket_id) == -1 ||
-	    db_exec(db, assign_sql[ASSIGN_STAMP], NULL, NULL, "ii", t->id, c[chosen].user_id) == -1)
-		return -1;
-	{
-		struct json_object *data = json_object_new_object();
-		struct ticket_change ch = {t, ticket_id, 0, false, EVENT_ASSIGNED, false};
+	out->candidates = c;
+	out->ncandidates = rows.nrows;
+	out->chosen = assign_choose(a, c, rows.nrows, out->skill, out->min_level, &out->reason);
+	return 0;
+}
 
-		json_add_null(data, "from");
-		json_add_int(data, "to", c[chosen].user_id);
-		json_add_str(data, "to_name", c[chosen].name);
-		json_add_str(data, "reason", reason);
-		return timeline_record(db, a, &ch, data);
+int assign_pick(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct assign_choice *out)
+{
+	struct db_rows tr;
+	const struct pipeline *p;
+
+	if (ticket_row(db, a, t, ticket_id, &tr, &p) == -1 || p == NULL)
+		return -1;
+	return choose(db, a, t, p, &tr, out);
+}
+
+static int route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id,
+                 bool by_rule)
+{
+	struct db_rows tr;
+	const struct pipeline *p;
+	struct assign_choice ch;
+	long long number;
+
+	if (ticket_row(db, a, t, ticket_id, &tr, &p) == -1)
+		return -1;
+	number = db_cell_ll(&tr, 0, 3);
+	if (p == NULL || (!by_rule && p->intake == INTAKE_MANUAL))
+		return 0;
+	/* A rule on create (set_assignee, route_by_skill) already gave the new ticket someone: the
+	 * intake does not take it from them, nor route it a second time. */
+	if (!by_rule && db_cell_ll(&tr, 0, 5) > 0)
+		return 0;
+	if (!by_rule && p->intake == INTAKE_TRIAGE)
+		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
+		            "the pipeline's manager checks new tickets first");
+
+	if (choose(db, a, t, p, &tr, &ch) == -1)
+		return -1;
+	if (ch.chosen < 0)
+		return park(db, a, t, p, ticket_id, number, actor_id, "fallback", ch.reason);
+	{
+		const struct assign_candidate *to = &ch.candidates[ch.chosen];
+
+		if (db_exec(db, assign_sql[ASSIGN_SET], NULL, NULL, "iii", to->user_id, t->id, ticket_id) == -1 ||
+		    db_exec(db, assign_sql[ASSIGN_STAMP], NULL, NULL, "ii", t->id, to->user_id) == -1)
+			return -1;
+		{
+			struct json_object *data = json_object_new_object();
+			struct ticket_change tc = {t, ticket_id, 0, false, EVENT_ASSIGNED, false};
+
+			json_add_null(data, "from");
+			json_add_int(data, "to", to->user_id);
+			json_add_str(data, "to_name", to->name);
+			json_add_str(data, "reason", ch.reason);
+			return timeline_record(db, a, &tc, data);
+		}
 	}
 }

@@ -262,6 +262,18 @@ int ticket_list(struct request *r)
 
 	if (bad)
 		return bad_param(r, "A query parameter is malformed or given twice.");
+	if (r->user->role == ROLE_CUSTOMER) {
+		/* Tags, queues and assignees are shown to staff only; filtering by them would tell a
+		 * customer what they hold, so the filter is refused rather than ignored. */
+		const char *staff_only = tag_s != NULL        ? "tag"
+		                         : queue_s != NULL    ? "queue"
+		                         : assignee_s != NULL ? "assignee"
+		                                              : NULL;
+
+		if (staff_only != NULL)
+			return problem(r, 400, "invalid_parameter",
+			               "%s filters by what only staff see; customers cannot filter by it.", staff_only);
+	}
 	if ((rc = request_paging(r, TICKET_LIST_DEFAULT, TICKET_LIST_MAX, &limit, &cursor)) != 0)
 		return rc;
 	if (status_s != NULL) {
@@ -336,9 +348,9 @@ int ticket_list(struct request *r)
 		list_add_int(&lq, " AND t.customer_id = ?", customer);
 	if (priority_s != NULL)
 		list_add_str(&lq, " AND t.priority = ?", priority_s);
-	if (queue_s != NULL && r->user->role != ROLE_CUSTOMER)
+	if (queue_s != NULL)
 		list_add_str(&lq, " AND t.queue = ?", queue_s);
-	if (tag_s != NULL && r->user->role != ROLE_CUSTOMER)
+	if (tag_s != NULL)
 		list_add_str(&lq,
 		             " AND EXISTS (SELECT 1 FROM ticket_tags g WHERE g.tenant_id = t.tenant_id AND g.ticket_id "
 		             "= t.id "
@@ -433,6 +445,7 @@ int ticket_create(struct request *r)
 	struct json_object *body;
 	const char *text, *location;
 	size_t text_len;
+	bool visible = false;
 
 	if (idem != NULL) {
 		if (!idempotency_key_ok(idem))
@@ -554,11 +567,21 @@ int ticket_create(struct request *r)
 	{
 		struct ticket *stored;
 
-		if (ticket_get_visible(r->db, r->a, r->tenant, r->user, number, false, &stored) == -1 || stored == NULL)
+		if (ticket_get_visible(r->db, r->a, r->tenant, r->user, number, false, &stored) == -1)
 			goto fail;
-		tk = *stored;
+		if (stored != NULL) {
+			tk = *stored;
+			visible = true;
+			body = ticket_view(r, &tk);
+		} else {
+			/* The row was written in this transaction, so it is there: routing (the category's
+			 * team or pipeline, or a rule) gave it to a team the creator does not work in. It
+			 * stays created; the creator learns its number and nothing they may not read. */
+			body = json_object_new_object();
+			json_add_int(body, "number", number);
+			json_add_bool(body, "visible", false);
+		}
 	}
-	body = ticket_view(r, &tk);
 	if (body == NULL)
 		goto fail;
 	text = json_to_arena(r->a, body, &text_len);
@@ -570,7 +593,8 @@ int ticket_create(struct request *r)
 	if (db_commit(r->db) == -1)
 		return 500;
 	response_header(r, "Location", location);
-	response_headerf(r, "ETag", "\"%lld\"", tk.version);
+	if (visible)
+		response_headerf(r, "ETag", "\"%lld\"", tk.version);
 	buf_reset(&r->out_body);
 	buf_append(&r->out_body, text, text_len);
 	return 201;
@@ -765,10 +789,15 @@ int ticket_patch(struct request *r)
 		if (timeline_record(r->db, r->a, &ch, data) == -1)
 			goto fail;
 	}
-	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1 || tk == NULL)
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
 		goto fail;
 	if (db_commit(r->db) == -1)
 		return 500;
+	/* A rule that reacted to the change (set_team, route_by_skill) may have handed the ticket to
+	 * a team the caller does not work in: the change stands, the ticket is no longer theirs to
+	 * read. */
+	if (tk == NULL)
+		return 204;
 	return answer_ticket(r, 200, tk);
 fail:
 	db_rollback(r->db);
@@ -856,10 +885,15 @@ int ticket_transition(struct request *r)
 		if (note_store(r->db, r->a, &ch, r->input[TICKET_TRANSITION_NOTE].str, NULL, &note_id) == -1)
 			goto fail;
 	}
-	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1 || tk == NULL)
+	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
 		goto fail;
 	if (db_commit(r->db) == -1)
 		return 500;
+	/* A rule that reacted to the change (set_team, route_by_skill) may have handed the ticket to
+	 * a team the caller does not work in: the change stands, the ticket is no longer theirs to
+	 * read. */
+	if (tk == NULL)
+		return 204;
 	return answer_ticket(r, 200, tk);
 fail:
 	db_rollback(r->db);

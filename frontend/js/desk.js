@@ -419,6 +419,12 @@ function NewTicket({ flash, pipelines }) {
 		try {
 			const r = await api.post('/tickets', body, { headers: { 'Idempotency-Key': attempt.current.key } });
 			attempt.current = null;
+			if (r.data.visible === false) {
+				// Routing gave it to a team you do not work in: created, but not yours to open.
+				flash('Ticket #' + r.data.number + ' created and handed to another team.', 'success', '/');
+				navigate('/');
+				return;
+			}
 			flash('Ticket #' + r.data.number + ' created.', 'success', '/tickets/' + r.data.number);
 			navigate('/tickets/' + r.data.number);
 		} catch (e) {
@@ -563,6 +569,12 @@ function TicketView({ number, statuses, pipelines, staff, user, flash }) {
 		setActionError(null);
 		try {
 			const r = await send();
+			if (r.status === 204) {
+				// Done, and a rule (or the move) handed the ticket to a team you do not work in.
+				flash('Ticket #' + number + ' was changed and handed to another team.', 'success', '/');
+				navigate('/');
+				return true;
+			}
 			setTicket(r.data);
 			setEtag(api.etagOf(r, r.data));
 			await Promise.all([loadTimeline(), loadNotes()]).catch(() => {});

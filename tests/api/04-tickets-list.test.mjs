@@ -177,6 +177,27 @@ test('unknown filter values are 400 invalid_parameter', async () => {
 	}
 });
 
+test('customers cannot filter by what only staff see: assignee, queue and tag are 400', async () => {
+	const tag = uniqueTag('CF');
+	const carol = await userOf('acme', 'carol@northwind.example');
+	const me = await userOf('acme', 'agent1@acme.example');
+	const t = await newTicket('acme', await agent(), { subject: `${tag} assigned`, customer_id: carol.id });
+	const res = await request('acme', 'PATCH', `/api/v1/tickets/${t.number}`, {
+		token: await agent(), body: { assignee_id: me.id }, headers: { 'If-Match': etagOf(t.version) },
+	});
+	assert.equal(res.status, 200, res.text);
+	const customer = await tokenOf('acme', 'carol@northwind.example');
+	// Answering these would tell the customer who works their ticket, or where it waits.
+	for (const [name, value] of [['assignee', String(me.id)], ['assignee', 'none'], ['assignee', 'me'], ['queue', 'fallback'], ['tag', 'vip']]) {
+		const refused = await request('acme', 'GET', `/api/v1/tickets?${new URLSearchParams({ q: tag, [name]: value })}`, { token: customer });
+		assertProblem(refused, 400, 'invalid_parameter');
+		assert.equal(refused.json.detail, `${name} filters by what only staff see; customers cannot filter by it.`);
+	}
+	// The filters customers see the values of still work for them.
+	assert.deepEqual((await page(customer, { q: tag, priority: 'normal', status: 'not_started' })).data.map((x) => x.number), [t.number]);
+	assert.deepEqual((await page(customer, { q: tag, customer: String(carol.id) })).data.map((x) => x.number), [t.number]);
+});
+
 test('a query parameter given twice is 400 invalid_parameter', async () => {
 	for (const query of ['status=new&status=resolved', 'limit=5&limit=10', 'q=a&q=b', 'assignee=me&assignee=none']) {
 		const res = await request('acme', 'GET', `/api/v1/tickets?${query}`, { token: await agent() });

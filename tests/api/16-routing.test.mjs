@@ -122,12 +122,32 @@ test('triage intake: new tickets wait for the manager, who is told', async () =>
 	const inbox = (await request(slug, 'GET', '/api/v1/notifications', { token: boss })).json.data;
 	assert.equal(inbox[0].ticket, t.number);
 	assert.equal(inbox[0].kind, 'triage');
-	// Customers cannot look into a queue.
-	const mine = await request(slug, 'GET', '/api/v1/tickets?queue=triage', { token: customer.token });
+	// Customers cannot look into a queue: the filter is refused, and their list shows none.
+	const peek = await request(slug, 'GET', '/api/v1/tickets?queue=triage', { token: customer.token });
+	assertProblem(peek, 400, 'invalid_parameter');
+	assert.equal(peek.json.detail, 'queue filters by what only staff see; customers cannot filter by it.');
+	const mine = await request(slug, 'GET', '/api/v1/tickets', { token: customer.token });
 	assert.equal(mine.status, 200);
+	assert.equal(mine.json.data[0].number, t.number);
 	assert.equal(mine.json.data[0].queue, undefined);
 	// Inboxes are personal and staff-only.
 	const ana = (await loginFull(slug, 'ana@router.example', PASS)).token;
 	assert.deepEqual((await request(slug, 'GET', '/api/v1/notifications', { token: ana })).json.data, []);
 	assertProblem(await request(slug, 'GET', '/api/v1/notifications', { token: customer.token }), 403, 'forbidden');
+});
+
+test('the router chooses among more agents than one statement binds (130 with the skill)', async () => {
+	// Agent k has printers at level 1 + k mod 5 and k open places; only the last one is level 5.
+	const agents = Array.from({ length: 130 }, (_, i) => ({ email: `a${i + 1}@router.example`, name: `Agent ${i + 1}`,
+		skills: { printers: i === 129 ? 5 : 1 + (i % 4) }, capacity: 3 }));
+	const slug = makeTenant('router', agents);
+	const customer = await loginFull(slug, 'client@client.example', PASS);
+	const boss = (await loginFull(slug, 'boss@router.example', PASS)).token;
+	// Urgent needs level 4: Agents 4, 8, ... 128 (level 4) and 130 (level 5); all have 0 open, so
+	// the one who waited longest (never assigned, then the lowest id) gets it: Agent 4.
+	const t = await raise(slug, customer.token, { category: 'Printers', priority: 'urgent' });
+	const seen = (await request(slug, 'GET', `/api/v1/tickets/${t.number}`, { token: boss })).json;
+	assert.deepEqual([seen.assignee.name, seen.queue], ['Agent 4', null]);
+	const again = await raise(slug, customer.token, { category: 'Printers', priority: 'urgent' });
+	assert.equal((await request(slug, 'GET', `/api/v1/tickets/${again.number}`, { token: boss })).json.assignee.name, 'Agent 8');
 });

@@ -103,14 +103,20 @@ test('tags: set by a rule and by staff, shown to staff only, filterable', async 
 	assertFieldError(await request(slug, 'PATCH', `/api/v1/tickets/${n}`, { token: agent, body: { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, headers: { 'if-match': `"${patched.json.version}"` } }), '/tags', 'too_long');
 	assert.deepEqual((await get(n)).tags, ['printer', 'vip']);
 
-	// The list filters by tag for staff; customers' lists ignore the filter and show no tags.
+	// The list filters by tag for staff. Tags are for staff only: a customer's tag filter is
+	// refused (not ignored, which would answer as if it had matched), and their list shows no tags.
 	const byTag = await request(slug, 'GET', `/api/v1/tickets?tag=vip&q=${tag}`, { token: agent });
 	assert.deepEqual(byTag.json.data.map((x) => x.number), [n]);
 	const printer = await request(slug, 'GET', `/api/v1/tickets?tag=printer&q=${tag}`, { token: agent });
 	assert.deepEqual(printer.json.data.map((x) => x.number), [n]);
 	assert.deepEqual((await request(slug, 'GET', `/api/v1/tickets?tag=nothing&q=${tag}`, { token: agent })).json.data, []);
-	const cust = await request(slug, 'GET', `/api/v1/tickets?tag=vip&q=${tag}`, { token: customer });
-	assert.deepEqual(cust.json.data.map((x) => x.number).sort(), [n, plain].sort());
+	for (const t of ['vip', 'nothing', 'Bad%20Tag']) {
+		const refused = await request(slug, 'GET', `/api/v1/tickets?tag=${t}&q=${tag}`, { token: customer });
+		assertProblem(refused, 400, 'invalid_parameter');
+		assert.equal(refused.json.detail, 'tag filters by what only staff see; customers cannot filter by it.');
+	}
+	const cust = await request(slug, 'GET', `/api/v1/tickets?q=${tag}`, { token: customer });
+	assert.deepEqual(cust.json.data.map((x) => x.number), [plain, n].sort((a, b) => b - a));
 	assert.ok(cust.json.data.every((x) => x.tags === undefined));
 	assertProblem(await request(slug, 'GET', '/api/v1/tickets?tag=Bad%20Tag', { token: agent }), 400, 'invalid_parameter');
 	// Another tenant's tag filter finds nothing of this one.

@@ -178,6 +178,70 @@ for (const key of order) {
 }
 p();
 
+// Routing: the routed create next to its plain twin (target: at most 2x the cost), and the
+// router's choice among 500 agents (target: under 1 ms of worker time).
+const routed = [16, 64].map((c) => [c, rows.get(`rt0-create-c${c}`), rows.get(`rt-create-c${c}`)])
+	.filter(([, a, b]) => a && b && !a.skipped && !b.skipped);
+if (routed.length) {
+	p('**Routing.** Creating a ticket in `bench-rt` (category "Printers": the router picks by skill among 500 agents, and ' +
+		'three enabled rules fire: a tag, an internal note, a notification) next to the same create in its twin `bench-rt0` ' +
+		'(same data, no routing, no rules), in the same run. Cost: the plain rate over the routed rate; one at a time: ' +
+		'the mean time of the probe\'s requests. Target: at most 2×.');
+	p();
+	p('| c | plain req/s | routed req/s | plain p50 ms | routed p50 ms | cost routed / plain | SQL/req plain → routed | met |');
+	p('| --- | --- | --- | --- | --- | --- | --- | --- |');
+	for (const [c, plain, rt] of routed) {
+		const cost = plain.rps / rt.rps;
+		// Refusals (429 portal_busy) are quick answers, not creates: a run with any is no measure.
+		const clean = errors(plain) === 0 && errors(rt) === 0;
+		if (cost > 2 || !clean) missed.push(`routed create c=${c}`);
+		p(`| ${c} | ${int(plain.rps)} | ${int(rt.rps)} | ${ms(plain.p50_us)} | ${ms(rt.p50_us)} | ` +
+			`${clean ? `${cost.toFixed(2)}×` : `not comparable: non-2xx ${errText(plain)} / ${errText(rt)}`} | ` +
+			`${stmts(plain.id)} → ${stmts(rt.id)} | ${clean ? yes(cost <= 2) : '**no**'} |`);
+	}
+	const one = sumLine('rt-create.probe'), one0 = sumLine('rt0-create.probe');
+	if (one && one0) {
+		const cost = one.mean_us / one0.mean_us;
+		if (cost > 2) missed.push('routed create one at a time');
+		p(`| 1 (probe) | – | – | ${ms(one0.mean_us)} (mean) | ${ms(one.mean_us)} (mean) | ${cost.toFixed(2)}× | ` +
+			`${stmts('rt0-create')} → ${stmts('rt-create')} | ${yes(cost <= 2)} |`);
+	}
+	p();
+}
+let router = [];
+try {
+	router = fs.readFileSync(path.join(dir, 'router.txt'), 'utf8').trim().split('\n').filter(Boolean)
+		.map((l) => Object.fromEntries(l.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])));
+} catch {
+	router = [];
+}
+if (router.length) {
+	p('**The router\'s choice** (`build/bench-router`, `tests/bench/router.c`). *Choice alone*: `assign_choose` over 500 ' +
+		'candidates in memory (levels 1–5 for a level-2 need, capacities 5–60, a quarter away), many times; its CPU ' +
+		'time per call. *Choice with its SQL*: `assign_pick` on the tenant\'s newest routed ticket, as a worker makes it ' +
+		'(the ticket, the category\'s skill and level, the candidates locked `FOR UPDATE`, their open tickets, the pick); ' +
+		'*routing*: `assign_route`, the choice and its recording (assignment, stamp, timeline, what reacts to it). Each ' +
+		'call in a transaction that is rolled back; wall time is how long the worker is busy (MariaDB included), CPU ' +
+		'the worker\'s own. Target: the choice under 1 ms of worker time.');
+	p();
+	p('| what | tenant | candidates | statements | calls | wall p50 ms | wall p99 ms | CPU p50 ms | CPU p99 ms | under 1 ms |');
+	p('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+	const m3 = (us) => (Number(us) / 1000).toFixed(3);
+	for (const r of router) {
+		if (r.what === 'choose') {
+			p(`| choice alone | in memory | ${r.candidates} (${r.eligible} eligible) | 0 | ${Number(r.iterations).toLocaleString('en-US')} | ` +
+				`${m3(Number(r.wall_ns) / 1000)} | – | ${m3(Number(r.cpu_ns) / 1000)} | – | ${yes(Number(r.cpu_ns) < 1e6)} |`);
+			continue;
+		}
+		const label = r.what === 'pick' ? 'choice with its SQL' : 'routing (choice + recording)';
+		const ok = Number(r.wall_p50_us) < 1000;
+		if (r.what === 'pick' && r.tenant === 'bench-rt' && !ok) missed.push('router choice under 1 ms');
+		p(`| ${label} | \`${r.tenant}\` | ${r.candidates} | ${Number(r.stmts).toFixed(1)} | ${r.rounds} | ${m3(r.wall_p50_us)} | ` +
+			`${m3(r.wall_p99_us)} | ${m3(r.cpu_p50_us)} | ${m3(r.cpu_p99_us)} | ${r.what === 'pick' ? yes(ok) + ' (wall p50)' : '–'} |`);
+	}
+	p();
+}
+
 const login = rows.get('big-login-c2');
 const alone = rows.get('big-get-alone-c16') || rows.get('big-get-c16');
 const during = rows.get('big-get-login-c16');
