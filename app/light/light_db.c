@@ -223,10 +223,10 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
 #define RECOMPUTE_LOCK_HEAD \
 	"SELECT " STATE_COLUMNS ", ticket_id FROM ticket_lights WHERE tenant_id = ? AND ticket_id IN ("
 #define RECOMPUTE_LOCK_TAIL ") FOR UPDATE"
-/* Priority, status and pipeline of the batch's tickets: a plain read, after the lock. */
+/* Priority, status and pipeline of the batch's tickets, locked shared. */
 #define RECOMPUTE_TICKETS_HEAD \
 	"SELECT id, priority, status_id, pipeline_id FROM tickets WHERE tenant_id = ? AND id IN ("
-#define RECOMPUTE_TICKETS_TAIL ")"
+#define RECOMPUTE_TICKETS_TAIL ") LOCK IN SHARE MODE"
 
 static void state_from_row(const struct db_rows *r, size_t i, struct light_state *s)
 {
@@ -516,20 +516,21 @@ static long index_of(const long long *ids, size_t n, long long id)
 }
 
 /* Recomputes the tickets ids[0..n) (ascending, n <= RECOMPUTE_PAGE) in one transaction: one
- * statement locks and reads their light rows, one reads the tickets, the changed rows go back in
+ * statement reads the tickets, one their light rows, the changed rows go back in
  * multi-row upserts and the timeline entries in multi-row inserts. Adds the entries written to
  * *recorded. 0 or -1 (rolled back).
  *
- * Against concurrent requests the batch locks its light rows (FOR UPDATE) before it reads
- * anything else. A request moves a ticket's clocks only while it holds that ticket's light rows
- * locked (light_on_change), so either it committed before the lock was granted, and the batch
- * reads its lights and its ticket change (the ticket is read after the lock), or it waits for
- * the batch to commit and then steps the recomputed lights. A version check would instead let
- * the batch lose to a request and redo the ticket; the lock keeps the batch one pass, and a
- * request waits at most one batch. Read committed: the locking read takes only the rows it
- * finds, no gaps, so tickets created meanwhile are not held up. The ticket rows are not locked:
- * a request may lock its ticket before or after its lights (a rule acting on the change), and
- * the batch taking them in either order could deadlock with it. */
+ * Against concurrent requests the batch locks before it reads, in the order requests lock: the
+ * tickets first (shared), then their light rows (FOR UPDATE). A request moves a ticket's clocks
+ * only while it holds the ticket's light rows, and changes the ticket only while it holds the
+ * ticket row; so either it committed before the batch's locks were granted, and the batch reads
+ * its change, or it waits for the batch to commit and then steps the recomputed lights. Stale
+ * recomputed data never overwrites a request's. A version check instead would let the batch
+ * lose to a request and redo tickets; the locks keep the batch one pass, and a request waits at
+ * most one batch. The shared ticket locks come first because the batch's timeline inserts need
+ * them anyway (the foreign key): taken after the light rows, a request holding its ticket and
+ * waiting for the lights would deadlock with the batch. Read committed: the locking reads take
+ * only the rows they find, no gaps, so tickets created meanwhile are not held up. */
 static int recompute_batch(struct db *db, struct arena *a, const struct tenant *t, const long long *ids, size_t n,
                            long long *recorded)
 {
@@ -549,14 +550,13 @@ static int recompute_batch(struct db *db, struct arena *a, const struct tenant *
 		in[k + 1] = (struct db_param){'i', ids[k < n ? k : n - 1], NULL};
 	if (db_simple(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED") == -1 || db_begin(db) == -1)
 		return -1;
-	if (db_query_params(db, a, recompute_in_list(a, RECOMPUTE_LOCK_HEAD, RECOMPUTE_LOCK_TAIL), &lr, in,
+	if (db_query_params(db, a, recompute_in_list(a, RECOMPUTE_TICKETS_HEAD, RECOMPUTE_TICKETS_TAIL), &tr, in,
+	                    RECOMPUTE_PAGE + 1) == -1 ||
+	    db_query_params(db, a, recompute_in_list(a, RECOMPUTE_LOCK_HEAD, RECOMPUTE_LOCK_TAIL), &lr, in,
 	                    RECOMPUTE_PAGE + 1) == -1)
 		goto fail;
 	/* The batch's instant, once its rows are ours: the clocks and the entries both use it. */
 	now = time(NULL);
-	if (db_query_params(db, a, recompute_in_list(a, RECOMPUTE_TICKETS_HEAD, RECOMPUTE_TICKETS_TAIL), &tr, in,
-	                    RECOMPUTE_PAGE + 1) == -1)
-		goto fail;
 	for (size_t i = 0; i < lr.nrows; i++) {
 		long k = index_of(ids, n, db_cell_ll(&lr, i, 6));
 		long long level = db_cell_ll(&lr, i, 0);
