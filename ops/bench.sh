@@ -2,8 +2,9 @@
 # make bench: drives the hot paths of the real stack with wrk and writes the results to
 # BENCHMARKS.md.
 #
-#   ops/bench.sh            full data set (1M-ticket tenant), 10 s per measurement
-#   QUICK=1 ops/bench.sh    small data set (20k-ticket tenant), 2 s per measurement
+#   ops/bench.sh            full data set (1M-ticket tenant; 100k open tickets for the lights'
+#                           recomputation), 10 s per measurement
+#   QUICK=1 ops/bench.sh    small data set (20k-ticket tenant; 10k open), 2 s per measurement
 #
 # The stack is the one `make run` starts (ops/stack.sh: private MariaDB, portald with its
 # default worker count, nginx from ops/nginx.conf.in) on its own port and data directory
@@ -424,6 +425,63 @@ for report in open volume times lights suppliers agents; do
 	done
 done
 
+# The lights' recomputation after a service-level change (issue target: a tenant with 100,000
+# open tickets in under 30 s, without blocking requests), on the tenant whose tickets are all open
+# work. The admin turns the communication clock off for every priority (every ticket with an
+# open cycle moves: a timeline entry each) while GET one ticket runs on the same tenant at c=16,
+# then turns it back on (they all move again), then saves the same settings (nothing moves). The
+# scheduler does the work; its log line gives the count, the time it took and the tickets moved.
+if [ "$MODE" = quick ]; then OPEN=bench-open10k OPEN_N=12500; else OPEN=bench-open100k OPEN_N=125000; fi
+phase "$OPEN: recomputing the lights after a service-level change"
+open_id=$(sql -e "SELECT id FROM tenants WHERE slug = '$OPEN'")
+OPEN_AGENTS=$(tokens "$OPEN" agent 8)
+open_admin=$(login "$OPEN" "admin@$OPEN.example")
+[ -n "$open_admin" ] || die "cannot sign in as admin@$OPEN.example"
+curl -s -m 20 -H "Host: $OPEN.localhost:$PORT" -H "Authorization: Bearer $open_admin" "$BASE/api/v1/admin/lights" \
+	>"$RES/lights-settings.json"
+printf 'id\tlabel\ttickets\tseconds\tmoved\tput_to_done_s\n' >"$RES/recompute.tsv"
+# recompute ID LABEL ENABLED [get]: PUT the tenant's settings with the communication clock
+# enabled or not, then wait (up to 10 minutes) until the scheduler has recomputed.
+recompute() {
+	local id=$1 label=$2 enabled=$3 get=${4:-} code t0 t1 bg="" i line
+	node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		for (const t of s.thresholds) if (t.level === 3) t.enabled = process.argv[2] === "true";
+		console.log(JSON.stringify({ calendar: s.calendar, thresholds: s.thresholds }));' \
+		"$RES/lights-settings.json" "$enabled" >"$RES/$id.json"
+	t0=$(date +%s.%N)
+	code=$(curl -s -o /dev/null -w '%{http_code}' -m 30 -X PUT -H "Host: $OPEN.localhost:$PORT" \
+		-H "Authorization: Bearer $open_admin" -H 'Content-Type: application/json' --data @"$RES/$id.json" \
+		"$BASE/api/v1/admin/lights")
+	[ "$code" = 200 ] || die "PUT /api/v1/admin/lights answered $code"
+	if [ -n "$get" ]; then
+		load "$id-get-c16" "GET one ticket during the recomputation" "$OPEN" 16 get_ticket.lua / \
+			BENCH_TOKENS="$OPEN_AGENTS" BENCH_TICKETS=$OPEN_N &
+		bg=$!
+	fi
+	for ((i = 0; i < 3000; i++)); do
+		[ "$(sql -e "SELECT lights_version = lights_done_version FROM tenants WHERE id = $open_id")" = 1 ] && break
+		sleep 0.2
+	done
+	t1=$(date +%s.%N)
+	if [ -n "$bg" ]; then wait "$bg" || true; fi
+	line=$(grep -o "tenant $open_id: recomputed the lights of [0-9]* tickets in [0-9.]* s ([0-9]* moved)" \
+		var/bench/log/portald.log | tail -1)
+	[ -n "$line" ] || { say "  $label: no recomputation logged"; return 0; }
+	awk -v id="$id" -v label="$label" -v t0="$t0" -v t1="$t1" '{
+		printf "%s\t%s\t%s\t%s\t%s\t%.1f\n", id, label, $7, $10, substr($12, 2), t1 - t0 }' <<<"$line" >>"$RES/recompute.tsv"
+	tail -1 "$RES/recompute.tsv" | awk -F'\t' '{ printf "  %-36s %s tickets in %s s, %s moved (PUT to done %s s)\n", $2, $3, $4, $5, $6 }'
+}
+# A run stopped between the first change and the second left the clock off: on again, untimed.
+if node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	process.exit(s.thresholds.some((t) => t.level === 3 && !t.enabled) ? 0 : 1);' "$RES/lights-settings.json"; then
+	recompute recompute-restore "restoring the settings" true
+	sed -i '/^recompute-restore\t/d' "$RES/recompute.tsv"
+fi
+load open-get-alone-c16 "GET one ticket (reference)" "$OPEN" 16 get_ticket.lua / BENCH_TOKENS="$OPEN_AGENTS" BENCH_TICKETS=$OPEN_N
+recompute recompute-off "communication clock off" false get
+recompute recompute-on "communication clock on again" true
+recompute recompute-same "the same settings again" true
+
 rss >"$RES/rss-after.txt"
 
 # The worker-count curve: the ceiling and GET one ticket at c=64 with 1, 2, 4 and 8 workers
@@ -452,8 +510,8 @@ cmd="make bench"
 [ -n "${BENCH_BUFFER_POOL:-}" ] && cmd="BENCH_BUFFER_POOL=$BENCH_BUFFER_POOL $cmd"
 [ "$BENCH_SEED" != 1 ] && cmd="BENCH_SEED=$BENCH_SEED $cmd"
 {
-	printf 'mode=%s\ncommand=%s\nduration=%s\nthreads=%s\nbig=%s\nbig_n=%s\nmid=%s\nmid_n=%s\n' \
-		"$MODE" "$cmd" "$DUR" "$THREADS" "$BIG" "$BIG_N" "$MID" "$MID_N"
+	printf 'mode=%s\ncommand=%s\nduration=%s\nthreads=%s\nbig=%s\nbig_n=%s\nmid=%s\nmid_n=%s\nopen=%s\n' \
+		"$MODE" "$cmd" "$DUR" "$THREADS" "$BIG" "$BIG_N" "$MID" "$MID_N" "$OPEN"
 	printf 'date=%s\nnproc=%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)"
 	printf 'memory=%s\n' "$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 	printf 'cpu=%s\n' "$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # The benchmark's data set, generated straight into the bench stack's private MariaDB.
 #
-#   ops/generate.sh full|quick
+#   ops/generate.sh full|quick|open
 #
 # full:  "bench-1m"  1,000,000 tickets, ~5,000,000 notes and their timeline, 200 agents (in 10
 #                    teams where the schema has teams), 50,000 customers in 2,000 companies,
 #                    tickets spread over two years
+#        "bench-open100k" 125,000 tickets, every one in the mix of statuses of the open work
+#                    (15 % resolved): about 106,000 open, 99,990 with running or paused clocks (the
+#                    size the lights' recomputation is timed on)
 # quick: "bench-20k" 20,000 tickets, 200 agents, 5,000 customers in 200 companies
+#        "bench-open10k" 12,500 tickets in the same mix, about 10,000 with clocks
 # both:  "bench-10k" 10,000 tickets (the size the large tenant is compared with) and 99 small
 #        tenants "bench-s01".."bench-s99" (200 tickets each; quick makes only the first 9);
 #        "bench-rt" and its twin "bench-rt0", 20,000 tickets and 500 agents each: bench-rt routes
 #        its "Printers" category by skill (every agent has the skill at a level of 1 to 5, a third
 #        a second skill, capacities 5 to 60, one in four away), bench-rt0 is configured for nothing
+# open:  "bench-open100k" alone, for timing the recomputation by hand (`portalctl lights
+#        recompute bench-open100k`)
 #
 # Tenants are created with `portalctl tenant apply` (definitions written to $PORTAL_VAR/dataset/),
 # so pipelines, signing keys and counters are the real ones; users, companies, tickets, notes,
@@ -46,19 +52,24 @@ die() { printf 'generate: %s\n' "$*" >&2; exit 1; }
 
 sql() { mariadb --socket="$PORTAL_DB_SOCKET" -uportal -N -B portal "$@"; }
 
-# slug tickets agents customers companies chunk
+# slug tickets agents customers companies chunk [percent of the newest tickets that are open work,
+# 2 when left out]
 specs=()
+OPEN_BIG="bench-open100k 125000 50 5000 200 25000 100"
 case "$MODE" in
-full) specs+=("bench-1m 1000000 200 50000 2000 50000") ;;
-quick) specs+=("bench-20k 20000 200 5000 200 20000") ;;
-*) die "usage: ops/generate.sh full|quick" ;;
+full) specs+=("bench-1m 1000000 200 50000 2000 50000" "$OPEN_BIG") ;;
+quick) specs+=("bench-20k 20000 200 5000 200 20000" "bench-open10k 12500 20 1000 50 12500 100") ;;
+open) specs+=("$OPEN_BIG") ;;
+*) die "usage: ops/generate.sh full|quick|open" ;;
 esac
-specs+=("bench-10k 10000 20 1000 50 10000")
-specs+=("bench-rt 20000 500 2000 100 20000" "bench-rt0 20000 500 2000 100 20000")
-# 99 small tenants; a quick run makes only the first 9.
-nsmall=99
-[ "$MODE" = quick ] && nsmall=9
-for i in $(seq 1 $nsmall); do specs+=("$(printf 'bench-s%02d 200 5 100 10 200' "$i")"); done
+if [ "$MODE" != open ]; then
+	specs+=("bench-10k 10000 20 1000 50 10000")
+	specs+=("bench-rt 20000 500 2000 100 20000" "bench-rt0 20000 500 2000 100 20000")
+	# 99 small tenants; a quick run makes only the first 9.
+	nsmall=99
+	[ "$MODE" = quick ] && nsmall=9
+	for i in $(seq 1 $nsmall); do specs+=("$(printf 'bench-s%02d 200 5 100 10 200' "$i")"); done
+fi
 
 mkdir -p "$DATA"
 start_all=$(date +%s.%N)
@@ -201,7 +212,7 @@ progress() { # label done total t0
 # Prints the SQL that fills one tenant, in one session; after each chunk of tickets it selects a
 # "progress <slug> <done> <total>" line for the display.
 tenant_sql() {
-	local slug=$1 N=$2 A=$3 C=$4 K=$5 CH=$6 a b
+	local slug=$1 N=$2 A=$3 C=$4 K=$5 CH=$6 OPEN=${7:-2} a b
 	# Ids of companies, users and tickets are taken as a contiguous block after the current
 	# maximum (nothing else inserts these rows while the data set is generated). A status that
 	# is missing leaves a NULL that the NOT NULL columns refuse, which stops the load.
@@ -218,8 +229,8 @@ tenant_sql() {
 		SET @hash = (SELECT password_hash FROM users WHERE tenant_id = @T AND email = 'admin@$slug.example');
 		SET @cb = (SELECT COALESCE(MAX(id), 0) FROM companies), @ub = (SELECT COALESCE(MAX(id), 0) FROM users),
 		    @tb = (SELECT COALESCE(MAX(id), 0) FROM tickets);
-		-- Two years ending now; the newest 2 % of the tickets are the open work.
-		SET @end = UTC_TIMESTAMP(), @span = 730 * 86400, @open_from = FLOOR(@N * 0.98);
+		-- Two years ending now; the newest $OPEN % of the tickets are the open work.
+		SET @end = UTC_TIMESTAMP(), @span = 730 * 86400, @open_from = FLOOR(@N * (100 - $OPEN) / 100);
 		INSERT INTO companies (id, tenant_id, name, created_at)
 		SELECT @cb + seq, @T, CONCAT(ELT(1 + $(h k seq) MOD 8, 'Northwind', 'Contoso', 'Fabrikam', 'Initech',
 		       'Umbrella', 'Hooli', 'Vandelay', 'Wayne'), ' ', LPAD(seq, 5, '0')),

@@ -29,5 +29,8 @@ int ctl_checksum(const char *slug);
 /* Replays every ticket's clocks from its timeline and prints where they differ from the stored
  * lights; 1 if any does. */
 int ctl_lights_verify(const char *slug);
+/* Recomputes every open cycle of a tenant under its current calendar and thresholds now, as the
+ * scheduler does after a change, and prints the count and the time it took. */
+int ctl_lights_recompute(const char *slug);
 
 #endif

@@ -84,3 +84,30 @@ int ctl_lights_verify(const char *slug)
 	free(work);
 	return mismatches > 0 ? 1 : 0;
 }
+
+int ctl_lights_recompute(const char *slug)
+{
+	static const char tenant_sql[] = "SELECT id FROM tenants WHERE slug = ?";
+	struct db *db = ctl_connect();
+	struct arena *a = ctl_arena_get();
+	struct tenant_cache cache;
+	struct tenant *t;
+	struct db_rows rows;
+	struct timespec t0, t1;
+	long long done, moved = 0;
+
+	if (db_query(db, a, tenant_sql, &rows, "s", slug) == -1 || rows.nrows != 1)
+		ctl_die("no tenant %s", slug);
+	tenant_cache_init(&cache, "localhost");
+	if (tenant_by_id(&cache, db, a, db_cell_ll(&rows, 0, 0), &t) != TENANT_FOUND)
+		ctl_die("tenant %s is suspended or cannot be read", slug);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	done = light_recompute_tenant(db, a, t, &moved);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (done < 0)
+		ctl_die("recomputing the lights of %s failed", slug);
+	printf("recomputed the lights of %lld tickets in %.2f s (%lld moved)\n", done,
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, moved);
+	tenant_cache_release(&cache);
+	return 0;
+}

@@ -90,6 +90,7 @@ static void usage(void)
 	      "  restore FILE.sql.gz              load a dump back (the database is replaced table by table)\n"
 	      "  checksum SLUG                    per-table row counts and digests of one tenant\n"
 	      "  lights verify SLUG               replay each ticket's clocks from its timeline; print differences\n"
+	      "  lights recompute SLUG            recompute every open clock under the current service levels\n"
 	      "Database: PORTAL_DB_SOCKET or PORTAL_DB_HOST/PORTAL_DB_PORT, PORTAL_DB_USER, PORTAL_DB_PASSWORD,\n"
 	      "PORTAL_DB_NAME.\n",
 	      stderr);
@@ -128,6 +129,8 @@ int main(int argc, char **argv)
 		rc = ctl_checksum(argv[2]);
 	else if (strcmp(argv[1], "lights") == 0 && argc == 4 && strcmp(argv[2], "verify") == 0)
 		rc = ctl_lights_verify(argv[3]);
+	else if (strcmp(argv[1], "lights") == 0 && argc == 4 && strcmp(argv[2], "recompute") == 0)
+		rc = ctl_lights_recompute(argv[3]);
 	else
 		usage();
 	db_close(&ctl_db);

@@ -12,6 +12,7 @@
 #include <mysqld_error.h>
 
 #include "../core/arena.h"
+#include "../core/buf.h"
 #include "../core/log.h"
 
 #define DB_MAX_PARAMS    128
@@ -181,16 +182,37 @@ static MYSQL_STMT *stmt_get(struct db *db, const char *sql)
 	return st;
 }
 
+/* Up to DB_MAX_PARAMS parameters live in the struct itself (on the caller's stack); a longer
+ * array (a multi-row write, a long IN list) gets its binds from the caller's arena. */
 struct params {
-	MYSQL_BIND bind[DB_MAX_PARAMS];
-	long long ints[DB_MAX_PARAMS];
-	unsigned long lens[DB_MAX_PARAMS];
+	MYSQL_BIND inline_bind[DB_MAX_PARAMS];
+	long long inline_ints[DB_MAX_PARAMS];
+	unsigned long inline_lens[DB_MAX_PARAMS];
+	MYSQL_BIND *bind;
+	long long *ints;
+	unsigned long *lens;
 	unsigned n;
 };
 
-static void params_build(struct params *p, const char *fmt, va_list ap)
+static void params_init(struct params *p, struct arena *a, size_t n)
 {
 	memset(p, 0, sizeof(*p));
+	if (n <= DB_MAX_PARAMS) {
+		p->bind = p->inline_bind;
+		p->ints = p->inline_ints;
+		p->lens = p->inline_lens;
+		return;
+	}
+	if (a == NULL || n > 65535)
+		BUG("too many SQL parameters: %zu", n);
+	p->bind = arena_alloc(a, n * sizeof(*p->bind));
+	p->ints = arena_alloc(a, n * sizeof(*p->ints));
+	p->lens = arena_alloc(a, n * sizeof(*p->lens));
+}
+
+static void params_build(struct params *p, const char *fmt, va_list ap)
+{
+	params_init(p, NULL, 0);
 	for (const char *f = fmt; *f != '\0'; f++, p->n++) {
 		MYSQL_BIND *b = &p->bind[p->n];
 
@@ -227,11 +249,9 @@ static void params_build(struct params *p, const char *fmt, va_list ap)
 	}
 }
 
-static void params_from_array(struct params *p, const struct db_param *in, size_t n)
+static void params_from_array(struct params *p, struct arena *a, const struct db_param *in, size_t n)
 {
-	memset(p, 0, sizeof(*p));
-	if (n > DB_MAX_PARAMS)
-		BUG("too many SQL parameters");
+	params_init(p, a, n);
 	for (size_t k = 0; k < n; k++, p->n++) {
 		MYSQL_BIND *b = &p->bind[p->n];
 
@@ -400,12 +420,48 @@ int db_query_params(struct db *db, struct arena *a, const char *sql, struct db_r
 	struct params p;
 	bool was_in_tx = db->in_tx;
 
-	params_from_array(&p, params, n);
+	params_from_array(&p, a, params, n);
 	if (run_once(db, a, sql, &p, rows, NULL, NULL) == 0)
 		return 0;
 	if (was_in_tx || !db_gone(db))
 		return -1;
 	return run_once(db, a, sql, &p, rows, NULL, NULL);
+}
+
+int db_exec_rows(struct db *db, struct arena *a, const char *head, const char *row, const char *tail,
+                 const struct db_param *params, size_t per_row, size_t nrows)
+{
+	/* Each size a quarter of the one before: at most three statements of each size after the
+	 * first, and six texts in the statement cache whatever nrows is. */
+	static const size_t sizes[] = {1024, 256, 64, 16, 4, 1};
+	size_t done = 0;
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]) && done < nrows; k++) {
+		struct buf sql;
+
+		if (nrows - done < sizes[k])
+			continue;
+		buf_init(&sql);
+		buf_puts(&sql, head);
+		for (size_t i = 0; i < sizes[k]; i++) {
+			if (i > 0)
+				buf_puts(&sql, ", ");
+			buf_puts(&sql, row);
+		}
+		buf_puts(&sql, tail);
+		while (nrows - done >= sizes[k]) {
+			struct params p;
+
+			params_from_array(&p, a, params + done * per_row, sizes[k] * per_row);
+			if (run_once(db, a, sql.data, &p, NULL, NULL, NULL) == -1) {
+				buf_release(&sql);
+				return -1;
+			}
+			done += sizes[k];
+		}
+		buf_release(&sql);
+	}
+	return 0;
 }
 
 int db_exec(struct db *db, const char *sql, unsigned long long *affected, long long *insert_id, const char *fmt, ...)

@@ -74,9 +74,17 @@ struct db_param {
 	const char *s;
 };
 
-/* db_query with the parameters in an array. */
+/* db_query with the parameters in an array; over 128 of them take their binds from a. */
 int db_query_params(struct db *db, struct arena *a, const char *sql, struct db_rows *rows,
                     const struct db_param *params, size_t n);
+
+/* Runs head, then nrows copies of row joined by ", ", then tail, with per_row parameters a row
+ * taken in order from params: a multi-row INSERT. It goes as statements of 1024, 256, 64, 16, 4
+ * and 1 rows, so a handful of texts serve the statement cache whatever nrows is. Statements of
+ * over 128 parameters take their binds from the arena. Not repeated after a reconnect (a write);
+ * meant for inside a transaction. 0, or -1 (logged) with some chunks possibly written. */
+int db_exec_rows(struct db *db, struct arena *a, const char *head, const char *row, const char *tail,
+                 const struct db_param *params, size_t per_row, size_t nrows);
 
 /* Runs a statement that needs no parameters and returns no rows, through the text protocol. */
 int db_simple(struct db *db, const char *sql);

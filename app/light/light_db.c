@@ -20,9 +20,13 @@
 #include "../timeline/timeline.h"
 #include "calendar.h"
 
-#define BOARD_WORST     10
-#define SWEEP_BATCH     200
-#define RECOMPUTE_BATCH 500
+#define BOARD_WORST 10
+#define SWEEP_BATCH 200
+/* Tickets per recomputation batch, each batch one transaction. */
+#define RECOMPUTE_PAGE  500
+#define RECOMPUTE_TRIES 3
+#define STRINGIFY_(x)   #x
+#define STRINGIFY(x)    STRINGIFY_(x)
 
 enum light_stmt {
 	LIGHT_TICKET,             /* priority and status of one ticket */
@@ -65,7 +69,17 @@ enum light_stmt {
 #define STATE_COLUMNS                                                                                        \
 	"level, COALESCE(UNIX_TIMESTAMP(cycle_started_at), 0), COALESCE(UNIX_TIMESTAMP(running_since), 0), " \
 	"accrued_seconds, COALESCE(UNIX_TIMESTAMP(amber_at), 0), COALESCE(UNIX_TIMESTAMP(red_at), 0)"
+#define UPSERT_HEAD                                                                                                  \
+	"INSERT INTO ticket_lights (tenant_id, ticket_id, level, cycle_started_at, running_since, accrued_seconds, " \
+	"amber_at, red_at) VALUES "
 #define UPSERT_ROW "(?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?))"
+/* The recorded flags reset when a new cycle starts, before the cycle changes. */
+#define UPSERT_UPDATE                                                                             \
+	" ON DUPLICATE KEY UPDATE "                                                               \
+	"amber_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), amber_recorded, 0), " \
+	"red_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), red_recorded, 0), "     \
+	"cycle_started_at = VALUES(cycle_started_at), running_since = VALUES(running_since), "    \
+	"accrued_seconds = VALUES(accrued_seconds), amber_at = VALUES(amber_at), red_at = VALUES(red_at)"
 
 static const char *const light_sql[LIGHT_STMT__MAX] = {
         /* LIGHT_TICKET */
@@ -76,15 +90,8 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
         /* LIGHT_OPEN_REQUESTS */
         [LIGHT_OPEN_REQUESTS] =
                 "SELECT COUNT(*) FROM supplier_requests WHERE tenant_id = ? AND ticket_id = ? AND answered_at IS NULL",
-        /* LIGHT_UPSERT: the recorded flags reset when a new cycle starts, before the cycle changes */
-        [LIGHT_UPSERT] =
-                "INSERT INTO ticket_lights (tenant_id, ticket_id, level, cycle_started_at, running_since, "
-                "accrued_seconds, "
-                "amber_at, red_at) VALUES " UPSERT_ROW ", " UPSERT_ROW ", " UPSERT_ROW " ON DUPLICATE KEY UPDATE "
-                "amber_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), amber_recorded, 0), "
-                "red_recorded = IF(cycle_started_at <=> VALUES(cycle_started_at), red_recorded, 0), "
-                "cycle_started_at = VALUES(cycle_started_at), running_since = VALUES(running_since), "
-                "accrued_seconds = VALUES(accrued_seconds), amber_at = VALUES(amber_at), red_at = VALUES(red_at)",
+        /* LIGHT_UPSERT */
+        [LIGHT_UPSERT] = UPSERT_HEAD UPSERT_ROW ", " UPSERT_ROW ", " UPSERT_ROW UPSERT_UPDATE,
         /* LIGHT_BOARD_COUNTS: per level, each count a range scan on its own index */
         [LIGHT_BOARD_COUNTS] =
                 "SELECT 1, (SELECT COUNT(*) FROM ticket_lights WHERE tenant_id = ? AND level = 1 AND cycle_started_at "
@@ -206,8 +213,20 @@ static const char *const light_sql[LIGHT_STMT__MAX] = {
         /* LIGHT_RECOMPUTE_PAGE */
         [LIGHT_RECOMPUTE_PAGE] =
                 "SELECT DISTINCT ticket_id FROM ticket_lights WHERE tenant_id = ? AND cycle_started_at IS NOT NULL "
-                "AND ticket_id > ? ORDER BY ticket_id LIMIT 500",
+                "AND ticket_id > ? ORDER BY ticket_id LIMIT " STRINGIFY(RECOMPUTE_PAGE),
 };
+
+/* A recomputation batch: the tickets of one LIGHT_RECOMPUTE_PAGE. Its two reads end in an IN
+ * list of exactly RECOMPUTE_PAGE parameters (a short page repeats its last id), so each is one
+ * text in the statement cache. */
+/* The light rows of the batch, locked; STATE_COLUMNS first, as state_from_row reads them. */
+#define RECOMPUTE_LOCK_HEAD \
+	"SELECT " STATE_COLUMNS ", ticket_id FROM ticket_lights WHERE tenant_id = ? AND ticket_id IN ("
+#define RECOMPUTE_LOCK_TAIL ") FOR UPDATE"
+/* Priority, status and pipeline of the batch's tickets, locked shared. */
+#define RECOMPUTE_TICKETS_HEAD \
+	"SELECT id, priority, status_id, pipeline_id FROM tickets WHERE tenant_id = ? AND id IN ("
+#define RECOMPUTE_TICKETS_TAIL ") LOCK IN SHARE MODE"
 
 static void state_from_row(const struct db_rows *r, size_t i, struct light_state *s)
 {
@@ -218,19 +237,66 @@ static void state_from_row(const struct db_rows *r, size_t i, struct light_state
 	s->red_at = (time_t)db_cell_ll(r, i, 5);
 }
 
-/* Applies one change, or (c == NULL) only re-derives running state and instants. */
+/* The data of a lights_recomputed event: the state the recomputation left ("levels") and the
+ * levels it moved. The replay takes the state as is. Owned by the caller (json_object_put). */
+static struct json_object *recomputed_data(const struct light_state before[LEVEL__MAX],
+                                           const struct light_state after[LEVEL__MAX])
+{
+	struct json_object *data = json_object_new_object(), *levels = json_object_new_array();
+
+	json_add_str(data, "reason", "service levels changed");
+	for (int l = 0; l < LEVEL__MAX; l++) {
+		struct json_object *one = json_object_new_array();
+
+		json_object_array_add(one, json_object_new_int64((int64_t)after[l].cycle_started));
+		json_object_array_add(one, json_object_new_int64((int64_t)after[l].running_since));
+		json_object_array_add(one, json_object_new_int64(after[l].accrued));
+		json_object_array_add(one, json_object_new_int64((int64_t)after[l].amber_at));
+		json_object_array_add(one, json_object_new_int64((int64_t)after[l].red_at));
+		json_object_array_add(levels, one);
+	}
+	json_object_object_add(data, "levels", levels);
+	levels = json_object_new_array();
+	for (int l = 0; l < LEVEL__MAX; l++)
+		if (memcmp(&before[l], &after[l], sizeof(after[l])) != 0)
+			json_object_array_add(levels, json_object_new_int(l + 1));
+	json_object_object_add(data, "moved", levels);
+	return data;
+}
+
+/* The eight parameters of one UPSERT_ROW. */
+static void upsert_params(struct db_param *p, long long tenant_id, long long ticket_id, int level,
+                          const struct light_state *s)
+{
+	const long long vals[8] = {tenant_id,
+	                           ticket_id,
+	                           level + 1,
+	                           (long long)s->cycle_started,
+	                           (long long)s->running_since,
+	                           s->accrued,
+	                           (long long)s->amber_at,
+	                           (long long)s->red_at};
+	const char types[8] = {'i', 'i', 'i', 'u', 'u', 'i', 'u', 'u'};
+
+	for (int j = 0; j < 8; j++) {
+		p[j].type = types[j];
+		p[j].i = vals[j];
+		p[j].s = NULL;
+	}
+}
+
+/* Applies one change to a ticket's clocks. */
 static int apply(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id,
                  const struct ticket_change *c, time_t now)
 {
 	struct db_rows tr, lr;
-	struct light_state st[LEVEL__MAX], before[LEVEL__MAX];
+	struct light_state st[LEVEL__MAX];
 	const struct pipeline *p;
 	const struct pipeline_status *status;
 	const struct light_threshold *th;
 	struct calendar_zone zone;
 	struct db_param params[3 * 8];
 	int prio;
-	size_t k = 0;
 	long long open_requests = 0;
 
 	if (db_query(db, a, light_sql[LIGHT_TICKET], &tr, "ii", t->id, ticket_id) == -1)
@@ -255,72 +321,20 @@ static int apply(struct db *db, struct arena *a, const struct tenant *t, long lo
 			state_from_row(&lr, i, &st[level - 1]);
 	}
 
-	if (c != NULL && c->kind == EVENT_SUPPLIER_ANSWERED) {
+	if (c->kind == EVENT_SUPPLIER_ANSWERED) {
 		struct db_rows open;
 
 		if (db_query(db, a, light_sql[LIGHT_OPEN_REQUESTS], &open, "ii", t->id, ticket_id) == -1)
 			return -1;
 		open_requests = db_cell_ll(&open, 0, 0);
 	}
-	memcpy(before, st, sizeof(before));
 	calendar_zone_enter(&zone, t->calendar.time_zone);
-	light_step(st, &t->calendar, th,
-	           c ? light_trigger_of((int)c->kind, c->by_customer, c->public_note, open_requests) : LIGHT_ON_NONE,
+	light_step(st, &t->calendar, th, light_trigger_of((int)c->kind, c->by_customer, c->public_note, open_requests),
 	           status_category_is_open(status->category), status->clocks, now);
 	calendar_zone_leave(&zone);
-
-	/* A recomputation (the service levels changed) that moved this ticket's clocks is on its
-	 * timeline with the state it left, so a replay of the timeline arrives at the same state. */
-	if (c == NULL) {
-		bool moved = false;
-		struct json_object *data, *levels;
-
-		for (int l = 0; l < LEVEL__MAX; l++)
-			moved = moved || memcmp(&before[l], &st[l], sizeof(st[l])) != 0;
-		if (moved) {
-			struct ticket_change ch = {t, ticket_id, 0, false, EVENT_LIGHTS_RECOMPUTED, false, false, 0};
-
-			data = json_object_new_object();
-			levels = json_object_new_array();
-			json_add_str(data, "reason", "service levels changed");
-			for (int l = 0; l < LEVEL__MAX; l++) {
-				struct json_object *one = json_object_new_array();
-
-				json_object_array_add(one, json_object_new_int64((int64_t)st[l].cycle_started));
-				json_object_array_add(one, json_object_new_int64((int64_t)st[l].running_since));
-				json_object_array_add(one, json_object_new_int64(st[l].accrued));
-				json_object_array_add(one, json_object_new_int64((int64_t)st[l].amber_at));
-				json_object_array_add(one, json_object_new_int64((int64_t)st[l].red_at));
-				json_object_array_add(levels, one);
-			}
-			json_object_object_add(data, "levels", levels);
-			levels = json_object_new_array();
-			for (int l = 0; l < LEVEL__MAX; l++)
-				if (memcmp(&before[l], &st[l], sizeof(st[l])) != 0)
-					json_object_array_add(levels, json_object_new_int(l + 1));
-			json_object_object_add(data, "moved", levels);
-			if (timeline_record(db, a, &ch, data) == -1)
-				return -1;
-		}
-	}
-	for (int l = 0; l < LEVEL__MAX; l++) {
-		const long long vals[8] = {t->id,
-		                           ticket_id,
-		                           l + 1,
-		                           (long long)st[l].cycle_started,
-		                           (long long)st[l].running_since,
-		                           st[l].accrued,
-		                           (long long)st[l].amber_at,
-		                           (long long)st[l].red_at};
-		const char types[8] = {'i', 'i', 'i', 'u', 'u', 'i', 'u', 'u'};
-
-		for (int j = 0; j < 8; j++, k++) {
-			params[k].type = types[j];
-			params[k].i = vals[j];
-			params[k].s = NULL;
-		}
-	}
-	return db_query_params(db, a, light_sql[LIGHT_UPSERT], NULL, params, k);
+	for (int l = 0; l < LEVEL__MAX; l++)
+		upsert_params(&params[l * 8], t->id, ticket_id, l, &st[l]);
+	return db_query_params(db, a, light_sql[LIGHT_UPSERT], NULL, params, 3 * 8);
 }
 
 enum light_trigger light_trigger_of(int kind, bool by_customer, bool public_note, long long open_requests)
@@ -465,33 +479,191 @@ struct json_object *light_json(const struct light_state states[LEVEL__MAX], time
 	return o;
 }
 
-long long light_recompute_tenant(struct db *db, struct arena *a, const struct tenant *t)
+static int summarise_tenant(struct db *db, struct arena *a, long long id);
+
+/* "head ?, ?, ... tail" with RECOMPUTE_PAGE placeholders, in the arena. */
+static const char *recompute_in_list(struct arena *a, const char *head, const char *tail)
 {
-	long long after = 0, done = 0;
-	time_t now = time(NULL);
+	struct buf b;
+	char *sql;
 
-	for (;;) {
-		struct db_rows page;
+	buf_init(&b);
+	buf_puts(&b, head);
+	for (size_t i = 0; i < RECOMPUTE_PAGE; i++)
+		buf_puts(&b, i ? ", ?" : "?");
+	buf_puts(&b, tail);
+	sql = arena_strdup(a, b.data);
+	buf_release(&b);
+	return sql;
+}
 
-		if (db_query(db, a, light_sql[LIGHT_RECOMPUTE_PAGE], &page, "ii", t->id, after) == -1)
-			return -1;
-		if (page.nrows == 0)
-			return done;
-		/* Small transactions: requests touching the same tickets wait for one batch at most. */
-		for (size_t i = 0; i < page.nrows; i += 50) {
-			if (db_begin(db) == -1)
-				return -1;
-			for (size_t j = i; j < page.nrows && j < i + 50; j++)
-				if (apply(db, a, t, db_cell_ll(&page, j, 0), NULL, now) == -1) {
-					db_rollback(db);
-					return -1;
-				}
-			if (db_commit(db) == -1)
-				return -1;
-		}
-		done += (long long)page.nrows;
-		after = db_cell_ll(&page, page.nrows - 1, 0);
+/* The index of id in ids[0..n), which is ascending; -1 if absent. */
+static long index_of(const long long *ids, size_t n, long long id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ids[mid] == id)
+			return (long)mid;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return -1;
+}
+
+/* Recomputes the tickets ids[0..n) (ascending, n <= RECOMPUTE_PAGE) in one transaction: one
+ * statement reads the tickets, one their light rows, the changed rows go back in
+ * multi-row upserts and the timeline entries in multi-row inserts. Adds the entries written to
+ * *recorded. 0 or -1 (rolled back).
+ *
+ * Against concurrent requests the batch locks before it reads, in the order requests lock: the
+ * tickets first (shared), then their light rows (FOR UPDATE). A request moves a ticket's clocks
+ * only while it holds the ticket's light rows, and changes the ticket only while it holds the
+ * ticket row; so either it committed before the batch's locks were granted, and the batch reads
+ * its change, or it waits for the batch to commit and then steps the recomputed lights. Stale
+ * recomputed data never overwrites a request's. A version check instead would let the batch
+ * lose to a request and redo tickets; the locks keep the batch one pass, and a request waits at
+ * most one batch. The shared ticket locks come first because the batch's timeline inserts need
+ * them anyway (the foreign key): taken after the light rows, a request holding its ticket and
+ * waiting for the lights would deadlock with the batch. Read committed: the locking reads take
+ * only the rows they find, no gaps, so tickets created meanwhile are not held up. */
+static int recompute_batch(struct db *db, struct arena *a, const struct tenant *t, const long long *ids, size_t n,
+                           long long *recorded)
+{
+	struct db_param *in = arena_alloc(a, (RECOMPUTE_PAGE + 1) * sizeof(*in));
+	struct light_state(*st)[LEVEL__MAX] = arena_alloc(a, n * sizeof(*st));
+	struct db_param *rows = arena_alloc(a, n * LEVEL__MAX * 8 * sizeof(*rows));
+	struct timeline_entry *entries = arena_alloc(a, n * sizeof(*entries));
+	size_t nrows = 0, nentries = 0;
+	struct calendar_zone zone;
+	struct db_rows lr, tr;
+	time_t now;
+
+	if (n == 0 || n > RECOMPUTE_PAGE)
+		BUG("recompute batch of %zu tickets", n);
+	in[0] = (struct db_param){'i', t->id, NULL};
+	for (size_t k = 0; k < RECOMPUTE_PAGE; k++)
+		in[k + 1] = (struct db_param){'i', ids[k < n ? k : n - 1], NULL};
+	if (db_simple(db, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED") == -1 || db_begin(db) == -1)
+		return -1;
+	if (db_query_params(db, a, recompute_in_list(a, RECOMPUTE_TICKETS_HEAD, RECOMPUTE_TICKETS_TAIL), &tr, in,
+	                    RECOMPUTE_PAGE + 1) == -1 ||
+	    db_query_params(db, a, recompute_in_list(a, RECOMPUTE_LOCK_HEAD, RECOMPUTE_LOCK_TAIL), &lr, in,
+	                    RECOMPUTE_PAGE + 1) == -1)
+		goto fail;
+	/* The batch's instant, once its rows are ours: the clocks and the entries both use it. */
+	now = time(NULL);
+	for (size_t i = 0; i < lr.nrows; i++) {
+		long k = index_of(ids, n, db_cell_ll(&lr, i, 6));
+		long long level = db_cell_ll(&lr, i, 0);
+
+		if (k >= 0 && level >= 1 && level <= LEVEL__MAX)
+			state_from_row(&lr, i, &st[k][level - 1]);
+	}
+	calendar_zone_enter(&zone, t->calendar.time_zone);
+	for (size_t i = 0; i < tr.nrows; i++) {
+		long long id = db_cell_ll(&tr, i, 0);
+		long k = index_of(ids, n, id);
+		int prio = tenant_priority_index(db_cell(&tr, i, 1));
+		const struct pipeline *p = tenant_pipeline_by_id(t, db_cell_ll(&tr, i, 3));
+		const struct pipeline_status *status = p ? pipeline_status_by_id(p, db_cell_ll(&tr, i, 2)) : NULL;
+		struct light_state before[LEVEL__MAX];
+		bool moved = false;
+
+		if (k < 0)
+			continue;
+		if (prio < 0 || status == NULL) {
+			log_error("ticket %lld: unknown priority or status", id);
+			calendar_zone_leave(&zone);
+			goto fail;
+		}
+		memcpy(before, st[k], sizeof(before));
+		light_step(st[k], &t->calendar, t->thresholds[prio], LIGHT_ON_NONE,
+		           status_category_is_open(status->category), status->clocks, now);
+		/* Only the rows that changed are written: one left as it was needs no write. */
+		for (int l = 0; l < LEVEL__MAX; l++)
+			if (memcmp(&before[l], &st[k][l], sizeof(before[l])) != 0) {
+				upsert_params(&rows[nrows++ * 8], t->id, id, l, &st[k][l]);
+				moved = true;
+			}
+		/* A recomputation that moved a ticket's clocks is on its timeline with the state it
+		 * left, so a replay of the timeline arrives at the same state. */
+		if (moved) {
+			struct json_object *data = recomputed_data(before, st[k]);
+			struct timeline_entry *e = &entries[nentries++];
+
+			e->ticket_id = id;
+			e->priority = db_cell(&tr, i, 1);
+			e->status_id = db_cell_ll(&tr, i, 2);
+			e->data = arena_strdup(a, json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN));
+			json_object_put(data);
+		}
+	}
+	calendar_zone_leave(&zone);
+	if (db_exec_rows(db, a, UPSERT_HEAD, UPSERT_ROW, UPSERT_UPDATE, rows, 8, nrows) == -1 ||
+	    timeline_record_batch(db, a, t, EVENT_LIGHTS_RECOMPUTED, now, entries, nentries) == -1)
+		goto fail;
+	if (db_commit(db) == -1)
+		return -1;
+	*recorded += (long long)nentries;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+long long light_recompute_tenant(struct db *db, struct arena *a, const struct tenant *t, long long *recorded)
+{
+	long long after = 0, done = 0, entries = 0;
+	struct arena page;
+	int rc = 0;
+
+	/* Each page's rows in an arena of its own: 100,000 tickets need no more than 500 do. */
+	arena_init(&page);
+	for (;;) {
+		struct db_rows ids;
+		long long *id;
+
+		arena_reset(&page);
+		if (db_query(db, &page, light_sql[LIGHT_RECOMPUTE_PAGE], &ids, "ii", t->id, after) == -1) {
+			rc = -1;
+			break;
+		}
+		if (ids.nrows == 0)
+			break;
+		id = arena_alloc(&page, ids.nrows * sizeof(*id));
+		for (size_t i = 0; i < ids.nrows; i++)
+			id[i] = db_cell_ll(&ids, i, 0);
+		/* A batch chosen as a deadlock victim, or kept waiting too long, was rolled back
+		 * whole: run it again rather than start the tenant over. */
+		for (int attempt = 1;; attempt++) {
+			db->last_errno = 0;
+			rc = recompute_batch(db, &page, t, id, ids.nrows, &entries);
+			if (rc == 0 || attempt == RECOMPUTE_TRIES ||
+			    (db->last_errno != DB_ER_LOCK_DEADLOCK && db->last_errno != DB_ER_LOCK_WAIT_TIMEOUT))
+				break;
+			log_warn("tenant %lld: recompute batch after ticket %lld rolled back (%u), again", t->id, after,
+			         db->last_errno);
+		}
+		if (rc == -1)
+			break;
+		done += (long long)ids.nrows;
+		after = id[ids.nrows - 1];
+	}
+	arena_release(&page);
+	if (rc == -1)
+		return -1;
+	/* The board of a large tenant reads the scheduler's summary: taken again now, so the
+	 * moved lights show at once rather than at the next refresh. */
+	if (summarise_tenant(db, a, t->id) == -1)
+		return -1;
+	if (recorded != NULL)
+		*recorded = entries;
+	return done;
 }
 
 /* Records one turned light if nobody has yet; in its own transaction. */
@@ -764,6 +936,36 @@ static struct json_object *board_teams(struct request *r, time_t now, struct boa
 	return arr;
 }
 
+/* Takes one tenant's board summary now, or drops it when the tenant is small. 1 when taken, 0
+ * when dropped, -1 on failure (rolled back). */
+static int summarise_tenant(struct db *db, struct arena *a, long long id)
+{
+	long long n = (long long)time(NULL), running = 0;
+	struct db_rows rows;
+
+	/* A consistent read outside a transaction: no row is locked while the tenant is counted. */
+	if (db_query(db, a, light_sql[LIGHT_BOARD_GROUPS], &rows, "iii", n, n, id) == -1)
+		return -1;
+	for (size_t k = 0; k < rows.nrows; k++)
+		running += db_cell_ll(&rows, k, 3);
+	if (db_begin(db) == -1)
+		return -1;
+	if (db_exec(db, light_sql[LIGHT_SUMMARY_DELETE], NULL, NULL, "i", id) == -1)
+		goto fail;
+	/* Small tenants count live on every request; they need no summary. */
+	for (size_t k = 0; running >= LIGHT_SUMMARY_MIN && k < rows.nrows; k++)
+		if (db_exec(db, light_sql[LIGHT_SUMMARY_INSERT], NULL, NULL, "iiiiiiii", id, db_cell_ll(&rows, k, 0),
+		            db_cell_ll(&rows, k, 1), db_cell_ll(&rows, k, 2), db_cell_ll(&rows, k, 3),
+		            db_cell_ll(&rows, k, 4), db_cell_ll(&rows, k, 5), n) == -1)
+			goto fail;
+	if (db_commit(db) == -1)
+		return -1;
+	return running >= LIGHT_SUMMARY_MIN;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 long long light_board_summarise(struct db *db, struct arena *a)
 {
 	struct db_rows tenants;
@@ -772,32 +974,13 @@ long long light_board_summarise(struct db *db, struct arena *a)
 	if (db_query(db, a, light_sql[LIGHT_SUMMARY_TENANTS], &tenants, "") == -1)
 		return -1;
 	for (size_t i = 0; i < tenants.nrows; i++) {
-		long long id = db_cell_ll(&tenants, i, 0), n = (long long)time(NULL), running = 0;
-		struct db_rows rows;
+		int rc = summarise_tenant(db, a, db_cell_ll(&tenants, i, 0));
 
-		/* A consistent read outside a transaction: no row is locked while the tenant is counted. */
-		if (db_query(db, a, light_sql[LIGHT_BOARD_GROUPS], &rows, "iii", n, n, id) == -1)
+		if (rc == -1)
 			return -1;
-		for (size_t k = 0; k < rows.nrows; k++)
-			running += db_cell_ll(&rows, k, 3);
-		if (db_begin(db) == -1)
-			return -1;
-		if (db_exec(db, light_sql[LIGHT_SUMMARY_DELETE], NULL, NULL, "i", id) == -1)
-			goto fail;
-		/* Small tenants count live on every request; they need no summary. */
-		for (size_t k = 0; running >= LIGHT_SUMMARY_MIN && k < rows.nrows; k++)
-			if (db_exec(db, light_sql[LIGHT_SUMMARY_INSERT], NULL, NULL, "iiiiiiii", id,
-			            db_cell_ll(&rows, k, 0), db_cell_ll(&rows, k, 1), db_cell_ll(&rows, k, 2),
-			            db_cell_ll(&rows, k, 3), db_cell_ll(&rows, k, 4), db_cell_ll(&rows, k, 5), n) == -1)
-				goto fail;
-		if (db_commit(db) == -1)
-			return -1;
-		written += running >= LIGHT_SUMMARY_MIN;
+		written += rc;
 	}
 	return written;
-fail:
-	db_rollback(db);
-	return -1;
 }
 
 int light_board(struct request *r)

@@ -45,9 +45,11 @@ void light_states_unpack(const char *packed, struct light_state out[LEVEL__MAX])
 /* {"response":{...},"supplier":{...},"communication":{...}} for one ticket at instant now. */
 struct json_object *light_json(const struct light_state states[LEVEL__MAX], time_t now);
 
-/* Recomputes every open cycle of a tenant after its calendar or thresholds changed, in small
- * transactions. Returns the number of tickets recomputed, or -1. */
-long long light_recompute_tenant(struct db *db, struct arena *a, const struct tenant *t);
+/* Recomputes every open cycle of a tenant after its calendar or thresholds changed, in batches of
+ * 500 tickets, each one short transaction; then takes the tenant's board summary again. A ticket
+ * whose clocks moved gets a lights_recomputed entry on its timeline; their number goes to
+ * *recorded (may be NULL). Returns the number of tickets recomputed, or -1. */
+long long light_recompute_tenant(struct db *db, struct arena *a, const struct tenant *t, long long *recorded);
 
 /* One pass of the breach sweeper over all tenants: records each light that turned amber or
  * red and has not been recorded. Returns the number recorded, or -1. */

@@ -55,16 +55,20 @@ static void pass(struct db *db, struct arena *a, struct tenant_cache *cache, con
 		return;
 	for (size_t i = 0; i < stale.nrows; i++) {
 		struct tenant *t;
-		long long id = db_cell_ll(&stale, i, 0), done;
+		long long id = db_cell_ll(&stale, i, 0), done, moved = 0;
+		struct timespec t0, t1;
 
 		if (tenant_by_id(cache, db, a, id, &t) != TENANT_FOUND)
 			continue;
-		done = light_recompute_tenant(db, a, t);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		done = light_recompute_tenant(db, a, t, &moved);
 		if (done < 0)
 			return;
 		if (db_exec(db, scheduler_sql[SCHED_LIGHTS_DONE], NULL, NULL, "ii", db_cell_ll(&stale, i, 1), id) == -1)
 			return;
-		log_info("tenant %lld: recomputed the lights of %lld tickets", id, done);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		log_info("tenant %lld: recomputed the lights of %lld tickets in %.1f s (%lld moved)", id, done,
+		         (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, moved);
 	}
 }
 

@@ -50,6 +50,20 @@ const char *timeline_kind_name(enum timeline_kind k);
  * transaction. Returns 0 or -1. */
 int timeline_record(struct db *db, struct arena *a, const struct ticket_change *c, struct json_object *data);
 
+/* One event of timeline_record_batch. */
+struct timeline_entry {
+	long long ticket_id;
+	const char *priority; /* the ticket's priority and status the event records */
+	long long status_id;
+	const char *data; /* JSON text */
+};
+
+/* Appends n events of one kind by the system at instant at, in a few multi-row statements. Only
+ * for a kind nothing reacts to (EVENT_LIGHTS_RECOMPUTED; BUG() otherwise), so the events are
+ * the whole change. Must run inside the change's transaction. Returns 0 or -1. */
+int timeline_record_batch(struct db *db, struct arena *a, const struct tenant *t, enum timeline_kind kind, time_t at,
+                          const struct timeline_entry *e, size_t n);
+
 /* The events of one ticket, oldest first, as a JSON array the caller owns. NULL on failure. */
 struct json_object *timeline_list(struct db *db, struct arena *a, long long tenant_id, long long ticket_id);
 
