@@ -115,7 +115,8 @@ WHERE tenant_id = NEW.tenant_id AND ticket_id = NEW.id
     AND NEW.category_id <=> OLD.category_id AND NEW.company_id <=> OLD.company_id);
 
 -- Notes: a public note by staff is the first reply when nothing earlier (by time, then id) is;
--- every note widens its author's touch of the ticket. An edited note recomputes both.
+-- every note widens its author's touch of the ticket (rules' notes have none). An edited note
+-- recomputes both.
 DROP TRIGGER IF EXISTS report_first_reply_insert;
 CREATE TRIGGER report_first_reply_insert AFTER INSERT ON notes FOR EACH ROW
 UPDATE report_tickets SET first_reply_id = NEW.id, first_reply_at = NEW.created_at, first_reply_by = NEW.author_id
@@ -143,7 +144,7 @@ INSERT INTO report_touches (tenant_id, ticket_id, actor_id, first_at, last_at, r
 SELECT NEW.tenant_id, NEW.ticket_id, NEW.author_id, NEW.created_at, NEW.created_at, NEW.visibility = 'public',
   IF(NEW.visibility = 'public', NEW.created_at, NULL), IF(NEW.visibility = 'public', NEW.created_at, NULL),
   t.pipeline_id, t.team_id, t.assignee_id, t.priority, t.category_id, t.company_id
-FROM tickets t WHERE t.id = NEW.ticket_id AND t.tenant_id = NEW.tenant_id
+FROM tickets t WHERE t.id = NEW.ticket_id AND t.tenant_id = NEW.tenant_id AND NEW.author_id IS NOT NULL
 ON DUPLICATE KEY UPDATE first_at = LEAST(first_at, VALUES(first_at)), last_at = GREATEST(last_at, VALUES(last_at)),
   replies = replies + VALUES(replies),
   first_reply_at = LEAST(COALESCE(first_reply_at, VALUES(first_reply_at)), COALESCE(VALUES(first_reply_at), first_reply_at)),
@@ -285,6 +286,7 @@ SELECT n.tenant_id, n.ticket_id, n.author_id, MIN(n.created_at), MAX(n.created_a
   MIN(IF(n.visibility = 'public', n.created_at, NULL)), MAX(IF(n.visibility = 'public', n.created_at, NULL)),
   MAX(t.pipeline_id), MAX(t.team_id), MAX(t.assignee_id), MAX(t.priority), MAX(t.category_id), MAX(t.company_id)
 FROM notes n JOIN tickets t ON t.id = n.ticket_id AND t.tenant_id = n.tenant_id
+WHERE n.author_id IS NOT NULL
 GROUP BY n.tenant_id, n.ticket_id, n.author_id;
 
 INSERT INTO report_touches (tenant_id, ticket_id, actor_id, first_at, last_at, replies, pipeline_id, team_id,
