@@ -254,17 +254,13 @@ INSERT IGNORE INTO report_tickets (tenant_id, ticket_id, created_at, status_id, 
 SELECT tenant_id, id, created_at, status_id, pipeline_id, team_id, assignee_id, priority, category_id, company_id
 FROM tickets;
 
-UPDATE report_tickets rt JOIN (
-  SELECT f.tenant_id, f.ticket_id, f.at, MIN(n.id) AS id
-  FROM (SELECT n.tenant_id, n.ticket_id, MIN(n.created_at) AS at FROM notes n
-        JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id
-        WHERE n.visibility = 'public' AND u.role <> 'customer' GROUP BY n.tenant_id, n.ticket_id) f
-  JOIN notes n ON n.tenant_id = f.tenant_id AND n.ticket_id = f.ticket_id AND n.created_at = f.at
-    AND n.visibility = 'public'
-  JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id AND u.role <> 'customer'
-  GROUP BY f.tenant_id, f.ticket_id, f.at) first ON first.tenant_id = rt.tenant_id AND first.ticket_id = rt.ticket_id
-JOIN notes n ON n.id = first.id
-SET rt.first_reply_id = n.id, rt.first_reply_at = n.created_at, rt.first_reply_by = n.author_id;
+-- Each ticket's notes through (tenant, ticket), in ticket order: no sort of every note.
+UPDATE report_tickets rt SET
+  rt.first_reply_id = (SELECT n.id FROM notes n JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id
+    WHERE n.tenant_id = rt.tenant_id AND n.ticket_id = rt.ticket_id AND n.visibility = 'public'
+      AND u.role <> 'customer' ORDER BY n.created_at, n.id LIMIT 1),
+  rt.first_reply_at = (SELECT n.created_at FROM notes n WHERE n.id = rt.first_reply_id),
+  rt.first_reply_by = (SELECT n.author_id FROM notes n WHERE n.id = rt.first_reply_id);
 
 UPDATE report_tickets rt JOIN (
   SELECT tenant_id, ticket_id,
