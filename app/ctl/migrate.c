@@ -29,11 +29,13 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Runs each statement of a file; statements end with ';' at the end of a line. Comment lines
- * (starting with --) are dropped. */
+ * (starting with --) are dropped. A statement that takes over a second (a backfill, an index on
+ * millions of rows) prints its number and time, so a long migration shows its progress. */
 static void run_file(struct db *db, const char *path, const char *text)
 {
 	struct buf stmt;
 	const char *line = text;
+	size_t nstmt = 0;
 
 	buf_init(&stmt);
 	while (*line != '\0') {
@@ -47,9 +49,20 @@ static void run_file(struct db *db, const char *path, const char *text)
 			buf_append(&stmt, line, len);
 			buf_putc(&stmt, '\n');
 			if (end > 0 && line[end - 1] == ';') {
+				struct timespec t0, t1;
+				double secs;
+
 				stmt.data[stmt.len - 1] = '\0';
+				nstmt++;
+				clock_gettime(CLOCK_MONOTONIC, &t0);
 				if (db_simple(db, stmt.data) == -1)
 					ctl_die("%s: statement failed: %s", path, mysql_error(db->conn));
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+				if (secs >= 1.0) {
+					printf("  %s: statement %zu done in %.1f s\n", path, nstmt, secs);
+					fflush(stdout);
+				}
 				buf_reset(&stmt);
 			}
 		}

@@ -425,6 +425,89 @@ long long calendar_between(const struct calendar *c, time_t a, time_t b)
 	return found == -1 ? -1 : open;
 }
 
+/* Walks c over [from, to) into the index's arrays when they are there, and returns how many
+ * open intervals there are; -1 if localtime_r fails. TZ must be the calendar's zone. */
+static long long index_walk(struct calendar_index *ix, time_t from, time_t to)
+{
+	struct walk w;
+	time_t a, b;
+	long long n = 0, open = 0;
+	int found;
+
+	walk_init(&w, ix->c, from, to);
+	while ((found = walk_next(&w, &a, &b)) == 1) {
+		if (ix->open_from != NULL) {
+			ix->open_from[n] = a;
+			ix->open_to[n] = b;
+			ix->before[n] = open;
+		}
+		open += b - a;
+		n++;
+	}
+	return found == -1 ? -1 : n;
+}
+
+int calendar_index_build(struct calendar_index *ix, struct arena *a, const struct calendar *c, time_t from, time_t to)
+{
+	struct calendar_zone zone;
+	long long n;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->c = c;
+	if (from < INSTANT_MIN || to > INSTANT_MAX || to < from || to - from > CALENDAR_HORIZON_DAYS * DAY_SECONDS)
+		return -1;
+	if (calendar_zone_enter(&zone, c->time_zone) == -1)
+		return -1;
+	n = index_walk(ix, from, to);
+	if (n >= 0) {
+		ix->open_from = arena_alloc(a, ((size_t)n + 1) * sizeof(time_t));
+		ix->open_to = arena_alloc(a, ((size_t)n + 1) * sizeof(time_t));
+		ix->before = arena_alloc(a, ((size_t)n + 1) * sizeof(long long));
+		if (index_walk(ix, from, to) != n)
+			n = -1;
+	}
+	calendar_zone_leave(&zone);
+	if (n < 0) {
+		ix->open_from = ix->open_to = NULL;
+		ix->before = NULL;
+		return -1;
+	}
+	ix->n = (size_t)n;
+	ix->from = from;
+	ix->to = to;
+	return 0;
+}
+
+/* Open seconds in [ix->from, t) for t in the index's span. */
+static long long index_open_before(const struct calendar_index *ix, time_t t)
+{
+	size_t lo = 0, hi = ix->n; /* the first interval opening after t is at hi */
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->open_from[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	lo--;
+	return ix->before[lo] + ((t < ix->open_to[lo] ? t : ix->open_to[lo]) - ix->open_from[lo]);
+}
+
+long long calendar_index_between(const struct calendar_index *ix, time_t a, time_t b)
+{
+	if (b <= a)
+		return 0;
+	if (ix->open_from == NULL || a < ix->from || b > ix->to || b - a > CALENDAR_HORIZON_DAYS * DAY_SECONDS)
+		return calendar_between(ix->c, a, b);
+	if (!week_has_open(ix->c))
+		return 0;
+	return index_open_before(ix, b) - index_open_before(ix, a);
+}
+
 /* --- parsing --- */
 
 /* Sets *reason to "<JSON pointer>: <problem>" in arena memory and returns -1. A pointer past

@@ -76,6 +76,24 @@ time_t calendar_add(const struct calendar *c, time_t start, long long business_s
  * instants are outside the range calendar_add accepts. Preconditions and TZ as calendar_add. */
 long long calendar_between(const struct calendar *c, time_t a, time_t b);
 
+/* The open intervals of a calendar over [from, to], for answering many calendar_between
+ * questions in that span (a report's durations) with two binary searches each instead of a
+ * walk through the days. */
+struct calendar_index {
+	const struct calendar *c;
+	time_t from, to;
+	size_t n;
+	time_t *open_from, *open_to; /* in time order, clipped to [from, to] */
+	long long *before;           /* open seconds in [from, open_from[i]) */
+};
+
+/* Fills ix for c over [from, to] with arrays in arena a. Returns 0, or -1 when the span is
+ * outside what calendar_between accepts or the zone cannot be read (ix then answers every
+ * question through calendar_between). TZ as calendar_add. */
+int calendar_index_build(struct calendar_index *ix, struct arena *a, const struct calendar *c, time_t from, time_t to);
+/* The same answer as calendar_between(ix->c, a, b), from the index when [a, b] lies in its span. */
+long long calendar_index_between(const struct calendar_index *ix, time_t a, time_t b);
+
 /* Parses {"time_zone":"Europe/London","week":{"mon":[["09:00","17:30"]],...,"sun":[]},
  * "holidays":[{"date":"2026-12-25"},{"date":"2026-12-24","from":"13:00","to":"24:00"}]} into c,
  * then runs calendar_validate. time_zone and week are required; a missing day is closed; a

@@ -1,9 +1,11 @@
 /* perf: how well the service performed over a range — response and resolution times, the
- * lights, suppliers and agents. Every statement is scoped by tenant_id and driven by an index
- * on (tenant_id, time); durations are gathered per row and summed up here, where the tenant's
- * business calendar is. */
+ * lights, suppliers and agents. Every statement is scoped by tenant_id and reads one range of a
+ * covering index on (tenant_id, time, filters) of the report facts (db/migrations/0025), which
+ * triggers keep in the transaction of each change; durations are gathered per row and summed up
+ * here, where the tenant's business calendar is. */
 #include "report.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +27,13 @@
 enum perf_stmt {
 	PERF_FIRST_RESPONSES,  /* first public staff replies made in the range */
 	PERF_RESOLUTIONS,      /* moves into a resolved status made in the range */
-	PERF_TICKETS,          /* tickets created in the range */
-	PERF_WORST_LIGHTS,     /* per level: of those, how many went red, how many amber only */
+	PERF_WORST_LIGHTS,     /* tickets created in the range; per level, how many went red, amber only */
 	PERF_BREACH_AGENTS,    /* reds in the range per assignee at the time */
 	PERF_BREACH_TEAMS,     /* reds in the range per team of the ticket's pipeline */
 	PERF_SUPPLIER_ANSWERS, /* supplier requests answered in the range */
 	PERF_STAFF,            /* the staff whose rows the caller may see */
 	PERF_MANAGER_TEAMS,    /* does the manager belong to a team */
-	PERF_HANDLED,          /* distinct tickets each staff member wrote on or moved in the range */
-	PERF_REPLIES,          /* public notes per author in the range */
+	PERF_ACTIVITY,         /* per person: tickets written on or moved, public notes, in the range */
 	PERF_TEAMS,            /* filter choices: teams */
 	PERF_CATEGORIES,       /* filter choices: categories */
 	PERF_COMPANIES,        /* filter choices: customer companies */
@@ -41,49 +41,35 @@ enum perf_stmt {
 	PERF_STMT__MAX
 };
 
-/* Every statement reads one range of an index that starts with tenant_id and a time, and
- * joins the ticket by its primary key for the filter (REPORT_SCOPE_SQL). A first public reply
- * by staff is one with no earlier public staff note on its ticket (rules write internal notes
- * with no author, customers' notes do not count). */
+/* Every statement reads one range of an index that starts with tenant_id and a time and holds
+ * the filter's columns (REPORT_SCOPE_SQL over the facts, aliased t). A ticket's first reply is
+ * its first public note by staff (by time, then id); a move's status is looked up at read time,
+ * so a status that changes category counts from then on as the timeline would. */
 // clang-format off
 static const char *const perf_sql[PERF_STMT__MAX] = {
 	[PERF_FIRST_RESPONSES] =
-		"SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(n.created_at), n.author_id "
-		"FROM notes n FORCE INDEX (notes_tenant_created) "
-		"JOIN users u ON u.id = n.author_id AND u.tenant_id = n.tenant_id "
-		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = n.ticket_id AND t.tenant_id = n.tenant_id "
-		"WHERE n.tenant_id = ? AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?) "
-		"AND n.visibility = 'public' AND u.role <> 'customer' "
-		"AND NOT EXISTS (SELECT 1 FROM notes e JOIN users eu ON eu.id = e.author_id AND eu.tenant_id = e.tenant_id "
-		"WHERE e.tenant_id = n.tenant_id AND e.ticket_id = n.ticket_id AND e.visibility = 'public' "
-		"AND eu.role <> 'customer' "
-		"AND (e.created_at < n.created_at OR (e.created_at = n.created_at AND e.id < n.id)))"
+		"SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(t.first_reply_at), t.first_reply_by "
+		"FROM report_tickets t FORCE INDEX (report_tickets_first_reply) "
+		"WHERE t.tenant_id = ? AND t.first_reply_at >= FROM_UNIXTIME(?) AND t.first_reply_at < FROM_UNIXTIME(?)"
 		REPORT_SCOPE_SQL,
 	[PERF_RESOLUTIONS] =
-		"SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(e.created_at) "
-		"FROM ticket_events e FORCE INDEX (ticket_events_tenant_kind_time) "
-		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = e.ticket_id AND t.tenant_id = e.tenant_id "
-		"WHERE e.tenant_id = ? AND e.kind = 'status_changed' "
-		"AND e.created_at >= FROM_UNIXTIME(?) AND e.created_at < FROM_UNIXTIME(?) "
-		"AND EXISTS (SELECT 1 FROM statuses s WHERE s.tenant_id = e.tenant_id "
-		"AND s.skey = JSON_VALUE(e.data, '$.to') AND s.category = 'resolved')"
-		REPORT_SCOPE_SQL,
-	[PERF_TICKETS] =
-		"SELECT COUNT(*) FROM tickets t FORCE INDEX (tickets_tenant_created) "
-		"WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) AND t.created_at < FROM_UNIXTIME(?)"
+		"SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(t.moved_at) "
+		"FROM report_moves t FORCE INDEX (report_moves_time) "
+		"WHERE t.tenant_id = ? AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?) "
+		"AND EXISTS (SELECT 1 FROM statuses s WHERE s.tenant_id = t.tenant_id AND s.skey = t.to_key "
+		"AND s.category = 'resolved')"
 		REPORT_SCOPE_SQL,
 	[PERF_WORST_LIGHTS] =
-		"SELECT w.level, SUM(w.red), SUM(1 - w.red) FROM ("
-		"SELECT b.level, b.ticket_id, MAX(b.colour = 'red') AS red "
-		"FROM tickets t FORCE INDEX (tickets_tenant_created) "
-		"JOIN light_breaches b ON b.tenant_id = t.tenant_id AND b.ticket_id = t.id "
+		"SELECT COUNT(*), SUM(t.worst_response = 2), SUM(t.worst_response = 1), "
+		"SUM(t.worst_supplier = 2), SUM(t.worst_supplier = 1), "
+		"SUM(t.worst_communication = 2), SUM(t.worst_communication = 1) "
+		"FROM report_tickets t FORCE INDEX (report_tickets_created) "
 		"WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) AND t.created_at < FROM_UNIXTIME(?)"
-		REPORT_SCOPE_SQL
-		"GROUP BY b.level, b.ticket_id) w GROUP BY w.level",
+		REPORT_SCOPE_SQL,
 	[PERF_BREACH_AGENTS] =
 		"SELECT COALESCE(b.assignee_id, 0), COALESCE(MAX(u.name), ''), COUNT(*) "
 		"FROM light_breaches b FORCE INDEX (light_breaches_tenant_time) "
-		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = b.ticket_id AND t.tenant_id = b.tenant_id "
+		"JOIN report_tickets t FORCE INDEX (PRIMARY) ON t.ticket_id = b.ticket_id AND t.tenant_id = b.tenant_id "
 		"LEFT JOIN users u ON u.id = b.assignee_id AND u.tenant_id = b.tenant_id "
 		"WHERE b.tenant_id = ? AND b.colour = 'red' "
 		"AND b.turned_at >= FROM_UNIXTIME(?) AND b.turned_at < FROM_UNIXTIME(?)"
@@ -92,7 +78,7 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 	[PERF_BREACH_TEAMS] =
 		"SELECT COALESCE(t.team_id, p.team_id, 0) AS team, COALESCE(MAX(tm.name), ''), COUNT(*) "
 		"FROM light_breaches b FORCE INDEX (light_breaches_tenant_time) "
-		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = b.ticket_id AND t.tenant_id = b.tenant_id "
+		"JOIN report_tickets t FORCE INDEX (PRIMARY) ON t.ticket_id = b.ticket_id AND t.tenant_id = b.tenant_id "
 		"JOIN pipelines p ON p.id = t.pipeline_id AND p.tenant_id = t.tenant_id "
 		"LEFT JOIN teams tm ON tm.id = COALESCE(t.team_id, p.team_id) AND tm.tenant_id = p.tenant_id "
 		"WHERE b.tenant_id = ? AND b.colour = 'red' "
@@ -115,26 +101,31 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 		"WHERE m2.tenant_id = ? AND m1.user_id = ?)) "
 		"ORDER BY u.name, u.id",
 	[PERF_MANAGER_TEAMS] = "SELECT COUNT(*) FROM team_members WHERE tenant_id = ? AND user_id = ?",
-	[PERF_HANDLED] =
-		"SELECT x.actor_id, COUNT(DISTINCT x.ticket_id) FROM ("
-		"SELECT n.author_id AS actor_id, n.ticket_id, n.tenant_id FROM notes n FORCE INDEX (notes_tenant_created) "
-		"WHERE n.tenant_id = ? AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?) "
-		"UNION ALL "
-		"SELECT e.actor_id, e.ticket_id, e.tenant_id FROM ticket_events e "
-		"FORCE INDEX (ticket_events_tenant_kind_time) "
-		"WHERE e.tenant_id = ? AND e.kind = 'status_changed' "
-		"AND e.created_at >= FROM_UNIXTIME(?) AND e.created_at < FROM_UNIXTIME(?)) x "
-		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = x.ticket_id AND t.tenant_id = x.tenant_id "
-		"WHERE x.actor_id IS NOT NULL"
+	/* One row per person and ticket they wrote on or moved, with the first and last time and
+	 * their public notes' count, first and last time. A ticket counts as handled in [from, to)
+	 * when the first or last touch is in it; only a person who worked on it both before and
+	 * after the range needs a look at the notes and moves. Their public notes all count when
+	 * the first and last are in the range, none when neither is; across a bound they are
+	 * counted. The parameters: from, to (twice), from, to, from, to, from, to (three times),
+	 * tenant, from, to. */
+	[PERF_ACTIVITY] =
+		"SELECT t.actor_id, "
+		"SUM(CASE WHEN t.first_at >= FROM_UNIXTIME(?) OR t.last_at < FROM_UNIXTIME(?) THEN 1 "
+		"WHEN EXISTS (SELECT 1 FROM notes n WHERE n.tenant_id = t.tenant_id AND n.ticket_id = t.ticket_id "
+		"AND n.author_id = t.actor_id AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?)) "
+		"OR EXISTS (SELECT 1 FROM ticket_events e WHERE e.tenant_id = t.tenant_id AND e.ticket_id = t.ticket_id "
+		"AND e.actor_id = t.actor_id AND e.kind = 'status_changed' "
+		"AND e.created_at >= FROM_UNIXTIME(?) AND e.created_at < FROM_UNIXTIME(?)) THEN 1 ELSE 0 END), "
+		"SUM(CASE WHEN t.first_reply_at IS NULL OR t.last_reply_at < FROM_UNIXTIME(?) "
+		"OR t.first_reply_at >= FROM_UNIXTIME(?) THEN 0 "
+		"WHEN t.first_reply_at >= FROM_UNIXTIME(?) AND t.last_reply_at < FROM_UNIXTIME(?) THEN t.replies "
+		"ELSE (SELECT COUNT(*) FROM notes n WHERE n.tenant_id = t.tenant_id AND n.ticket_id = t.ticket_id "
+		"AND n.author_id = t.actor_id AND n.visibility = 'public' "
+		"AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?)) END) "
+		"FROM report_touches t FORCE INDEX (report_touches_time) "
+		"WHERE t.tenant_id = ? AND t.last_at >= FROM_UNIXTIME(?) AND t.first_at < FROM_UNIXTIME(?)"
 		REPORT_SCOPE_SQL
-		"GROUP BY x.actor_id",
-	[PERF_REPLIES] =
-		"SELECT n.author_id, COUNT(*) FROM notes n FORCE INDEX (notes_tenant_created) "
-		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = n.ticket_id AND t.tenant_id = n.tenant_id "
-		"WHERE n.tenant_id = ? AND n.visibility = 'public' "
-		"AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?)"
-		REPORT_SCOPE_SQL
-		"GROUP BY n.author_id",
+		"GROUP BY t.actor_id",
 	[PERF_TEAMS] = "SELECT id, name FROM teams WHERE tenant_id = ? ORDER BY name, id",
 	[PERF_CATEGORIES] = "SELECT id, name FROM categories WHERE tenant_id = ? ORDER BY name, id",
 	[PERF_COMPANIES] = "SELECT id, name FROM companies WHERE tenant_id = ? ORDER BY name, id",
@@ -148,7 +139,7 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 static int query(struct request *r, const struct report_scope *s, enum perf_stmt st, const long long *lead,
                  size_t nlead, struct db_rows *rows)
 {
-	struct db_param p[8 + REPORT_SCOPE_PARAMS];
+	struct db_param p[16 + REPORT_SCOPE_PARAMS];
 	size_t n = 0;
 
 	for (size_t i = 0; i < nlead; i++)
@@ -163,6 +154,28 @@ struct durations {
 	size_t n, nbusiness;
 };
 
+/* Widens [*lo, *hi] to hold every (start, end) pair of rows (columns start and start + 1). */
+static void span_of(const struct db_rows *rows, int start, long long *lo, long long *hi)
+{
+	for (size_t i = 0; i < rows->nrows; i++) {
+		long long a = db_cell_ll(rows, i, start), b = db_cell_ll(rows, i, start + 1);
+
+		if (a < *lo)
+			*lo = a;
+		if ((b > a ? b : a) > *hi)
+			*hi = b > a ? b : a;
+	}
+}
+
+/* The tenant's open hours over [lo, hi]; an empty span leaves every answer to calendar_between. */
+static void index_span(struct request *r, struct calendar_index *ix, long long lo, long long hi)
+{
+	if (lo > hi || calendar_index_build(ix, r->a, &r->tenant->calendar, (time_t)lo, (time_t)hi) == -1) {
+		memset(ix, 0, sizeof(*ix));
+		ix->c = &r->tenant->calendar;
+	}
+}
+
 static void durations_init(struct request *r, struct durations *d, size_t cap)
 {
 	d->calendar = arena_alloc(r->a, (cap + 1) * sizeof(long long));
@@ -170,15 +183,15 @@ static void durations_init(struct request *r, struct durations *d, size_t cap)
 	d->n = d->nbusiness = 0;
 }
 
-/* Adds end - start; TZ must already be the tenant's zone (calendar_zone_enter). */
-static void durations_add(struct request *r, struct durations *d, long long start, long long end)
+/* Adds end - start, business seconds from the tenant's open hours in ix. */
+static void durations_add(const struct calendar_index *ix, struct durations *d, long long start, long long end)
 {
 	long long business;
 
 	if (end < start)
 		end = start;
 	d->calendar[d->n++] = end - start;
-	business = calendar_between(&r->tenant->calendar, (time_t)start, (time_t)end);
+	business = calendar_index_between(ix, (time_t)start, (time_t)end);
 	if (business >= 0)
 		d->business[d->nbusiness++] = business;
 }
@@ -197,7 +210,8 @@ int report_times(struct request *r)
 	struct report_scope s;
 	struct db_rows fr, rs;
 	struct durations first, resolution;
-	struct calendar_zone zone;
+	struct calendar_index ix;
+	long long lo = LLONG_MAX, hi = LLONG_MIN;
 	int status;
 
 	if ((status = report_scope_read(r, &s, true)) != 0)
@@ -211,12 +225,13 @@ int report_times(struct request *r)
 	}
 	durations_init(r, &first, fr.nrows);
 	durations_init(r, &resolution, rs.nrows);
-	calendar_zone_enter(&zone, r->tenant->calendar.time_zone);
+	span_of(&fr, 0, &lo, &hi);
+	span_of(&rs, 0, &lo, &hi);
+	index_span(r, &ix, lo, hi);
 	for (size_t i = 0; i < fr.nrows; i++)
-		durations_add(r, &first, db_cell_ll(&fr, i, 0), db_cell_ll(&fr, i, 1));
+		durations_add(&ix, &first, db_cell_ll(&fr, i, 0), db_cell_ll(&fr, i, 1));
 	for (size_t i = 0; i < rs.nrows; i++)
-		durations_add(r, &resolution, db_cell_ll(&rs, i, 0), db_cell_ll(&rs, i, 1));
-	calendar_zone_leave(&zone);
+		durations_add(&ix, &resolution, db_cell_ll(&rs, i, 0), db_cell_ll(&rs, i, 1));
 	if (s.csv) {
 		struct buf b;
 
@@ -255,7 +270,7 @@ static struct json_object *percent_json(struct request *r, long long part, long 
 int report_lights(struct request *r)
 {
 	struct report_scope s;
-	struct db_rows total, worst, agents, teams;
+	struct db_rows worst, agents, teams;
 	long long tickets, red[LEVEL__MAX] = {0}, amber[LEVEL__MAX] = {0};
 	int status;
 
@@ -264,20 +279,16 @@ int report_lights(struct request *r)
 	{
 		long long lead[] = {s.tenant_id, s.from, s.to};
 
-		if (query(r, &s, PERF_TICKETS, lead, 3, &total) == -1 ||
-		    query(r, &s, PERF_WORST_LIGHTS, lead, 3, &worst) == -1 ||
+		if (query(r, &s, PERF_WORST_LIGHTS, lead, 3, &worst) == -1 ||
 		    query(r, &s, PERF_BREACH_AGENTS, lead, 3, &agents) == -1 ||
 		    query(r, &s, PERF_BREACH_TEAMS, lead, 3, &teams) == -1)
 			return 500;
 	}
-	tickets = db_cell_ll(&total, 0, 0);
-	for (size_t i = 0; i < worst.nrows; i++) {
-		long long level = db_cell_ll(&worst, i, 0);
-
-		if (level >= 1 && level <= LEVEL__MAX) {
-			red[level - 1] = db_cell_ll(&worst, i, 1);
-			amber[level - 1] = db_cell_ll(&worst, i, 2);
-		}
+	/* One row: the count, then red and amber of each level in order (NULL sums are 0). */
+	tickets = db_cell_ll(&worst, 0, 0);
+	for (int l = 0; l < LEVEL__MAX && l < 3; l++) {
+		red[l] = db_cell_ll(&worst, 0, 1 + 2 * l);
+		amber[l] = db_cell_ll(&worst, 0, 2 + 2 * l);
 	}
 	if (s.csv) {
 		struct buf b;
@@ -348,7 +359,8 @@ int report_suppliers(struct request *r)
 {
 	struct report_scope s;
 	struct db_rows rows;
-	struct calendar_zone zone;
+	struct calendar_index ix;
+	long long lo = LLONG_MAX, hi = LLONG_MIN;
 	struct buf b;
 	struct json_object *out = NULL, *arr = NULL;
 	int status;
@@ -369,7 +381,8 @@ int report_suppliers(struct request *r)
 		out = report_head_json(r, &s);
 		arr = json_object_new_array();
 	}
-	calendar_zone_enter(&zone, r->tenant->calendar.time_zone);
+	span_of(&rows, 2, &lo, &hi);
+	index_span(r, &ix, lo, hi);
 	/* Rows come grouped by supplier: one run per supplier. */
 	for (size_t i = 0, j; i < rows.nrows; i = j) {
 		struct durations d;
@@ -378,7 +391,7 @@ int report_suppliers(struct request *r)
 			;
 		durations_init(r, &d, j - i);
 		for (size_t k = i; k < j; k++)
-			durations_add(r, &d, db_cell_ll(&rows, k, 2), db_cell_ll(&rows, k, 3));
+			durations_add(&ix, &d, db_cell_ll(&rows, k, 2), db_cell_ll(&rows, k, 3));
 		if (s.csv) {
 			csv_field(&b, db_cell(&rows, i, 0));
 			buf_putc(&b, ',');
@@ -405,7 +418,6 @@ int report_suppliers(struct request *r)
 			json_object_array_add(arr, o);
 		}
 	}
-	calendar_zone_leave(&zone);
 	if (s.csv)
 		return report_send_csv(r, &b, "supplier-response-times.csv");
 	buf_release(&b);
@@ -413,21 +425,65 @@ int report_suppliers(struct request *r)
 	return response_json(r, 200, out);
 }
 
-/* The count for user id in rows of (user id, count); 0 when absent. */
-static long long count_for(const struct db_rows *rows, long long id)
+/* Column col for user id in rows that start with the user id; 0 when absent. */
+static long long count_for(const struct db_rows *rows, long long id, int col)
 {
 	for (size_t i = 0; i < rows->nrows; i++)
 		if (db_cell_ll(rows, i, 0) == id)
-			return db_cell_ll(rows, i, 1);
+			return db_cell_ll(rows, i, col);
 	return 0;
+}
+
+/* A duration and whose it is, sorted by person and then by duration so each person's run is
+ * in order for their median. */
+struct owned {
+	long long who, seconds;
+};
+
+static int compare_owned(const void *a, const void *b)
+{
+	const struct owned *x = a, *y = b;
+
+	if (x->who != y->who)
+		return (x->who > y->who) - (x->who < y->who);
+	return (x->seconds > y->seconds) - (x->seconds < y->seconds);
+}
+
+/* The run of who's durations in v[0..n), sorted as above: *first and the count. */
+static size_t owned_run(const struct owned *v, size_t n, long long who, size_t *first)
+{
+	size_t lo = 0, hi = n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].who < who)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n && v[end].who == who; end++)
+		;
+	*first = lo;
+	return end - lo;
+}
+
+/* The nearest-rank median of a run of n > 0 sorted durations. */
+static long long owned_median(const struct owned *run, size_t n)
+{
+	size_t rank = (50 * n + 99) / 100;
+
+	return run[rank < 1 ? 0 : rank - 1].seconds;
 }
 
 int report_agents(struct request *r)
 {
 	struct report_scope s, tickets_scope;
-	struct db_rows staff, handled, replies, first, breaches, in_team;
-	long long manager_teams = 0;
-	struct calendar_zone zone;
+	struct db_rows staff, activity, first, breaches, in_team;
+	long long manager_teams = 0, lo = LLONG_MAX, hi = LLONG_MIN;
+	struct calendar_index ix;
+	struct owned *calendar, *business;
+	size_t ncalendar = 0, nbusiness = 0;
 	struct buf b;
 	struct json_object *out = NULL, *arr = NULL;
 	int status;
@@ -445,14 +501,14 @@ int report_agents(struct request *r)
 	}
 	{
 		long long range[] = {s.tenant_id, s.from, s.to},
-		          twice[] = {s.tenant_id, s.from, s.to, s.tenant_id, s.from, s.to};
+		          worked[] = {s.from, s.to, s.from, s.to, s.from,      s.to,   s.from, s.to,
+		                      s.from, s.to, s.from, s.to, s.tenant_id, s.from, s.to};
 
 		/* A manager in teams sees the rows of those teams' members; admins and managers in
 		 * no team see every staff member. */
 		if (db_query(r->db, r->a, perf_sql[PERF_STAFF], &staff, "iiiiiii", s.tenant_id, s.agent, s.agent,
 		             manager_teams, s.user_id, s.tenant_id, s.user_id) == -1 ||
-		    query(r, &tickets_scope, PERF_HANDLED, twice, 6, &handled) == -1 ||
-		    query(r, &tickets_scope, PERF_REPLIES, range, 3, &replies) == -1 ||
+		    query(r, &tickets_scope, PERF_ACTIVITY, worked, 15, &activity) == -1 ||
 		    query(r, &tickets_scope, PERF_FIRST_RESPONSES, range, 3, &first) == -1 ||
 		    query(r, &tickets_scope, PERF_BREACH_AGENTS, range, 3, &breaches) == -1)
 			return 500;
@@ -465,35 +521,47 @@ int report_agents(struct request *r)
 		out = report_head_json(r, &s);
 		arr = json_object_new_array();
 	}
-	calendar_zone_enter(&zone, r->tenant->calendar.time_zone);
+	/* Every first response once, sorted by who gave it: each person's median is a lookup. */
+	span_of(&first, 0, &lo, &hi);
+	index_span(r, &ix, lo, hi);
+	calendar = arena_alloc(r->a, (first.nrows + 1) * sizeof(*calendar));
+	business = arena_alloc(r->a, (first.nrows + 1) * sizeof(*business));
+	for (size_t k = 0; k < first.nrows; k++) {
+		struct durations one;
+		long long c, bs;
+
+		one.calendar = &c;
+		one.business = &bs;
+		one.n = one.nbusiness = 0;
+		durations_add(&ix, &one, db_cell_ll(&first, k, 0), db_cell_ll(&first, k, 1));
+		calendar[ncalendar++] = (struct owned){db_cell_ll(&first, k, 2), c};
+		if (one.nbusiness == 1)
+			business[nbusiness++] = (struct owned){db_cell_ll(&first, k, 2), bs};
+	}
+	qsort(calendar, ncalendar, sizeof(*calendar), compare_owned);
+	qsort(business, nbusiness, sizeof(*business), compare_owned);
 	for (size_t i = 0; i < staff.nrows; i++) {
 		long long id = db_cell_ll(&staff, i, 0);
-		long long nhandled = count_for(&handled, id), nreplies = count_for(&replies, id);
+		long long nhandled = count_for(&activity, id, 1), nreplies = count_for(&activity, id, 2);
 		long long nbreaches = 0;
-		struct durations d;
+		size_t at_calendar, at_business;
+		size_t nfirst = owned_run(calendar, ncalendar, id, &at_calendar),
+		       nfirst_business = owned_run(business, nbusiness, id, &at_business);
 
 		/* Breach rows are (assignee, name, count). */
 		for (size_t k = 0; k < breaches.nrows; k++)
 			if (db_cell_ll(&breaches, k, 0) == id)
 				nbreaches = db_cell_ll(&breaches, k, 2);
-		durations_init(r, &d, first.nrows);
-		for (size_t k = 0; k < first.nrows; k++)
-			if (db_cell_ll(&first, k, 2) == id)
-				durations_add(r, &d, db_cell_ll(&first, k, 0), db_cell_ll(&first, k, 1));
-		if (d.n > 1) {
-			qsort(d.calendar, d.n, sizeof(long long), report_compare_ll);
-			qsort(d.business, d.nbusiness, sizeof(long long), report_compare_ll);
-		}
 		if (s.csv) {
 			csv_field(&b, db_cell(&staff, i, 0));
 			buf_putc(&b, ',');
 			csv_field(&b, db_cell(&staff, i, 1));
-			buf_printf(&b, ",%lld,%lld,%zu,", nhandled, nreplies, d.n);
-			if (d.n > 0)
-				buf_printf(&b, "%lld", report_percentile(d.calendar, d.n, 50));
+			buf_printf(&b, ",%lld,%lld,%zu,", nhandled, nreplies, nfirst);
+			if (nfirst > 0)
+				buf_printf(&b, "%lld", owned_median(calendar + at_calendar, nfirst));
 			buf_putc(&b, ',');
-			if (d.nbusiness > 0)
-				buf_printf(&b, "%lld", report_percentile(d.business, d.nbusiness, 50));
+			if (nfirst_business > 0)
+				buf_printf(&b, "%lld", owned_median(business + at_business, nfirst_business));
 			buf_printf(&b, ",%lld\r\n", nbreaches);
 		} else {
 			struct json_object *o = json_object_new_object();
@@ -502,21 +570,20 @@ int report_agents(struct request *r)
 			json_add_str(o, "name", db_cell(&staff, i, 1));
 			json_add_int(o, "tickets_handled", nhandled);
 			json_add_int(o, "public_replies", nreplies);
-			json_add_int(o, "first_responses", (long long)d.n);
-			if (d.n > 0)
-				json_add_int(o, "median_first_response", report_percentile(d.calendar, d.n, 50));
+			json_add_int(o, "first_responses", (long long)nfirst);
+			if (nfirst > 0)
+				json_add_int(o, "median_first_response", owned_median(calendar + at_calendar, nfirst));
 			else
 				json_add_null(o, "median_first_response");
-			if (d.nbusiness > 0)
+			if (nfirst_business > 0)
 				json_add_int(o, "median_first_response_business",
-				             report_percentile(d.business, d.nbusiness, 50));
+				             owned_median(business + at_business, nfirst_business));
 			else
 				json_add_null(o, "median_first_response_business");
 			json_add_int(o, "breaches", nbreaches);
 			json_object_array_add(arr, o);
 		}
 	}
-	calendar_zone_leave(&zone);
 	if (s.csv)
 		return report_send_csv(r, &b, "agents.csv");
 	buf_release(&b);

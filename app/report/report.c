@@ -1,4 +1,5 @@
-/* report: aggregates over indexed columns; every statement is scoped by tenant_id. */
+/* report: aggregates over the report facts' covering indexes; every statement is scoped by
+ * tenant_id. */
 #include "report.h"
 
 #include <stdio.h>
@@ -29,10 +30,14 @@ enum report_stmt {
 };
 
 /* Open means a status whose category is neither resolved nor closed; the scope's filter holds
- * an agent to their own tickets and a manager to their teams where the tenant shows by team. */
-#define OPEN_FROM \
-	"FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) ON s.id = t.status_id AND s.tenant_id = t.tenant_id "
-#define OPEN_WHERE "WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', 'closed')" REPORT_SCOPE_SQL
+ * an agent to their own tickets and a manager to their teams where the tenant shows by team.
+ * The open statuses lead, each reading its range of the facts' (tenant, status, filters) index. */
+#define OPEN_FROM                                                                                              \
+	"FROM statuses s STRAIGHT_JOIN report_tickets t FORCE INDEX (report_tickets_status) ON t.tenant_id = " \
+	"s.tenant_id AND t.status_id = s.id "
+#define OPEN_WHERE                                                                                \
+	"WHERE s.tenant_id = ? AND t.tenant_id = s.tenant_id AND s.category NOT IN ('resolved', " \
+	"'closed')" REPORT_SCOPE_SQL
 
 static const char *const report_sql[REPORT_STMT__MAX] = {
         [REPORT_BY_STATUS] = "SELECT t.status_id, COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY t.status_id",
@@ -53,17 +58,15 @@ static const char *const report_sql[REPORT_STMT__MAX] = {
                 "p.tenant_id " OPEN_WHERE "GROUP BY team ORDER BY COUNT(*) DESC, team = 0, MAX(tm.name)",
         /* Quarter hours: every time zone's offset is a multiple of 15 minutes, so each slot
          * falls on one local day, which C works out with the tenant's zone. */
-        [REPORT_CREATED] = "SELECT UNIX_TIMESTAMP(t.created_at) DIV 900, COUNT(*) FROM tickets t FORCE INDEX "
-                           "(tickets_tenant_created) WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) "
+        [REPORT_CREATED] = "SELECT UNIX_TIMESTAMP(t.created_at) DIV 900, COUNT(*) FROM report_tickets t FORCE INDEX "
+                           "(report_tickets_created) WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) "
                            "AND t.created_at < FROM_UNIXTIME(?)" REPORT_SCOPE_SQL "GROUP BY 1",
         [REPORT_RESOLVED] =
-                "SELECT UNIX_TIMESTAMP(e.created_at) DIV 900, COUNT(*) FROM ticket_events e FORCE INDEX "
-                "(ticket_events_tenant_kind_time) JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = e.ticket_id "
-                "AND t.tenant_id = e.tenant_id "
-                "WHERE e.tenant_id = ? AND e.kind = 'status_changed' AND e.created_at >= FROM_UNIXTIME(?) "
-                "AND e.created_at < FROM_UNIXTIME(?) AND EXISTS (SELECT 1 FROM statuses s WHERE "
-                "s.tenant_id = e.tenant_id AND s.skey = JSON_VALUE(e.data, '$.to') AND s.category = "
-                "'resolved')" REPORT_SCOPE_SQL "GROUP BY 1",
+                "SELECT UNIX_TIMESTAMP(t.moved_at) DIV 900, COUNT(*) FROM report_moves t FORCE INDEX "
+                "(report_moves_time) WHERE t.tenant_id = ? AND t.moved_at >= FROM_UNIXTIME(?) "
+                "AND t.moved_at < FROM_UNIXTIME(?) AND EXISTS (SELECT 1 FROM statuses s WHERE "
+                "s.tenant_id = t.tenant_id AND s.skey = t.to_key AND s.category = 'resolved')" REPORT_SCOPE_SQL
+                "GROUP BY 1",
 };
 
 /* Runs sql with the leading parameters lead[0..nlead) and then the scope's. */

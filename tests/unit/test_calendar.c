@@ -520,6 +520,39 @@ static void parse_refuses_bad_calendars(void)
 	              "calendar is not valid JSON: ", 28) == 0);
 }
 
+/* The index answers exactly as calendar_between, across both clock changes of a year, a part-day
+ * holiday, Chicago's lunch break, and for questions outside its span. */
+static void index_agrees_with_between(void)
+{
+	struct calendar cals[3] = {weekdays("Europe/London", 9 * 60, 17 * 60),
+	                           weekdays("America/Chicago", 8 * 60, 12 * 60), always_open("Australia/Lord_Howe")};
+	struct calendar_holiday xmas = {.year = 2026, .month = 12, .day = 24, .start_min = 13 * 60, .end_min = 1440};
+	struct arena a;
+	unsigned seed = 7;
+
+	open_on(&cals[1], CALENDAR_MON, 13 * 60, 17 * 60);
+	cals[0].holidays = &xmas;
+	cals[0].nholidays = 1;
+	arena_init(&a);
+	for (size_t k = 0; k < 3; k++) {
+		struct calendar_index ix;
+		time_t from = utc("2026-01-01T00:00:00Z"), to = utc("2027-01-01T00:00:00Z");
+
+		CHECK_INT(calendar_index_build(&ix, &a, &cals[k], from, to), 0);
+		for (int i = 0; i < 4000; i++) {
+			time_t x, y;
+
+			seed = seed * 1103515245u + 12345u;
+			x = from - 5 * 86400 + (time_t)(seed % (380u * 86400u));
+			seed = seed * 1103515245u + 12345u;
+			y = x + (time_t)(seed % (i % 2 ? 4u * 86400u : 40u * 86400u));
+			CHECK_INT(calendar_index_between(&ix, x, y), calendar_between(&cals[k], x, y));
+		}
+		CHECK_INT(calendar_index_between(&ix, to, from), 0);
+	}
+	arena_release(&a);
+}
+
 const struct unit_case calendar_cases[] = {
         {"calendar: London Friday to Monday across clocks going forward", london_friday_across_clocks_going_forward},
         {"calendar: Chicago lunch break and Thanksgiving", chicago_lunch_break_and_thanksgiving},
@@ -538,5 +571,6 @@ const struct unit_case calendar_cases[] = {
         {"calendar: validate refuses bad calendars", validate_refuses_bad_calendars},
         {"calendar: parses a calendar", parses_a_calendar},
         {"calendar: parse refuses bad calendars", parse_refuses_bad_calendars},
+        {"calendar: the index agrees with calendar_between", index_agrees_with_between},
         {NULL, NULL},
 };
