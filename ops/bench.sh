@@ -365,7 +365,7 @@ awk -F'\t' '$1 ~ /^rt0?-create-c/ { r[$1] = $7; e[$1] = $12 + $13 } END {
 	for (c = 16; c <= 64; c *= 4) if (r["rt-create-c" c] > 0)
 		printf "  routed + rules vs plain create, c=%d: %.2fx the cost (%.0f vs %.0f req/s)%s\n", c,
 			r["rt0-create-c" c] / r["rt-create-c" c], r["rt-create-c" c], r["rt0-create-c" c],
-			e["rt-create-c" c] + e["rt0-create-c" c] > 0 ? " (not comparable: non-2xx answers)" : "" }' "$RES/results.tsv"
+			(e["rt-create-c" c] + e["rt0-create-c" c] > 0 ? " (not comparable: non-2xx answers)" : "") }' "$RES/results.tsv"
 awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "mean_us") m[FILENAME] = kv[2] } }
 	END { for (f in m) if (f ~ /\/rt-create.probe$/) rt = m[f]; else pl = m[f]
 		if (rt > 0 && pl > 0) printf "  one at a time: %.2f ms vs %.2f ms, %.2fx\n", rt / 1000, pl / 1000, rt / pl }' \

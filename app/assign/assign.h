@@ -29,7 +29,8 @@ int assign_choose(struct arena *a, const struct assign_candidate *c, size_t n, c
                   const char **reason);
 
 /* The router's choice for a ticket, without acting on it: the candidates the database gives
- * (locked FOR UPDATE, so inside a transaction), their open tickets, and assign_choose over them.
+ * with the open tickets their rows count, and assign_choose over them. Nothing is locked: routing
+ * locks the chosen agent and confirms the choice before it assigns.
  * Arena memory; chosen is an index into candidates, or -1 with reason saying why. */
 struct assign_choice {
 	const char *skill; /* NULL: the ticket's category needs none */

@@ -1,12 +1,13 @@
-/* assign_db: routing a new ticket inside its create transaction. Candidate agents are locked
- * (FOR UPDATE) before their open tickets are counted, so two concurrent creates cannot both
- * take an agent's last free place. */
+/* assign_db: routing a new ticket inside its create transaction. The candidates are read as they
+ * stand, with the open-ticket count their rows keep (migration 0025); only the chosen agent's row
+ * is then locked (FOR UPDATE) and read again, and the choice is made afresh while that read
+ * differs, so two concurrent creates cannot both take an agent's last free place, and a create
+ * never waits on agents it does not take. */
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "../core/arena.h"
-#include "../core/buf.h"
 #include "../core/json.h"
 #include "../db/db.h"
 #include "../pipeline/pipeline.h"
@@ -18,8 +19,9 @@ enum assign_stmt {
 	ASSIGN_TICKET,       /* pipeline, category and priority of the new ticket */
 	ASSIGN_CATEGORY,     /* the skill a category needs */
 	ASSIGN_MIN_LEVEL,    /* the level a priority needs */
-	ASSIGN_AGENTS_SKILL, /* agents with the skill, locked */
-	ASSIGN_AGENTS_ANY,   /* all agents, locked */
+	ASSIGN_AGENTS_SKILL, /* agents with the skill */
+	ASSIGN_AGENTS_ANY,   /* all agents */
+	ASSIGN_LOCK,         /* the chosen agent, locked and read again */
 	ASSIGN_SET,          /* the assignment */
 	ASSIGN_STAMP,        /* the agent's last assignment time */
 	ASSIGN_QUEUE,        /* park the ticket in a queue */
@@ -41,18 +43,22 @@ static const char *const assign_sql[ASSIGN_STMT__MAX] = {
         /* ASSIGN_AGENTS_SKILL */
         [ASSIGN_AGENTS_SKILL] =
                 "SELECT u.id, u.name, us.level, u.capacity, u.availability = 'available', "
-                "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
+                "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0), u.open_tickets FROM users u "
                 "JOIN user_skills us ON us.user_id = u.id AND us.tenant_id = u.tenant_id AND us.skill_id = ? "
                 "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 AND (? = 0 OR u.id IN "
                 "(SELECT m.user_id FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.team_id = ?)) "
-                "ORDER BY u.id FOR UPDATE",
+                "ORDER BY u.id",
         /* ASSIGN_AGENTS_ANY */
         [ASSIGN_AGENTS_ANY] =
                 "SELECT u.id, u.name, 0, u.capacity, u.availability = 'available', "
-                "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0) FROM users u "
+                "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0), u.open_tickets FROM users u "
                 "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 AND (? = 0 OR u.id IN "
                 "(SELECT m.user_id FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.team_id = ?)) "
-                "ORDER BY u.id FOR UPDATE",
+                "ORDER BY u.id",
+        /* ASSIGN_LOCK */
+        [ASSIGN_LOCK] = "SELECT u.capacity, u.availability = 'available' AND u.role = 'agent' AND u.disabled = 0, "
+                        "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0), u.open_tickets FROM users u "
+                        "WHERE u.tenant_id = ? AND u.id = ? FOR UPDATE",
         /* ASSIGN_SET */
         [ASSIGN_SET] = "UPDATE tickets SET assignee_id = ?, queue = NULL WHERE tenant_id = ? AND id = ?",
         /* ASSIGN_STAMP */
@@ -63,47 +69,6 @@ static const char *const assign_sql[ASSIGN_STMT__MAX] = {
         [ASSIGN_NOTIFY] =
                 "INSERT INTO notifications (tenant_id, user_id, ticket_id, kind, message) VALUES (?, ?, ?, ?, ?)",
 };
-
-/* Candidates counted per statement: a statement binds at most 128 parameters (db.c), and a
- * tenant may have hundreds of agents with a skill. */
-#define COUNT_OPEN_BATCH 100
-
-/* Open tickets per candidate, counted with the candidates' rows already locked, a batch of
- * candidates per statement. */
-static int count_open(struct db *db, struct arena *a, const struct tenant *t, struct assign_candidate *c, size_t n)
-{
-	struct db_param params[COUNT_OPEN_BATCH + 1];
-
-	for (size_t from = 0; from < n; from += COUNT_OPEN_BATCH) {
-		size_t k = n - from < COUNT_OPEN_BATCH ? n - from : COUNT_OPEN_BATCH;
-		struct buf sql;
-		struct db_rows rows;
-		int rc;
-
-		buf_init(&sql);
-		buf_puts(&sql,
-		         "SELECT t.assignee_id, COUNT(*) FROM tickets t JOIN statuses s ON s.id = t.status_id AND "
-		         "s.tenant_id = t.tenant_id WHERE t.tenant_id = ? AND s.category NOT IN ('resolved', "
-		         "'closed') AND t.assignee_id IN (");
-		params[0].type = 'i';
-		params[0].i = t->id;
-		for (size_t i = 0; i < k; i++) {
-			buf_puts(&sql, i ? ", ?" : "?");
-			params[i + 1].type = 'i';
-			params[i + 1].i = c[from + i].user_id;
-		}
-		buf_puts(&sql, ") GROUP BY t.assignee_id");
-		rc = db_query_params(db, a, sql.data, &rows, params, k + 1);
-		buf_release(&sql);
-		if (rc == -1)
-			return -1;
-		for (size_t r = 0; r < rows.nrows; r++)
-			for (size_t i = from; i < from + k; i++)
-				if (c[i].user_id == db_cell_ll(&rows, r, 0))
-					c[i].open = db_cell_ll(&rows, r, 1);
-	}
-	return 0;
-}
 
 static int park(struct db *db, struct arena *a, const struct tenant *t, const struct pipeline *p, long long ticket_id,
                 long long number, long long actor_id, const char *queue, const char *reason)
@@ -153,7 +118,8 @@ static int ticket_row(struct db *db, struct arena *a, const struct tenant *t, lo
 }
 
 /* The choice for the ticket of row tr in pipeline p: its category's skill and team, the level its
- * priority needs, the agents who could take it (locked) with their open tickets, and the pick. */
+ * priority needs, the agents who could take it with their open tickets, and the pick. Nothing is
+ * locked: lock_choice confirms the pick. */
 static int choose(struct db *db, struct arena *a, const struct tenant *t, const struct pipeline *p,
                   const struct db_rows *tr, struct assign_choice *out)
 {
@@ -200,13 +166,51 @@ static int choose(struct db *db, struct arena *a, const struct tenant *t, const 
 		c[i].capacity = db_cell_ll(&rows, i, 3);
 		c[i].available = db_cell_ll(&rows, i, 4) != 0;
 		c[i].last_assigned = (time_t)db_cell_ll(&rows, i, 5);
-		c[i].open = 0;
+		c[i].open = db_cell_ll(&rows, i, 6);
 	}
-	if (count_open(db, a, t, c, rows.nrows) == -1)
-		return -1;
 	out->candidates = c;
 	out->ncandidates = rows.nrows;
 	out->chosen = assign_choose(a, c, rows.nrows, out->skill, out->min_level, &out->reason);
+	return 0;
+}
+
+/* Locks the chosen agent's row and reads it again; while it differs from what the choice saw
+ * (another transaction assigned them a ticket, closed one, or they went away since), takes the
+ * fresh values and chooses again. A candidate read under its lock cannot change again, so this
+ * ends within one round per candidate. Rows locked on the way stay locked to the commit: InnoDB
+ * keeps them, and they are few. 0 (out->chosen, out->reason final; -1 when nobody has room) or -1
+ * on a database failure. */
+static int lock_choice(struct db *db, struct arena *a, const struct tenant *t, struct assign_choice *out)
+{
+	while (out->chosen >= 0) {
+		struct assign_candidate *x = &out->candidates[out->chosen];
+		struct db_rows rows;
+		long long capacity, open;
+		bool available;
+		time_t last;
+
+		if (db_query(db, a, assign_sql[ASSIGN_LOCK], &rows, "ii", t->id, x->user_id) == -1)
+			return -1;
+		if (rows.nrows == 1) {
+			capacity = db_cell_ll(&rows, 0, 0);
+			available = db_cell_ll(&rows, 0, 1) != 0;
+			last = (time_t)db_cell_ll(&rows, 0, 2);
+			open = db_cell_ll(&rows, 0, 3);
+		} else {
+			capacity = 0;
+			available = false;
+			last = x->last_assigned;
+			open = x->open;
+		}
+		if (capacity == x->capacity && available == x->available && last == x->last_assigned && open == x->open)
+			return 0;
+		x->capacity = capacity;
+		x->available = available;
+		x->last_assigned = last;
+		x->open = open;
+		out->chosen =
+		        assign_choose(a, out->candidates, out->ncandidates, out->skill, out->min_level, &out->reason);
+	}
 	return 0;
 }
 
@@ -241,7 +245,7 @@ static int route(struct db *db, struct arena *a, const struct tenant *t, long lo
 		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
 		            "the pipeline's manager checks new tickets first");
 
-	if (choose(db, a, t, p, &tr, &ch) == -1)
+	if (choose(db, a, t, p, &tr, &ch) == -1 || lock_choice(db, a, t, &ch) == -1)
 		return -1;
 	if (ch.chosen < 0)
 		return park(db, a, t, p, ticket_id, number, actor_id, "fallback", ch.reason);

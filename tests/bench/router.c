@@ -5,7 +5,7 @@
  * First assign_choose, the pure choice, over 500 candidates made in memory (mixed skill levels,
  * capacities, open tickets and availability), ITERATIONS times (default 200000). Then, for each
  * tenant SLUG, the choice as a worker makes it: assign_pick (the ticket, its category's skill, the
- * level its priority needs, the candidates locked FOR UPDATE, their open tickets, the pick) on the
+ * level its priority needs, the candidates with the open tickets their rows keep, the pick) on the
  * tenant's newest ticket, ROUNDS times (default 500), each in a transaction rolled back so nothing
  * changes; then assign_route (the choice and its recording: assignment, stamp, timeline and what
  * reacts to it) the same way. Times are per call: wall (the worker is busy for that long, waiting
