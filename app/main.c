@@ -352,10 +352,12 @@ static int scheduler_main(int listen_fd, void *arg)
 
 /* Bytes of request memory past which a worker returns the freed heap to the system. */
 #define WORKER_TRIM_AFTER (1024 * 1024)
-/* Seconds one statement of a request may run: under the connection's read timeout (15 s) and
- * nginx's 30 s, so a statement that slow ends in the worker with a clear answer instead of a
- * lost connection, a retry and a statement left running on the server. */
-#define WORKER_STATEMENT_LIMIT 12
+/* Seconds one statement of a request may run, and how long the worker waits for an answer:
+ * under nginx's 30 s, the limit under the wait, so a statement that slow ends in the worker with
+ * a clear answer instead of a lost connection, a retry and a statement left running on the
+ * server. A report over years on a large tenant may legitimately take most of it. */
+#define WORKER_STATEMENT_LIMIT 25
+#define WORKER_READ_TIMEOUT    28
 
 static int worker_main(int listen_fd, void *arg)
 {
@@ -379,6 +381,7 @@ static int worker_main(int listen_fd, void *arg)
 	/* A database that is down at start is not fatal: requests answer 503 until it is back. */
 	dbc = cfg->db;
 	dbc.statement_limit = WORKER_STATEMENT_LIMIT;
+	dbc.read_timeout = WORKER_READ_TIMEOUT;
 	if (db_open(&w.db, &dbc) == -1)
 		log_warn("starting without a database connection");
 	if (FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {

@@ -90,7 +90,7 @@ function send(tenant, method, path, opts) {
 			res.on('end', () => resolve(finish(res.statusCode, lowerHeaders(res.headers), Buffer.concat(chunks))));
 			res.on('error', reject);
 		});
-		req.setTimeout(TIMEOUT_MS, () => req.destroy(new Error(`timeout: ${method} ${path}`)));
+		req.setTimeout(opts.timeoutMs || TIMEOUT_MS, () => req.destroy(new Error(`timeout: ${method} ${path}`)));
 		req.on('error', reject);
 		if (payload) req.write(payload);
 		req.end();
