@@ -17,6 +17,8 @@
 
 #define DB_MAX_PARAMS    128
 #define DB_CELL_PREFETCH 256
+/* Rows past which a result counts as large (see stmt_forget). */
+#define DB_BIG_RESULT 10000
 
 void db_config_from_env(struct db_config *cfg)
 {
@@ -180,6 +182,21 @@ static MYSQL_STMT *stmt_get(struct db *db, const char *sql)
 	db->cache[db->ncache].stmt = st;
 	db->ncache++;
 	return st;
+}
+
+/* Closes st and takes it out of the cache: the client library keeps the memory of a stored
+ * result with its statement until the statement runs again, so the statement that read a large
+ * result goes (and is prepared again when next needed). */
+static void stmt_forget(struct db *db, MYSQL_STMT *st)
+{
+	for (int i = 0; i < db->ncache; i++)
+		if (db->cache[i].stmt == st) {
+			free(db->cache[i].sql);
+			memmove(db->cache + i, db->cache + i + 1, sizeof(db->cache[0]) * (size_t)(db->ncache - i - 1));
+			db->ncache--;
+			break;
+		}
+	mysql_stmt_close(st);
 }
 
 /* Up to DB_MAX_PARAMS parameters live in the struct itself (on the caller's stack); a longer
@@ -362,6 +379,8 @@ static int fetch_rows(struct db *db, struct arena *a, MYSQL_STMT *st, const char
 		return -1;
 	}
 	mysql_stmt_free_result(st);
+	if (rows->nrows > DB_BIG_RESULT)
+		stmt_forget(db, st);
 	return 0;
 }
 
