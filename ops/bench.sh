@@ -477,6 +477,21 @@ if node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "ut
 	recompute recompute-restore "restoring the settings" true
 	sed -i '/^recompute-restore\t/d' "$RES/recompute.tsv"
 fi
+# The board and an agent's queue page on this tenant, one request at a time (issue target: the
+# board under 50 ms and a queue page of 50 tickets with their lights under 10 ms of server time):
+# 30 requests each, curl's total time on loopback (the server's time and a little more).
+open_agent=${OPEN_AGENTS%%,*}
+printf 'path	n	p50_ms	p90_ms	max_ms	status
+' >"$RES/open-reads.tsv"
+for path in /api/v1/board "/api/v1/tickets?limit=50"; do
+	for ((i = 0; i < 30; i++)); do
+		curl -s -o /dev/null -m 20 -w '%{http_code} %{time_total}\n' -H "Host: $OPEN.localhost:$PORT" \
+			-H "Authorization: Bearer $open_agent" "$BASE$path"
+	done | sort -k2 -n | awk -v p="$path" '{ s[NR] = $2 * 1000; if ($1 != 200) bad = $1 }
+		END { printf "%s\t%d\t%.1f\t%.1f\t%.1f\t%s\n", p, NR, s[int((NR + 1) / 2)], s[int(NR * 0.9)], s[NR], bad ? bad : 200 }' \
+		>>"$RES/open-reads.tsv"
+	tail -1 "$RES/open-reads.tsv" | awk -F'\t' '{ printf "  %-36s one at a time: p50 %s ms, p90 %s ms, max %s ms (status %s)\n", $1, $3, $4, $5, $6 }'
+done
 load open-get-alone-c16 "GET one ticket (reference)" "$OPEN" 16 get_ticket.lua / BENCH_TOKENS="$OPEN_AGENTS" BENCH_TICKETS=$OPEN_N
 recompute recompute-off "communication clock off" false get
 recompute recompute-on "communication clock on again" true

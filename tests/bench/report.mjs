@@ -287,6 +287,32 @@ if (reports.length) {
 	p();
 }
 
+let openReads = [];
+try {
+	openReads = fs.readFileSync(path.join(dir, 'open-reads.tsv'), 'utf8').trim().split('\n').slice(1)
+		.map((l) => l.split('\t')).map(([p, n, p50, p90, max, status]) =>
+			({ path: p, n: Number(n), p50: Number(p50), p90: Number(p90), max: Number(max), status }));
+} catch {
+	openReads = [];
+}
+if (openReads.length) {
+	p(`**The board and a queue page on \`${meta.open}\`** (every ticket open work), as an agent, one request at a ` +
+		'time (curl\'s total time on loopback); targets: the board under 50 ms, a queue page of 50 tickets with ' +
+		'their lights under 10 ms.');
+	p();
+	p('| request | requests | p50 ms | p90 ms | max ms | status | p50 under target |');
+	p('| --- | --- | --- | --- | --- | --- | --- |');
+	for (const r of openReads) {
+		const limit = r.path.includes('board') ? 50 : 10;
+		const applies = meta.mode === 'full';
+		const ok = r.status === '200' && r.p50 < limit;
+		if (applies && !ok) missed.push(`${r.path} on ${meta.open}`);
+		p(`| \`GET ${r.path}\` | ${r.n} | ${r.p50.toFixed(1)} | ${r.p90.toFixed(1)} | ${r.max.toFixed(1)} | ${r.status} | ` +
+			`${applies ? yes(ok) : '– (quick: a tenth of the size)'} |`);
+	}
+	p();
+}
+
 let recomputes = [];
 try {
 	recomputes = fs.readFileSync(path.join(dir, 'recompute.tsv'), 'utf8').trim().split('\n').slice(1)
