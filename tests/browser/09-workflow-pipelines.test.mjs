@@ -163,7 +163,9 @@ test('the admin adds a Returns pipeline; a manager moves a ticket there from the
 	await boss.getByTestId('ticket-pipeline-move').click();
 	await boss.getByTestId('ticket-status').filter({ hasText: 'New' }).waitFor();
 	assert.equal((await boss.getByTestId('ticket-pipeline').innerText()).split('\n')[0].trim(), 'Returns');
-	// The moves are the new pipeline's, and the timeline says what happened.
+	// The moves are the new pipeline's (its statuses load after the move), and the timeline says
+	// what happened.
+	await boss.getByTestId('status-buttons').locator('button').first().waitFor();
 	assert.deepEqual(await boss.getByTestId('status-buttons').locator('button').allInnerTexts(), ['In progress', 'Done']);
 	await boss.locator('[data-kind="pipeline_changed"]').waitFor();
 	assert.equal(await boss.locator('[data-kind="pipeline_changed"] [data-testid="timeline-text"]').innerText(),
