@@ -52,6 +52,8 @@ test('a customer\'s new ticket waits in the manager\'s triage queue in the desk'
 	await page.goto(url(slug, '#/new'));
 	await page.getByTestId('new-ticket-subject').fill(subject);
 	await page.getByTestId('new-ticket-description').fill('Every page has a grey stripe.');
+	// The category choice appears once the tenant's categories have loaded.
+	await page.getByTestId('new-ticket-category').waitFor();
 	assert.deepEqual(await page.getByTestId('new-ticket-category').locator('option').allInnerTexts(), ['Something else', 'Printers']);
 	await page.getByTestId('new-ticket-category').selectOption('Printers');
 	await page.getByTestId('new-ticket-submit').click();

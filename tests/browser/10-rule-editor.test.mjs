@@ -98,6 +98,7 @@ test('an admin builds a rule with the form; it survives a reload and tags and te
 	await page.getByTestId('action-0-value').fill('vip');
 	await page.getByTestId('rule-add-action').click();
 	await page.getByTestId('action-1-type').selectOption('set_team');
+	await page.getByTestId('action-1-value').locator('option', { hasText: 'Hardware' }).waitFor({ state: 'attached' });
 	assert.deepEqual(await page.getByTestId('action-1-value').locator('option').allInnerTexts(), ['Choose…', 'Billing', 'Hardware']);
 	await page.getByTestId('action-1-value').selectOption({ label: 'Hardware' });
 
