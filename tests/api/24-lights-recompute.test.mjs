@@ -8,20 +8,14 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { request, loginFull, uniqueTag, applyTenant, dbEnv } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { request, loginFull, uniqueTag, applyTenant, dbEnv, sql } from './lib.mjs';
 
 const CTL = process.env.PORTALCTL_BIN || 'build/portalctl';
 const PASS = 'Batch-Pass-123';
 const COPIES = 5100; // with two running cycles each, over the board summary's 10,000
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const secs = (iso) => Math.floor(Date.parse(iso) / 1000);
-
-function sql(statement) {
-	const env = dbEnv();
-	return execFileSync('mariadb', ['--socket', env.PORTAL_DB_SOCKET, '-u', 'portal', `-p${env.PORTAL_DB_PASSWORD}`,
-		'-N', '-B', 'portal', '-e', statement], { encoding: 'utf8' }).trim();
-}
 
 const around = { time_zone: 'UTC', week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]])) };
 // minutes: 60/120 per level for every priority, except urgent response 5/10

@@ -4,16 +4,9 @@
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { request, loginFull, uniqueTag, applyTenant, dbEnv } from './lib.mjs';
+import { request, loginFull, uniqueTag, applyTenant, sql } from './lib.mjs';
 
 const PASS = 'Count-Pass-123';
-
-function sql(statement) {
-	const env = dbEnv();
-	return execFileSync('mariadb', ['--socket', env.PORTAL_DB_SOCKET, '-u', 'portal', `-p${env.PORTAL_DB_PASSWORD}`,
-		'-N', '-B', 'portal', '-e', statement], { encoding: 'utf8' }).trim();
-}
 
 function makeTenant(agents) {
 	const slug = uniqueTag('oc').toLowerCase().slice(0, 24);

@@ -275,6 +275,14 @@ export function dbEnv() {
 	};
 }
 
+// Runs SQL on the stack's database as the service's user and returns the output, tab-separated,
+// without column names, trimmed. The password goes through the environment, not the command line.
+export function sql(statement) {
+	const env = dbEnv();
+	return execFileSync('mariadb', ['-N', '-B', '-S', env.PORTAL_DB_SOCKET, '-u', env.PORTAL_DB_USER, env.PORTAL_DB_NAME,
+		'-e', statement], { env: { ...env, MYSQL_PWD: env.PORTAL_DB_PASSWORD }, encoding: 'utf8', timeout: 60000 }).trim();
+}
+
 // Applies a tenant definition; its branding.logo must be 'logo.svg' (a demo logo is copied).
 export function applyTenant(def) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenant-'));
