@@ -249,7 +249,7 @@ static int request_run(struct request *r)
 	return rt->handler(r);
 }
 
-static void access_log(struct request *r, double ms)
+static void access_log(struct request *r, double ms, unsigned long long statements)
 {
 	struct json_object *o = json_object_new_object();
 	char ts[40];
@@ -268,6 +268,7 @@ static void access_log(struct request *r, double ms)
 	json_add_str(o, "route", r->route ? r->route->name : "none");
 	json_add_int(o, "status", r->status);
 	json_object_object_add(o, "dur_ms", json_object_new_double(ms));
+	json_add_int(o, "sql", (long long)statements);
 	log_json_line(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 }
@@ -276,6 +277,7 @@ static void request_handle(struct worker *w, FCGX_Request *fr, struct buf *out, 
 {
 	struct request r;
 	struct timespec t0, t1;
+	unsigned long long queries0 = w->db.queries;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&r, 0, sizeof(r));
@@ -331,7 +333,8 @@ static void request_handle(struct worker *w, FCGX_Request *fr, struct buf *out, 
 	FCGX_PutStr(out->data, (int)out->len, fr->out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (log_requests)
-		access_log(&r, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		access_log(&r, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+		           r.db->queries - queries0);
 	buf_release(&r.out_headers);
 	buf_release(&r.out_body);
 	log_context(NULL, 0);
