@@ -19,7 +19,7 @@ struct assign_candidate {
 	long long open;     /* open tickets assigned now */
 	long long capacity; /* most open tickets at once */
 	bool available;
-	time_t last_assigned; /* 0: never */
+	long long last_assigned; /* microseconds since the epoch; 0: never */
 };
 
 /* Returns the index of the chosen candidate, or -1 when none is eligible. The reason, in
@@ -29,7 +29,8 @@ int assign_choose(struct arena *a, const struct assign_candidate *c, size_t n, c
                   const char **reason);
 
 /* The router's choice for a ticket, without acting on it: the candidates the database gives
- * with the open tickets their rows count, and assign_choose over them. Nothing is locked: routing
+ * (the best few eligible agents, in the choice's order) with the open tickets their rows count,
+ * and assign_choose over them. Nothing is locked: routing
  * locks the chosen agent and confirms the choice before it assigns.
  * Arena memory; chosen is an index into candidates, or -1 with reason saying why. */
 struct assign_choice {
@@ -37,6 +38,7 @@ struct assign_choice {
 	int min_level;
 	struct assign_candidate *candidates;
 	size_t ncandidates;
+	bool truncated; /* candidates is the best few eligible agents: there may be more */
 	int chosen;
 	const char *reason;
 };

@@ -17,11 +17,10 @@
 
 enum assign_stmt {
 	ASSIGN_TICKET,       /* pipeline, category and priority of the new ticket */
-	ASSIGN_CATEGORY,     /* the skill a category needs */
-	ASSIGN_MIN_LEVEL,    /* the level a priority needs */
 	ASSIGN_AGENTS_SKILL, /* agents with the skill */
 	ASSIGN_AGENTS_ANY,   /* all agents */
 	ASSIGN_LOCK,         /* the chosen agent, locked and read again */
+	ASSIGN_LOCK_SKIP,    /* the same, passing over an agent another create is assigning now */
 	ASSIGN_SET,          /* the assignment */
 	ASSIGN_STAMP,        /* the agent's last assignment time */
 	ASSIGN_QUEUE,        /* park the ticket in a queue */
@@ -29,36 +28,48 @@ enum assign_stmt {
 	ASSIGN_STMT__MAX
 };
 
+/* The agents in the order the choice ranks them (assign_choose): fewest open tickets, then never
+ * assigned (NULL sorts first), then assigned longest ago, then the lowest id: the order of the
+ * index users_router_order, so the database reads the agents from the best on and stops at the
+ * short list. */
+#define ASSIGN_ORDER "u.open_tickets, u.last_assigned_at, u.id"
+/* When an agent was last assigned a ticket, in microseconds (0: never). */
+#define ASSIGN_LAST "COALESCE(FLOOR(UNIX_TIMESTAMP(u.last_assigned_at) * 1000000), 0)"
+
+/* The choice reads the best few eligible agents, not every agent with the skill: enough for the
+ * ones concurrent creates are assigning now to be passed over. */
+#define ASSIGN_SHORTLIST 16
+
 static const char *const assign_sql[ASSIGN_STMT__MAX] = {
         /* ASSIGN_TICKET */
         [ASSIGN_TICKET] = "SELECT pipeline_id, COALESCE(category_id, 0), priority, number, COALESCE(team_id, 0), "
                           "COALESCE(assignee_id, 0) FROM tickets WHERE tenant_id = ? AND id = ?",
-        /* ASSIGN_CATEGORY */
-        [ASSIGN_CATEGORY] = "SELECT s.id, s.name, COALESCE(c.team_id, 0) FROM categories c JOIN skills s ON s.id = "
-                            "c.skill_id AND s.tenant_id "
-                            "= c.tenant_id "
-                            "WHERE c.tenant_id = ? AND c.id = ?",
-        /* ASSIGN_MIN_LEVEL */
-        [ASSIGN_MIN_LEVEL] = "SELECT min_level FROM priority_levels WHERE tenant_id = ? AND priority = ?",
         /* ASSIGN_AGENTS_SKILL */
         [ASSIGN_AGENTS_SKILL] =
-                "SELECT u.id, u.name, us.level, u.capacity, u.availability = 'available', "
-                "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0), u.open_tickets FROM users u "
-                "JOIN user_skills us ON us.user_id = u.id AND us.tenant_id = u.tenant_id AND us.skill_id = ? "
+                "SELECT u.id, u.name, us.level, u.capacity, u.availability = 'available', " ASSIGN_LAST
+                ", u.open_tickets FROM users u FORCE INDEX (users_router_order) "
+                "STRAIGHT_JOIN user_skills us ON us.user_id = u.id AND us.tenant_id = u.tenant_id AND us.skill_id = ? "
                 "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 AND (? = 0 OR u.id IN "
                 "(SELECT m.user_id FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.team_id = ?)) "
-                "ORDER BY u.id",
+                "AND (? = 0 OR (u.availability = 'available' AND us.level >= ? AND u.open_tickets < u.capacity)) "
+                "ORDER BY " ASSIGN_ORDER " LIMIT ?",
         /* ASSIGN_AGENTS_ANY */
         [ASSIGN_AGENTS_ANY] =
-                "SELECT u.id, u.name, 0, u.capacity, u.availability = 'available', "
-                "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0), u.open_tickets FROM users u "
+                "SELECT u.id, u.name, 0, u.capacity, u.availability = 'available', " ASSIGN_LAST
+                ", u.open_tickets FROM users u FORCE INDEX (users_router_order) "
                 "WHERE u.tenant_id = ? AND u.role = 'agent' AND u.disabled = 0 AND (? = 0 OR u.id IN "
                 "(SELECT m.user_id FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.team_id = ?)) "
-                "ORDER BY u.id",
+                "AND (? = 0 OR (u.availability = 'available' AND u.open_tickets < u.capacity)) "
+                "ORDER BY " ASSIGN_ORDER " LIMIT ?",
         /* ASSIGN_LOCK */
-        [ASSIGN_LOCK] = "SELECT u.capacity, u.availability = 'available' AND u.role = 'agent' AND u.disabled = 0, "
-                        "COALESCE(UNIX_TIMESTAMP(u.last_assigned_at), 0), u.open_tickets FROM users u "
-                        "WHERE u.tenant_id = ? AND u.id = ? FOR UPDATE",
+        [ASSIGN_LOCK] =
+                "SELECT u.capacity, u.availability = 'available' AND u.role = 'agent' AND u.disabled = 0, " ASSIGN_LAST
+                ", u.open_tickets FROM users u WHERE u.tenant_id = ? AND u.id = ? FOR UPDATE",
+        /* ASSIGN_LOCK_SKIP */
+        [ASSIGN_LOCK_SKIP] =
+                "SELECT u.capacity, u.availability = 'available' AND u.role = 'agent' AND u.disabled = 0, " ASSIGN_LAST
+                ", u.open_tickets FROM users u WHERE u.tenant_id = ? AND u.id = ? "
+                "FOR UPDATE SKIP LOCKED",
         /* ASSIGN_SET */
         [ASSIGN_SET] = "UPDATE tickets SET assignee_id = ?, queue = NULL WHERE tenant_id = ? AND id = ?",
         /* ASSIGN_STAMP */
@@ -121,7 +132,7 @@ static int ticket_row(struct db *db, struct arena *a, const struct tenant *t, lo
  * priority needs, the agents who could take it with their open tickets, and the pick. Nothing is
  * locked: lock_choice confirms the pick. */
 static int choose(struct db *db, struct arena *a, const struct tenant *t, const struct pipeline *p,
-                  const struct db_rows *tr, struct assign_choice *out)
+                  const struct db_rows *tr, bool shortlist, struct assign_choice *out)
 {
 	struct db_rows rows;
 	long long skill_id = 0, category_team = 0;
@@ -130,17 +141,16 @@ static int choose(struct db *db, struct arena *a, const struct tenant *t, const 
 	out->skill = NULL;
 	out->min_level = 0;
 	if (db_cell_ll(tr, 0, 1) > 0) {
-		if (db_query(db, a, assign_sql[ASSIGN_CATEGORY], &rows, "ii", t->id, db_cell_ll(tr, 0, 1)) == -1)
-			return -1;
-		if (rows.nrows == 1) {
-			skill_id = db_cell_ll(&rows, 0, 0);
-			out->skill = db_cell(&rows, 0, 1);
-			category_team = db_cell_ll(&rows, 0, 2);
-			if (db_query(db, a, assign_sql[ASSIGN_MIN_LEVEL], &rows, "is", t->id, db_cell(tr, 0, 2)) == -1)
-				return -1;
+		/* The category's skill and team come with the tenant's configuration. */
+		const struct tenant_category *cat = tenant_category_by_id(t, db_cell_ll(tr, 0, 1));
+		int prio = tenant_priority_index(db_cell(tr, 0, 2));
+
+		if (cat != NULL && cat->skill_id > 0) {
+			skill_id = cat->skill_id;
+			out->skill = cat->skill;
+			category_team = cat->team_id;
 			/* Without a setting, the level follows the priority: low 1, normal 2, high 3, urgent 4. */
-			out->min_level = rows.nrows ? (int)db_cell_ll(&rows, 0, 0)
-			                            : tenant_priority_index(db_cell(tr, 0, 2)) + 1;
+			out->min_level = prio >= 0 && t->min_level[prio] > 0 ? t->min_level[prio] : prio + 1;
 		}
 	}
 	{
@@ -153,9 +163,11 @@ static int choose(struct db *db, struct arena *a, const struct tenant *t, const 
 		if (db_cell_ll(tr, 0, 4) > 0)
 			team = db_cell_ll(tr, 0, 4);
 
-		if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "iiii", skill_id, t->id,
-		                            team, team)
-		                 : db_query(db, a, assign_sql[ASSIGN_AGENTS_ANY], &rows, "iii", t->id, team, team))
+		if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "iiiiiii", skill_id, t->id,
+		                            team, team, (long long)shortlist, (long long)out->min_level,
+		                            shortlist ? (long long)ASSIGN_SHORTLIST : 1000000LL)
+		                 : db_query(db, a, assign_sql[ASSIGN_AGENTS_ANY], &rows, "iiiii", t->id, team, team,
+		                            (long long)shortlist, shortlist ? (long long)ASSIGN_SHORTLIST : 1000000LL))
 			return -1;
 	}
 	c = arena_alloc(a, (rows.nrows ? rows.nrows : 1) * sizeof(*c));
@@ -165,9 +177,10 @@ static int choose(struct db *db, struct arena *a, const struct tenant *t, const 
 		c[i].level = (int)db_cell_ll(&rows, i, 2);
 		c[i].capacity = db_cell_ll(&rows, i, 3);
 		c[i].available = db_cell_ll(&rows, i, 4) != 0;
-		c[i].last_assigned = (time_t)db_cell_ll(&rows, i, 5);
+		c[i].last_assigned = db_cell_ll(&rows, i, 5);
 		c[i].open = db_cell_ll(&rows, i, 6);
 	}
+	out->truncated = shortlist && rows.nrows == ASSIGN_SHORTLIST;
 	out->candidates = c;
 	out->ncandidates = rows.nrows;
 	out->chosen = assign_choose(a, c, rows.nrows, out->skill, out->min_level, &out->reason);
@@ -177,41 +190,72 @@ static int choose(struct db *db, struct arena *a, const struct tenant *t, const 
 /* Locks the chosen agent's row and reads it again; while it differs from what the choice saw
  * (another transaction assigned them a ticket, closed one, or they went away since), takes the
  * fresh values and chooses again. A candidate read under its lock cannot change again, so this
- * ends within one round per candidate. Rows locked on the way stay locked to the commit: InnoDB
- * keeps them, and they are few. 0 (out->chosen, out->reason final; -1 when nobody has room) or -1
- * on a database failure. */
-static int lock_choice(struct db *db, struct arena *a, const struct tenant *t, struct assign_choice *out)
+ * ends within one round per candidate. An agent whose row another create holds (it is assigning
+ * them a ticket now) is passed over for the next best, so concurrent creates spread instead of
+ * queueing behind one agent; only when nobody else is left (and may_wait) does the choice wait
+ * for those rows.
+ * Rows locked on the way stay locked to the commit: InnoDB keeps them, and they are few. 0
+ * (out->chosen, out->reason final; -1 when nobody has room) or -1 on a database failure. */
+static int lock_choice(struct db *db, struct arena *a, const struct tenant *t, bool may_wait, struct assign_choice *out)
 {
-	while (out->chosen >= 0) {
-		struct assign_candidate *x = &out->candidates[out->chosen];
-		struct db_rows rows;
-		long long capacity, open;
-		bool available;
-		time_t last;
+	bool *passed = arena_alloc(a, (out->ncandidates ? out->ncandidates : 1) * sizeof(*passed));
+	bool *was_available = arena_alloc(a, (out->ncandidates ? out->ncandidates : 1) * sizeof(*was_available));
+	bool wait = false;
+	size_t npassed = 0;
 
-		if (db_query(db, a, assign_sql[ASSIGN_LOCK], &rows, "ii", t->id, x->user_id) == -1)
-			return -1;
-		if (rows.nrows == 1) {
-			capacity = db_cell_ll(&rows, 0, 0);
-			available = db_cell_ll(&rows, 0, 1) != 0;
-			last = (time_t)db_cell_ll(&rows, 0, 2);
-			open = db_cell_ll(&rows, 0, 3);
-		} else {
-			capacity = 0;
-			available = false;
-			last = x->last_assigned;
-			open = x->open;
+	memset(passed, 0, (out->ncandidates ? out->ncandidates : 1) * sizeof(*passed));
+	for (;;) {
+		while (out->chosen >= 0) {
+			struct assign_candidate *x = &out->candidates[out->chosen];
+			struct db_rows rows;
+			long long capacity, open;
+			bool available;
+			long long last;
+
+			if (db_query(db, a, assign_sql[wait ? ASSIGN_LOCK : ASSIGN_LOCK_SKIP], &rows, "ii", t->id,
+			             x->user_id) == -1)
+				return -1;
+			if (rows.nrows == 0 && !wait) {
+				/* Held by another transaction (or gone): for now, as if away. */
+				passed[out->chosen] = true;
+				was_available[out->chosen] = x->available;
+				npassed++;
+				x->available = false;
+				out->chosen = assign_choose(a, out->candidates, out->ncandidates, out->skill,
+				                            out->min_level, &out->reason);
+				continue;
+			}
+			if (rows.nrows == 1) {
+				capacity = db_cell_ll(&rows, 0, 0);
+				available = db_cell_ll(&rows, 0, 1) != 0;
+				last = db_cell_ll(&rows, 0, 2);
+				open = db_cell_ll(&rows, 0, 3);
+			} else {
+				capacity = 0;
+				available = false;
+				last = x->last_assigned;
+				open = x->open;
+			}
+			if (capacity == x->capacity && available == x->available && last == x->last_assigned &&
+			    open == x->open)
+				return 0;
+			x->capacity = capacity;
+			x->available = available;
+			x->last_assigned = last;
+			x->open = open;
+			out->chosen = assign_choose(a, out->candidates, out->ncandidates, out->skill, out->min_level,
+			                            &out->reason);
 		}
-		if (capacity == x->capacity && available == x->available && last == x->last_assigned && open == x->open)
+		if (wait || npassed == 0 || !may_wait)
 			return 0;
-		x->capacity = capacity;
-		x->available = available;
-		x->last_assigned = last;
-		x->open = open;
+		/* Nobody free had room: wait for the agents passed over, as they are once committed. */
+		for (size_t i = 0; i < out->ncandidates; i++)
+			if (passed[i])
+				out->candidates[i].available = was_available[i];
+		wait = true;
 		out->chosen =
 		        assign_choose(a, out->candidates, out->ncandidates, out->skill, out->min_level, &out->reason);
 	}
-	return 0;
 }
 
 int assign_pick(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct assign_choice *out)
@@ -221,7 +265,7 @@ int assign_pick(struct db *db, struct arena *a, const struct tenant *t, long lon
 
 	if (ticket_row(db, a, t, ticket_id, &tr, &p) == -1 || p == NULL)
 		return -1;
-	return choose(db, a, t, p, &tr, out);
+	return choose(db, a, t, p, &tr, true, out);
 }
 
 static int route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id,
@@ -245,7 +289,12 @@ static int route(struct db *db, struct arena *a, const struct tenant *t, long lo
 		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
 		            "the pipeline's manager checks new tickets first");
 
-	if (choose(db, a, t, p, &tr, &ch) == -1 || lock_choice(db, a, t, &ch) == -1)
+	/* The short list first; when everyone on it is taken or being assigned meanwhile, all who
+	 * could take the ticket, and only then wait for the rows other creates hold. */
+	if (choose(db, a, t, p, &tr, true, &ch) == -1 || lock_choice(db, a, t, !ch.truncated, &ch) == -1)
+		return -1;
+	if (ch.chosen < 0 && ch.truncated &&
+	    (choose(db, a, t, p, &tr, false, &ch) == -1 || lock_choice(db, a, t, true, &ch) == -1))
 		return -1;
 	if (ch.chosen < 0)
 		return park(db, a, t, p, ticket_id, number, actor_id, "fallback", ch.reason);

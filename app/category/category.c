@@ -21,6 +21,7 @@ enum category_stmt {
 	CATEGORY_INSERT,
 	CATEGORY_LOCK, /* one category, locked for an edit */
 	CATEGORY_UPDATE,
+	CATEGORY_BUMP, /* every worker reads the categories again with the tenant's configuration */
 	CATEGORY_STMT__MAX
 };
 
@@ -49,6 +50,8 @@ static const char *const category_sql[CATEGORY_STMT__MAX] = {
         /* CATEGORY_UPDATE */
         [CATEGORY_UPDATE] = "UPDATE categories SET name = ?, skill_id = ?, pipeline_id = ?, team_id = ? WHERE "
                             "tenant_id = ? AND id = ?",
+        /* CATEGORY_BUMP */
+        [CATEGORY_BUMP] = "UPDATE tenants SET config_version = config_version + 1 WHERE id = ?",
 };
 
 int category_list(struct request *r)
@@ -161,7 +164,8 @@ static int store(struct request *r, long long *id)
 		validation_add(&r->invalid, r->a, "name", "taken", "there is already a category with this name");
 		return 422;
 	}
-	if (audit_add(r, 0, "config_category", "category %s", in[CATEGORY_FIELD_NAME].str) == -1)
+	if (db_exec(r->db, category_sql[CATEGORY_BUMP], NULL, NULL, "i", r->tenant->id) == -1 ||
+	    audit_add(r, 0, "config_category", "category %s", in[CATEGORY_FIELD_NAME].str) == -1)
 		return 500;
 	return 200;
 }

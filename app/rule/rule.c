@@ -293,7 +293,6 @@ int rule_actions_validate(struct arena *a, struct json_object *actions, const ch
 /* ---- the engine ---- */
 
 enum rule_stmt {
-	RULE_LIST,        /* enabled rules for a trigger, in order */
 	RULE_FACTS,       /* the ticket as conditions see it */
 	RULE_PRIORITY,    /* set_priority */
 	RULE_STATUS_TO,   /* the target of set_status, if the move is allowed */
@@ -312,6 +311,7 @@ enum rule_stmt {
 	RULE_ADMIN_LIST,  /* all rules, for the admin */
 	RULE_ADMIN_CLEAR,
 	RULE_ADMIN_ADD,
+	RULE_ADMIN_BUMP, /* every worker reads the rules again with the tenant's configuration */
 	RULE_TIME_RULES, /* enabled time rules of active tenants */
 	RULE_TIME_DUE,   /* tickets that stayed long enough and have not fired this rule for this stay */
 	RULE_TIME_CLAIM, /* the firing's row: exactly once */
@@ -319,8 +319,6 @@ enum rule_stmt {
 };
 
 static const char *const rule_sql[RULE_STMT__MAX] = {
-        [RULE_LIST] = "SELECT id, name, conditions, actions FROM rules WHERE tenant_id = ? AND enabled = 1 "
-                      "AND trigger_on = ? ORDER BY position, id",
         [RULE_FACTS] = "SELECT t.priority, s.skey, c.name, t.queue, t.subject, COALESCE(t.assignee_id, 0), t.number, "
                        "t.status_id FROM tickets t JOIN statuses s FORCE INDEX (PRIMARY) ON s.id = t.status_id "
                        "AND s.tenant_id = t.tenant_id LEFT JOIN categories c FORCE INDEX (PRIMARY) ON "
@@ -377,6 +375,7 @@ static const char *const rule_sql[RULE_STMT__MAX] = {
         [RULE_TIME_CLAIM] = "INSERT IGNORE INTO rule_firings (tenant_id, rule_id, ticket_id, since, due_index) "
                             "VALUES (?, ?, ?, ?, ?)",
         [RULE_ADMIN_CLEAR] = "DELETE FROM rules WHERE tenant_id = ?",
+        [RULE_ADMIN_BUMP] = "UPDATE tenants SET config_version = config_version + 1 WHERE id = ?",
         [RULE_ADMIN_ADD] = "INSERT INTO rules (tenant_id, name, position, enabled, trigger_on, conditions, actions, "
                            "minutes, status_key, repeat_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
@@ -406,6 +405,10 @@ static enum rule_trigger trigger_of(const struct ticket_change *c)
 	}
 }
 
+/* Bumped by every action that writes a field the conditions read (priority, status, assignee,
+ * queue, team), at any depth of a chain: facts read before it are stale. */
+static unsigned long facts_epoch;
+
 static int act(struct db *db, struct arena *a, const struct ticket_change *c, long long status_id,
                struct json_object *action, const char *rule_name, long long number)
 {
@@ -419,6 +422,7 @@ static int act(struct db *db, struct arena *a, const struct ticket_change *c, lo
 
 		if (db_exec(db, rule_sql[RULE_PRIORITY], NULL, NULL, "sii", json_object_get_string(val), tid, id) == -1)
 			return -1;
+		facts_epoch++;
 		data = json_object_new_object();
 		json_object_object_add(data, "fields", json_tokener_parse("[\"priority\"]"));
 		json_add_str(data, "by_rule", rule_name);
@@ -434,6 +438,7 @@ static int act(struct db *db, struct arena *a, const struct ticket_change *c, lo
 			return 0; /* not an allowed move from here: the pipeline wins over the rule */
 		if (db_exec(db, rule_sql[RULE_STATUS], NULL, NULL, "iii", db_cell_ll(&rows, 0, 0), tid, id) == -1)
 			return -1;
+		facts_epoch++;
 		data = json_object_new_object();
 		json_add_str(data, "to", json_object_get_string(val));
 		json_add_str(data, "by_rule", rule_name);
@@ -448,6 +453,7 @@ static int act(struct db *db, struct arena *a, const struct ticket_change *c, lo
 			return 0;
 		if (db_exec(db, rule_sql[RULE_ASSIGN], NULL, NULL, "iii", json_object_get_int64(val), tid, id) == -1)
 			return -1;
+		facts_epoch++;
 		data = json_object_new_object();
 		json_add_int(data, "to", json_object_get_int64(val));
 		json_add_str(data, "to_name", db_cell(&rows, 0, 0));
@@ -483,6 +489,7 @@ static int act(struct db *db, struct arena *a, const struct ticket_change *c, lo
 			return 0; /* the team was removed since the rule was saved */
 		if (db_exec(db, rule_sql[RULE_TEAM], NULL, NULL, "iii", json_object_get_int64(val), tid, id) == -1)
 			return -1;
+		facts_epoch++;
 		data = json_object_new_object();
 		json_object_object_add(data, "fields", json_tokener_parse("[\"team\"]"));
 		json_add_str(data, "team", db_cell(&rows, 0, 0));
@@ -507,6 +514,7 @@ static int act(struct db *db, struct arena *a, const struct ticket_change *c, lo
 	if (strcmp(type, "route_by_skill") == 0) {
 		if (db_exec(db, rule_sql[RULE_UNASSIGN], NULL, NULL, "ii", tid, id) == -1)
 			return -1;
+		facts_epoch++;
 		return assign_route(db, a, c->tenant, id);
 	}
 	if (strcmp(type, "escalate") == 0)
@@ -515,15 +523,35 @@ static int act(struct db *db, struct arena *a, const struct ticket_change *c, lo
 	return 0;
 }
 
+/* The ticket's facts as last read, and when. */
+struct facts_read {
+	struct db_rows fr;
+	unsigned long epoch;
+	bool have;
+};
+
+/* The facts in *f->fr, read again only when an action changed the ticket since: 1 when the
+ * ticket is there, 0 when not, -1 on a database failure. */
+static int facts_fresh(struct db *db, struct arena *a, const struct ticket_change *c, struct facts_read *f)
+{
+	if (!f->have || f->epoch != facts_epoch) {
+		if (db_query(db, a, rule_sql[RULE_FACTS], &f->fr, "ii", c->tenant->id, c->ticket_id) == -1)
+			return -1;
+		f->have = true;
+		f->epoch = facts_epoch;
+	}
+	return f->fr.nrows == 1;
+}
+
 /* Evaluates one rule for a ticket and, when it matches, records the firing and runs its
  * actions. Returns 1 fired, 0 not, -1 on failure. */
 static int fire_rule(struct db *db, struct arena *a, const struct ticket_change *c, enum rule_trigger trigger,
-                     long long rule_id, const char *name, const char *cond_text, const char *actions_text)
+                     long long rule_id, const char *name, const char *cond_text, const char *actions_text,
+                     struct facts_read *f)
 {
 	struct json_object *cond = json_own(a, json_tokener_parse(cond_text));
 	struct json_object *actions = json_own(a, json_tokener_parse(actions_text));
 	struct rule_facts facts;
-	struct db_rows fr;
 	int rc = 0;
 
 	for (int d = 0; d < rule_depth; d++)
@@ -531,18 +559,16 @@ static int fire_rule(struct db *db, struct arena *a, const struct ticket_change 
 			return 0;
 	if (cond == NULL || actions == NULL || rule_depth >= RULE_MAX_DEPTH)
 		return 0;
-	/* Facts are read afresh for each rule: an earlier rule may have changed the ticket. */
-	if (db_query(db, a, rule_sql[RULE_FACTS], &fr, "ii", c->tenant->id, c->ticket_id) == -1)
-		return -1;
-	if (fr.nrows != 1)
-		return 0;
+	/* An earlier rule may have changed the ticket: then its facts are read again. */
+	if ((rc = facts_fresh(db, a, c, f)) != 1)
+		return rc;
 	memset(&facts, 0, sizeof(facts));
-	facts.priority = db_cell(&fr, 0, 0);
-	facts.status = db_cell(&fr, 0, 1);
-	facts.category = db_cell(&fr, 0, 2);
-	facts.queue = db_cell(&fr, 0, 3);
-	facts.subject = db_cell(&fr, 0, 4);
-	facts.assignee_id = db_cell_ll(&fr, 0, 5);
+	facts.priority = db_cell(&f->fr, 0, 0);
+	facts.status = db_cell(&f->fr, 0, 1);
+	facts.category = db_cell(&f->fr, 0, 2);
+	facts.queue = db_cell(&f->fr, 0, 3);
+	facts.subject = db_cell(&f->fr, 0, 4);
+	facts.assignee_id = db_cell_ll(&f->fr, 0, 5);
 	facts.visibility = c->kind == EVENT_NOTE_ADDED ? (c->public_note ? "public" : "internal") : NULL;
 	if (!rule_conditions_match(cond, &facts))
 		return 0;
@@ -562,15 +588,15 @@ static int fire_rule(struct db *db, struct arena *a, const struct ticket_change 
 			return -1;
 	}
 	rule_stack[rule_depth++] = rule_id;
+	rc = 0;
 	for (size_t k = 0; k < json_object_array_length(actions) && rc == 0; k++) {
 		/* Each action sees the status as it is now. */
-		if (db_query(db, a, rule_sql[RULE_FACTS], &fr, "ii", c->tenant->id, c->ticket_id) == -1 ||
-		    fr.nrows != 1) {
+		if (facts_fresh(db, a, c, f) != 1) {
 			rc = -1;
 			break;
 		}
-		rc = act(db, a, c, db_cell_ll(&fr, 0, 7), json_object_array_get_idx(actions, k), name,
-		         db_cell_ll(&fr, 0, 6));
+		rc = act(db, a, c, db_cell_ll(&f->fr, 0, 7), json_object_array_get_idx(actions, k), name,
+		         db_cell_ll(&f->fr, 0, 6));
 	}
 	rule_depth--;
 	return rc == -1 ? -1 : 1;
@@ -579,15 +605,16 @@ static int fire_rule(struct db *db, struct arena *a, const struct ticket_change 
 int rule_on_change(struct db *db, struct arena *a, const struct ticket_change *c)
 {
 	enum rule_trigger trigger = trigger_of(c);
-	struct db_rows rules;
+	const struct tenant *t = c->tenant;
+	struct facts_read f = {.have = false};
 
 	if (trigger == TRIGGER__MAX || rule_depth >= RULE_MAX_DEPTH)
 		return 0;
-	if (db_query(db, a, rule_sql[RULE_LIST], &rules, "is", c->tenant->id, trigger_names[trigger]) == -1)
-		return -1;
-	for (size_t i = 0; i < rules.nrows; i++)
-		if (fire_rule(db, a, c, trigger, db_cell_ll(&rules, i, 0), db_cell(&rules, i, 1), db_cell(&rules, i, 2),
-		              db_cell(&rules, i, 3)) == -1)
+	/* The tenant's rules come with its configuration (a change to them bumps its version). */
+	for (size_t i = 0; i < t->nrules; i++)
+		if (strcmp(t->rules[i].trigger, trigger_names[trigger]) == 0 &&
+		    fire_rule(db, a, c, trigger, t->rules[i].id, t->rules[i].name, t->rules[i].conditions,
+		              t->rules[i].actions, &f) == -1)
 			return -1;
 	return 0;
 }
@@ -628,8 +655,10 @@ long long rule_sweep_time(struct db *db, struct arena *a, struct tenant_cache *t
 				db_rollback(db);
 				return -1;
 			}
+			struct facts_read f = {.have = false};
+
 			rc = claimed ? fire_rule(db, a, &ch, TRIGGER_TIME_IN_STATUS, rule_id, db_cell(&rules, i, 2),
-			                         db_cell(&rules, i, 3), db_cell(&rules, i, 4))
+			                         db_cell(&rules, i, 3), db_cell(&rules, i, 4), &f)
 			             : 0;
 			if (rc == -1) {
 				db_rollback(db);
@@ -768,7 +797,8 @@ int rule_admin_put(struct request *r)
 		            rep ? json_object_get_int64(rep) : 0LL) == -1)
 			goto fail;
 	}
-	if (audit_add(r, 0, "config_rules", "%zu rules", n) == -1 || db_commit(r->db) == -1)
+	if (db_exec(r->db, rule_sql[RULE_ADMIN_BUMP], NULL, NULL, "i", r->tenant->id) == -1 ||
+	    audit_add(r, 0, "config_rules", "%zu rules", n) == -1 || db_commit(r->db) == -1)
 		goto fail;
 	return rule_admin_list(r);
 fail:

@@ -18,6 +18,9 @@ enum tenant_stmt {
 	TENANT_KEYS,       /* signing key ids, newest first */
 	TENANT_THRESHOLDS, /* traffic-light thresholds set by the admin */
 	TENANT_WORDS,      /* the neutral-language list */
+	TENANT_RULES,      /* enabled rules that react to changes, in order */
+	TENANT_CATEGORIES, /* categories with their skill and team */
+	TENANT_LEVELS,     /* the skill level each priority needs */
 	TENANT_STMT__MAX
 };
 
@@ -46,6 +49,15 @@ static const char *const tenant_sql[TENANT_STMT__MAX] = {
                 "SELECT priority, level, enabled, amber_minutes, red_minutes FROM light_thresholds WHERE tenant_id = ?",
         /* TENANT_WORDS */
         [TENANT_WORDS] = "SELECT term FROM word_list WHERE tenant_id = ? ORDER BY term LIMIT 500",
+        /* TENANT_RULES */
+        [TENANT_RULES] = "SELECT id, name, trigger_on, conditions, actions FROM rules WHERE tenant_id = ? AND "
+                         "enabled = 1 AND trigger_on <> 'time_in_status' ORDER BY position, id",
+        /* TENANT_CATEGORIES */
+        [TENANT_CATEGORIES] = "SELECT c.id, c.name, COALESCE(c.pipeline_id, 0), COALESCE(c.team_id, 0), "
+                              "COALESCE(s.id, 0), s.name FROM categories c LEFT JOIN skills s ON s.id = c.skill_id "
+                              "AND s.tenant_id = c.tenant_id WHERE c.tenant_id = ? ORDER BY c.id",
+        /* TENANT_LEVELS */
+        [TENANT_LEVELS] = "SELECT priority, min_level FROM priority_levels WHERE tenant_id = ?",
 };
 
 static const char *const priority_names[TENANT_PRIORITIES] = {"low", "normal", "high", "urgent"};
@@ -201,6 +213,39 @@ static struct tenant *tenant_load(struct db *db, long long id, unsigned long lon
 		t->words = arena_alloc(&t->mem, (w.nrows ? w.nrows : 1) * sizeof(*t->words));
 		for (size_t i = 0; i < w.nrows; i++)
 			t->words[t->nwords++] = db_cell(&w, i, 0);
+	}
+	{
+		struct db_rows rr;
+
+		if (db_query(db, &t->mem, tenant_sql[TENANT_RULES], &rr, "i", id) == -1) {
+			tenant_free(t);
+			return NULL;
+		}
+		t->rules = arena_alloc(&t->mem, (rr.nrows ? rr.nrows : 1) * sizeof(*t->rules));
+		for (size_t i = 0; i < rr.nrows; i++)
+			t->rules[t->nrules++] =
+			        (struct tenant_rule){db_cell_ll(&rr, i, 0), db_cell(&rr, i, 1), db_cell(&rr, i, 2),
+			                             db_cell(&rr, i, 3), db_cell(&rr, i, 4)};
+	}
+	{
+		struct db_rows cr, lr;
+
+		if (db_query(db, &t->mem, tenant_sql[TENANT_CATEGORIES], &cr, "i", id) == -1 ||
+		    db_query(db, &t->mem, tenant_sql[TENANT_LEVELS], &lr, "i", id) == -1) {
+			tenant_free(t);
+			return NULL;
+		}
+		t->categories = arena_alloc(&t->mem, (cr.nrows ? cr.nrows : 1) * sizeof(*t->categories));
+		for (size_t i = 0; i < cr.nrows; i++)
+			t->categories[t->ncategories++] = (struct tenant_category){
+			        db_cell_ll(&cr, i, 0), db_cell(&cr, i, 1),    db_cell_ll(&cr, i, 2),
+			        db_cell_ll(&cr, i, 3), db_cell_ll(&cr, i, 4), db_cell(&cr, i, 5)};
+		for (size_t i = 0; i < lr.nrows; i++) {
+			int p = tenant_priority_index(db_cell(&lr, i, 0));
+
+			if (p >= 0)
+				t->min_level[p] = (int)db_cell_ll(&lr, i, 1);
+		}
 	}
 	tenant_default_thresholds(t->thresholds);
 	{
@@ -373,6 +418,22 @@ const struct pipeline *tenant_pipeline_by_key(const struct tenant *t, const char
 	for (size_t i = 0; i < t->npipelines; i++)
 		if (strcmp(t->pipelines[i].key, key) == 0)
 			return &t->pipelines[i];
+	return NULL;
+}
+
+const struct tenant_category *tenant_category_by_id(const struct tenant *t, long long id)
+{
+	for (size_t i = 0; i < t->ncategories; i++)
+		if (t->categories[i].id == id)
+			return &t->categories[i];
+	return NULL;
+}
+
+const struct tenant_category *tenant_category_by_name(const struct tenant *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncategories; i++)
+		if (strcmp(t->categories[i].name, name) == 0)
+			return &t->categories[i];
 	return NULL;
 }
 

@@ -45,7 +45,33 @@ struct tenant {
 	bool check_internal_notes;  /* internal notes are checked too (the default) */
 	bool agents_see_all;        /* every agent sees every ticket (the default); else by team */
 	bool cross_team_assignment; /* tickets may be assigned to staff outside the pipeline's team */
-	struct arena mem;           /* owns everything above */
+	struct tenant_rule *rules;  /* enabled change rules, in order */
+	size_t nrules;
+	struct tenant_category *categories;
+	size_t ncategories;
+	int min_level[TENANT_PRIORITIES]; /* the skill level a priority needs; 0: not set */
+	struct arena mem;                 /* owns everything above */
+};
+
+/* An enabled rule that reacts to a change (time rules are the scheduler's), in the order rules
+ * run: the rules are read with the rest of the configuration, not on every change. */
+struct tenant_rule {
+	long long id;
+	const char *name;
+	const char *trigger;    /* its name, e.g. "created" */
+	const char *conditions; /* JSON text, validated when saved */
+	const char *actions;
+};
+
+/* A category with the skill its tickets need (0/NULL: none) and the team that works them (0: the
+ * pipeline's). */
+struct tenant_category {
+	long long id;
+	const char *name;
+	long long pipeline_id; /* 0: the default pipeline */
+	long long team_id;
+	long long skill_id;
+	const char *skill;
 };
 
 /* A host name this worker has resolved, and to which tenant. */
@@ -95,6 +121,10 @@ const struct pipeline *tenant_default_pipeline(const struct tenant *t);
 const struct pipeline *tenant_pipeline_by_id(const struct tenant *t, long long id);
 /* The pipeline with this key, or NULL. */
 const struct pipeline *tenant_pipeline_by_key(const struct tenant *t, const char *key);
+/* The category with this id, or with exactly this name (a name that differs only in case is the
+ * database's to match); NULL when not cached. */
+const struct tenant_category *tenant_category_by_id(const struct tenant *t, long long id);
+const struct tenant_category *tenant_category_by_name(const struct tenant *t, const char *name);
 /* Index of a priority name (low 0 ... urgent 3), or -1. */
 int tenant_priority_index(const char *priority);
 /* The defaults a tenant's thresholds start from, in minutes of business time. */

@@ -433,6 +433,31 @@ static bool principal_sees_pipeline(const struct principal *user, long long pipe
 	return false;
 }
 
+/* The answer to a create whose Idempotency-Key was used before: the first answer again, 409 while
+ * that request still runs, 422 for a different body; 0 when the key is new, 500 on a failure. */
+static int idempotent_answer(struct request *r, const char *hash)
+{
+	struct db_rows rows;
+
+	if (db_query(r->db, r->a, ticket_db_sql(TICKET_IDEMPOTENCY_GET), &rows, "iiss", r->tenant->id, r->user->user_id,
+	             "tickets.create", r->idempotency_key) == -1)
+		return 500;
+	if (rows.nrows == 0)
+		return 0;
+	if (db_cell_ll(&rows, 0, 1) == 0)
+		return problem(r, 409, "conflict",
+		               "A request with this Idempotency-Key is in progress; retry to get its answer.");
+	if (strcmp(db_cell(&rows, 0, 0), hash) != 0)
+		return problem(r, 422, "idempotency_key_reused",
+		               "This Idempotency-Key was used for a different request.");
+	response_header(r, "Idempotency-Replayed", "true");
+	if (db_cell(&rows, 0, 3) != NULL)
+		response_header(r, "Location", db_cell(&rows, 0, 3));
+	buf_reset(&r->out_body);
+	buf_append(&r->out_body, db_cell(&rows, 0, 2), rows.lens[2]);
+	return (int)db_cell_ll(&rows, 0, 1);
+}
+
 int ticket_create(struct request *r)
 {
 	const struct field_value *in = r->input;
@@ -483,37 +508,16 @@ int ticket_create(struct request *r)
 	priority = in[TICKET_CREATE_PRIORITY].present ? ticket_priority_names[in[TICKET_CREATE_PRIORITY].choice]
 	                                              : "normal";
 
-	if (db_begin(r->db) == -1)
-		return 500;
-	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_CLAIM), NULL, NULL, "iisss", r->tenant->id,
-	                            r->user->user_id, "tickets.create", idem, hash) == -1) {
-		/* Taken: by a request already answered (replay it), or one that is still running, which
-		 * held us until it committed or rolled back. */
-		if (r->db->last_errno != DB_ER_DUP_ENTRY)
-			goto fail;
-		db_rollback(r->db);
-		if (db_query(r->db, r->a, ticket_db_sql(TICKET_IDEMPOTENCY_GET), &rows, "iiss", r->tenant->id,
-		             r->user->user_id, "tickets.create", idem) == -1)
-			return 500;
-		if (rows.nrows == 0 || db_cell_ll(&rows, 0, 1) == 0)
-			return problem(r, 409, "conflict",
-			               "A request with this Idempotency-Key is in progress; retry to get its answer.");
-		{
-			if (strcmp(db_cell(&rows, 0, 0), hash) != 0)
-				return problem(r, 422, "idempotency_key_reused",
-				               "This Idempotency-Key was used for a different request.");
-			response_header(r, "Idempotency-Replayed", "true");
-			if (db_cell(&rows, 0, 3) != NULL)
-				response_header(r, "Location", db_cell(&rows, 0, 3));
-			buf_reset(&r->out_body);
-			buf_append(&r->out_body, db_cell(&rows, 0, 2), rows.lens[2]);
-			return (int)db_cell_ll(&rows, 0, 1);
-		}
+	/* A key already used answers from its record, before anything is taken. */
+	if (idem != NULL) {
+		int replayed = idempotent_answer(r, hash);
+
+		if (replayed != 0)
+			return replayed;
 	}
 	if (db_query(r->db, r->a, ticket_db_sql(TICKET_CUSTOMER_GET), &rows, "ii", r->tenant->id, customer_id) == -1)
-		goto fail;
+		return 500;
 	if (rows.nrows == 0) {
-		db_rollback(r->db);
 		validation_add(&r->invalid, r->a, "customer_id", "not_found",
 		               "customer_id is not a customer of this tenant");
 		return problem_invalid(r);
@@ -524,24 +528,55 @@ int ticket_create(struct request *r)
 	tk.customer_email = db_cell(&rows, 0, 1);
 	tk.company_id = db_cell_ll(&rows, 0, 2);
 	tk.company_name = db_cell(&rows, 0, 3);
-	if (db_exec(r->db, ticket_db_sql(TICKET_NEXT_NUMBER), NULL, &number, "i", r->tenant->id) == -1)
-		goto fail;
 	if (in[TICKET_CREATE_CATEGORY].present) {
-		if (db_query(r->db, r->a, ticket_db_sql(TICKET_CATEGORY_GET), &rows, "is", r->tenant->id,
-		             in[TICKET_CREATE_CATEGORY].str) == -1)
-			goto fail;
-		if (rows.nrows == 0) {
-			db_rollback(r->db);
-			validation_add(&r->invalid, r->a, "category", "not_found",
-			               "category is not a category of this tenant");
-			return problem_invalid(r);
+		/* The configuration has the categories; a name written in another case is matched by the
+		 * database's collation. */
+		const struct tenant_category *cat = tenant_category_by_name(r->tenant, in[TICKET_CREATE_CATEGORY].str);
+		long long category_pipeline;
+
+		if (cat != NULL) {
+			category_id = cat->id;
+			team_id = cat->team_id;
+			category_pipeline = cat->pipeline_id;
+		} else {
+			struct db_rows cr;
+
+			if (db_query(r->db, r->a, ticket_db_sql(TICKET_CATEGORY_GET), &cr, "is", r->tenant->id,
+			             in[TICKET_CREATE_CATEGORY].str) == -1)
+				return 500;
+			if (cr.nrows == 0) {
+				validation_add(&r->invalid, r->a, "category", "not_found",
+				               "category is not a category of this tenant");
+				return problem_invalid(r);
+			}
+			category_id = db_cell_ll(&cr, 0, 0);
+			category_pipeline = db_cell_ll(&cr, 0, 1);
+			team_id = db_cell_ll(&cr, 0, 2); /* a category's team works its tickets */
 		}
-		category_id = db_cell_ll(&rows, 0, 0);
-		team_id = db_cell_ll(&rows, 0, 2); /* a category's team works its tickets */
 		/* The category's pipeline, unless staff named one. */
-		if (!in[TICKET_CREATE_PIPELINE].present && db_cell_ll(&rows, 0, 1) > 0 &&
-		    tenant_pipeline_by_id(r->tenant, db_cell_ll(&rows, 0, 1)) != NULL)
-			p = tenant_pipeline_by_id(r->tenant, db_cell_ll(&rows, 0, 1));
+		if (!in[TICKET_CREATE_PIPELINE].present && category_pipeline > 0 &&
+		    tenant_pipeline_by_id(r->tenant, category_pipeline) != NULL)
+			p = tenant_pipeline_by_id(r->tenant, category_pipeline);
+	}
+	/* The number is taken on its own, before the transaction: the tenant's counter row is locked
+	 * for a moment, not for the whole create, so creates of one tenant run side by side. A create
+	 * that fails after this leaves its number unused. */
+	if (db_exec(r->db, ticket_db_sql(TICKET_NEXT_NUMBER), NULL, &number, "i", r->tenant->id) == -1)
+		return 500;
+	if (db_begin(r->db) == -1)
+		return 500;
+	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_CLAIM), NULL, NULL, "iisss", r->tenant->id,
+	                            r->user->user_id, "tickets.create", idem, hash) == -1) {
+		/* Taken since the check: by a twin of this request still running (which held us until it
+		 * committed or rolled back) or just answered. */
+		if (r->db->last_errno != DB_ER_DUP_ENTRY)
+			goto fail;
+		db_rollback(r->db);
+		{
+			int replayed = idempotent_answer(r, hash);
+
+			return replayed != 0 ? replayed : 500;
+		}
 	}
 	entry = pipeline_entry(p);
 	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuiuu", r->tenant->id, number, p->id,

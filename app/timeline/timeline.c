@@ -1,6 +1,9 @@
 /* timeline: inserts and reads ticket_events; rows are never updated or deleted. */
 #include "timeline.h"
 
+#include <stdbool.h>
+#include <string.h>
+
 #include <json-c/json.h>
 
 #include "../core/arena.h"
@@ -58,26 +61,62 @@ const char *timeline_kind_name(enum timeline_kind k)
 	return k < EVENT__MAX ? kind_names[k] : "unknown";
 }
 
+/* Whether data's "fields" list names field. */
+static bool fields_name(struct json_object *data, const char *field)
+{
+	struct json_object *fields;
+
+	if (!json_object_object_get_ex(data, "fields", &fields) || !json_object_is_type(fields, json_type_array))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(fields); i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(fields, i)), field) == 0)
+			return true;
+	return false;
+}
+
+/* Whether a change can move a traffic-light clock. The clocks' own events (the sweeper's, a
+ * recomputation) and a rule's firing move none; nor does a change that leaves the status and the
+ * priority as they were and is not a message the lights count (an assignment, a queue, an
+ * internal note, tags or team): their clocks already stand as those make them, and stepping them
+ * again without a trigger gives the same state (the replay steps them and finds no change). */
+static bool moves_clocks(const struct ticket_change *c, bool priority_changed)
+{
+	switch (c->kind) {
+	case EVENT_LIGHT_CHANGED:
+	case EVENT_RULE_FIRED:
+	case EVENT_LIGHTS_RECOMPUTED:
+	case EVENT_ASSIGNED:
+	case EVENT_QUEUED:
+		return false;
+	case EVENT_NOTE_ADDED:
+		return c->public_note;
+	case EVENT_UPDATED:
+		return priority_changed;
+	default:
+		return true;
+	}
+}
+
 int timeline_record(struct db *db, struct arena *a, const struct ticket_change *c, struct json_object *data)
 {
 	const char *text = data ? json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN) : "{}";
 	struct ticket_change at = *c;
 	struct timespec ts;
+	bool data_priority;
 	int rc;
 
 	/* One instant for the event and the clocks it moves: the replay reads it back. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	at.at = ts.tv_sec;
+	data_priority = data != NULL && fields_name(data, "priority");
 	rc = db_exec(db, timeline_sql[TIMELINE_ADD], NULL, NULL, "iiussiiiiii", c->tenant->id, c->ticket_id,
 	             c->actor_id, kind_names[c->kind], text, (long long)ts.tv_sec, (long long)(ts.tv_nsec / 1000),
 	             c->tenant->id, c->ticket_id, c->tenant->id, c->ticket_id);
 	json_object_put(data);
 	if (rc == -1)
 		return -1;
-	/* What reacts to changes, in order. The clocks' own events (the sweeper's, a recomputation)
-	 * change no clock. */
-	if (c->kind != EVENT_LIGHT_CHANGED && c->kind != EVENT_RULE_FIRED && c->kind != EVENT_LIGHTS_RECOMPUTED &&
-	    light_on_change(db, a, &at) == -1)
+	/* What reacts to changes, in order. */
+	if (moves_clocks(c, data_priority) && light_on_change(db, a, &at) == -1)
 		return -1;
 	if (rule_on_change(db, a, &at) == -1)
 		return -1;
