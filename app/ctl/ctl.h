@@ -32,5 +32,8 @@ int ctl_lights_verify(const char *slug);
 /* Recomputes every open cycle of a tenant under its current calendar and thresholds now, as the
  * scheduler does after a change, and prints the count and the time it took. */
 int ctl_lights_recompute(const char *slug);
+/* Computes a tenant's report facts and its agents' open-ticket counts again from the rows they
+ * come from, in one transaction, printing each step's rows and time. */
+int ctl_reports_rebuild(const char *slug);
 
 #endif

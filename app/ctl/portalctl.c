@@ -91,6 +91,7 @@ static void usage(void)
 	      "  checksum SLUG                    per-table row counts and digests of one tenant\n"
 	      "  lights verify SLUG               replay each ticket's clocks from its timeline; print differences\n"
 	      "  lights recompute SLUG            recompute every open clock under the current service levels\n"
+	      "  reports rebuild SLUG             compute the report facts and agents' open counts again\n"
 	      "Database: PORTAL_DB_SOCKET or PORTAL_DB_HOST/PORTAL_DB_PORT, PORTAL_DB_USER, PORTAL_DB_PASSWORD,\n"
 	      "PORTAL_DB_NAME.\n",
 	      stderr);
@@ -131,6 +132,8 @@ int main(int argc, char **argv)
 		rc = ctl_lights_verify(argv[3]);
 	else if (strcmp(argv[1], "lights") == 0 && argc == 4 && strcmp(argv[2], "recompute") == 0)
 		rc = ctl_lights_recompute(argv[3]);
+	else if (strcmp(argv[1], "reports") == 0 && argc == 4 && strcmp(argv[2], "rebuild") == 0)
+		rc = ctl_reports_rebuild(argv[3]);
 	else
 		usage();
 	db_close(&ctl_db);
