@@ -383,8 +383,8 @@ PORTAL_DB_SOCKET=$VAR/run/mariadb.sock PORTAL_DB_USER=portal PORTAL_DB_NAME=port
 	build/bench-router $router_args "$RT" "$BIG" >"$RES/router.txt" || say "  (bench-router failed: see $RES/router.txt)"
 awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] }
 	if (s["what"] == "choose") printf "  choice alone, %d candidates: %.2f us CPU (%.2f us wall)\n", s["candidates"], s["cpu_ns"] / 1000, s["wall_ns"] / 1000
-	else printf "  %-5s on %-9s %3d candidates, %.1f statements: wall p50 %.0f us p99 %.0f us, CPU p50 %.0f us p99 %.0f us\n",
-		s["what"], s["tenant"], s["candidates"], s["stmts"], s["wall_p50_us"], s["wall_p99_us"], s["cpu_p50_us"], s["cpu_p99_us"] }' "$RES/router.txt"
+	else printf "  %-5s on %-9s %3d agents (short list %d), %.1f statements: wall p50 %.0f us p99 %.0f us, CPU p50 %.0f us p99 %.0f us\n",
+		s["what"], s["tenant"], s["agents"], s["candidates"], s["stmts"], s["wall_p50_us"], s["wall_p99_us"], s["cpu_p50_us"], s["cpu_p99_us"] }' "$RES/router.txt"
 
 phase "$BIG: sign-in (argon2id by design)"
 load big-login-c2 "sign-in" "$BIG" 2 login.lua / BENCH_EMAILS="$EMAILS"

@@ -219,12 +219,13 @@ if (router.length) {
 	p('**The router\'s choice** (`build/bench-router`, `tests/bench/router.c`). *Choice alone*: `assign_choose` over 500 ' +
 		'candidates in memory (levels 1–5 for a level-2 need, capacities 5–60, a quarter away), many times; its CPU ' +
 		'time per call. *Choice with its SQL*: `assign_pick` on the tenant\'s newest routed ticket, as a worker makes it ' +
-		'(the ticket, the category\'s skill and level, the candidates locked `FOR UPDATE`, their open tickets, the pick); ' +
+		'(the ticket, the category\'s skill and level from the cached configuration, the short list of the best eligible ' +
+		'agents the database reads in the router\'s order out of all the tenant\'s agents, the pick); ' +
 		'*routing*: `assign_route`, the choice and its recording (assignment, stamp, timeline, what reacts to it). Each ' +
 		'call in a transaction that is rolled back; wall time is how long the worker is busy (MariaDB included), CPU ' +
 		'the worker\'s own. Target: the choice under 1 ms of worker time.');
 	p();
-	p('| what | tenant | candidates | statements | calls | wall p50 ms | wall p99 ms | CPU p50 ms | CPU p99 ms | under 1 ms |');
+	p('| what | tenant | agents (short list) | statements | calls | wall p50 ms | wall p99 ms | CPU p50 ms | CPU p99 ms | under 1 ms |');
 	p('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 	const m3 = (us) => (Number(us) / 1000).toFixed(3);
 	for (const r of router) {
@@ -236,7 +237,7 @@ if (router.length) {
 		const label = r.what === 'pick' ? 'choice with its SQL' : 'routing (choice + recording)';
 		const ok = Number(r.wall_p50_us) < 1000;
 		if (r.what === 'pick' && r.tenant === 'bench-rt' && !ok) missed.push('router choice under 1 ms');
-		p(`| ${label} | \`${r.tenant}\` | ${r.candidates} | ${Number(r.stmts).toFixed(1)} | ${r.rounds} | ${m3(r.wall_p50_us)} | ` +
+		p(`| ${label} | \`${r.tenant}\` | ${r.agents ?? '?'} (${r.candidates}) | ${Number(r.stmts).toFixed(1)} | ${r.rounds} | ${m3(r.wall_p50_us)} | ` +
 			`${m3(r.wall_p99_us)} | ${m3(r.cpu_p50_us)} | ${m3(r.cpu_p99_us)} | ${r.what === 'pick' ? yes(ok) + ' (wall p50)' : '–'} |`);
 	}
 	p();

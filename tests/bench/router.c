@@ -5,7 +5,8 @@
  * First assign_choose, the pure choice, over 500 candidates made in memory (mixed skill levels,
  * capacities, open tickets and availability), ITERATIONS times (default 200000). Then, for each
  * tenant SLUG, the choice as a worker makes it: assign_pick (the ticket, its category's skill, the
- * level its priority needs, the candidates with the open tickets their rows keep, the pick) on the
+ * level its priority needs, the short list of the best eligible agents the database reads in the
+ * router's order out of all the tenant's agents, the pick) on the
  * tenant's newest ticket, ROUNDS times (default 500), each in a transaction rolled back so nothing
  * changes; then assign_route (the choice and its recording: assignment, stamp, timeline and what
  * reacts to it) the same way. Times are per call: wall (the worker is busy for that long, waiting
@@ -47,8 +48,8 @@ static double rank(const double *v, size_t n, double p)
 	return v[k == 0 ? 0 : k - 1];
 }
 
-static void summary(const char *what, const char *slug, size_t rounds, size_t candidates, double stmts, double *wall,
-                    double *cpu)
+static void summary(const char *what, const char *slug, size_t rounds, long long agents, size_t candidates,
+                    double stmts, double *wall, double *cpu)
 {
 	double wall_sum = 0, cpu_sum = 0;
 
@@ -58,11 +59,12 @@ static void summary(const char *what, const char *slug, size_t rounds, size_t ca
 	}
 	qsort(wall, rounds, sizeof(*wall), cmp_double);
 	qsort(cpu, rounds, sizeof(*cpu), cmp_double);
-	printf("what=%s tenant=%s rounds=%zu candidates=%zu stmts=%.1f wall_mean_us=%.1f wall_p50_us=%.1f "
+	printf("what=%s tenant=%s rounds=%zu agents=%lld candidates=%zu stmts=%.1f wall_mean_us=%.1f wall_p50_us=%.1f "
 	       "wall_p90_us=%.1f wall_p99_us=%.1f cpu_mean_us=%.1f cpu_p50_us=%.1f cpu_p90_us=%.1f cpu_p99_us=%.1f\n",
-	       what, slug, rounds, candidates, stmts, wall_sum / (double)rounds / 1e3, rank(wall, rounds, 50) / 1e3,
-	       rank(wall, rounds, 90) / 1e3, rank(wall, rounds, 99) / 1e3, cpu_sum / (double)rounds / 1e3,
-	       rank(cpu, rounds, 50) / 1e3, rank(cpu, rounds, 90) / 1e3, rank(cpu, rounds, 99) / 1e3);
+	       what, slug, rounds, agents, candidates, stmts, wall_sum / (double)rounds / 1e3,
+	       rank(wall, rounds, 50) / 1e3, rank(wall, rounds, 90) / 1e3, rank(wall, rounds, 99) / 1e3,
+	       cpu_sum / (double)rounds / 1e3, rank(cpu, rounds, 50) / 1e3, rank(cpu, rounds, 90) / 1e3,
+	       rank(cpu, rounds, 99) / 1e3);
 }
 
 /* The pure choice over candidates made like the routing tenant's agents. */
@@ -110,6 +112,7 @@ static int bench_tenant(struct db *db, struct tenant_cache *cache, const char *s
 	long long ticket_id;
 	double *wall = calloc(rounds, sizeof(*wall)), *cpu = calloc(rounds, sizeof(*cpu));
 	size_t candidates = 0;
+	long long agents;
 	int rc = -1;
 
 	arena_init(&a);
@@ -121,6 +124,10 @@ static int bench_tenant(struct db *db, struct tenant_cache *cache, const char *s
 	}
 	if (tenant_by_id(cache, db, &a, db_cell_ll(&rows, 0, 0), &t) != TENANT_FOUND)
 		goto done;
+	if (db_query(db, &a, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND role = 'agent' AND disabled = 0",
+	             &rows, "i", t->id) == -1)
+		goto done;
+	agents = db_cell_ll(&rows, 0, 0);
 	/* The newest ticket, one of a category if there is one: the router's usual case. */
 	if (db_query(db, &a,
 	             "SELECT id FROM tickets WHERE tenant_id = ? ORDER BY category_id IS NULL, number DESC LIMIT 1",
@@ -153,7 +160,7 @@ static int bench_tenant(struct db *db, struct tenant_cache *cache, const char *s
 				candidates = ch.ncandidates;
 		}
 		/* Less the START TRANSACTION before each call (the rollback is not a statement). */
-		summary(route ? "route" : "pick", slug, rounds, candidates,
+		summary(route ? "route" : "pick", slug, rounds, agents, candidates,
 		        (double)(db->queries - q0) / (double)rounds - 1, wall, cpu);
 	}
 	rc = 0;
