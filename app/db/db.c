@@ -384,34 +384,106 @@ static int fetch_rows(struct db *db, struct arena *a, MYSQL_STMT *st, const char
 	return 0;
 }
 
-/* One attempt: prepare (cached), bind, execute, fetch. */
-static int run_once(struct db *db, struct arena *a, const char *sql, struct params *p, struct db_rows *rows,
-                    unsigned long long *affected, long long *insert_id)
+/* Prepares (cached), binds and executes sql: the statement, its result not yet read, or NULL
+ * (logged). */
+static MYSQL_STMT *execute(struct db *db, const char *sql, struct params *p)
 {
 	MYSQL_STMT *st;
 
 	if (db_ensure(db) == -1)
-		return -1;
+		return NULL;
 	st = stmt_get(db, sql);
 	if (st == NULL)
-		return -1;
+		return NULL;
 	if (mysql_stmt_param_count(st) != p->n)
 		BUG("statement takes %lu parameters, %u given: %.80s", mysql_stmt_param_count(st), p->n, sql);
 	if (p->n > 0 && mysql_stmt_bind_param(st, p->bind) != 0) {
 		note_error(db, mysql_stmt_errno(st), "bind", mysql_stmt_error(st), sql);
-		return -1;
+		return NULL;
 	}
 	db->queries++;
 	if (mysql_stmt_execute(st) != 0) {
 		note_error(db, mysql_stmt_errno(st), "execute", mysql_stmt_error(st), sql);
-		return -1;
+		return NULL;
 	}
+	return st;
+}
+
+/* One attempt: prepare (cached), bind, execute, fetch. */
+static int run_once(struct db *db, struct arena *a, const char *sql, struct params *p, struct db_rows *rows,
+                    unsigned long long *affected, long long *insert_id)
+{
+	MYSQL_STMT *st = execute(db, sql, p);
+
+	if (st == NULL)
+		return -1;
 	if (affected != NULL)
 		*affected = mysql_stmt_affected_rows(st);
 	if (insert_id != NULL)
 		*insert_id = (long long)mysql_stmt_insert_id(st);
 	if (rows != NULL)
 		return fetch_rows(db, a, st, sql, rows);
+	mysql_stmt_free_result(st);
+	return 0;
+}
+
+/* One attempt of db_query_ints: the rows stream in (the server sends while they are stored) as
+ * integers, with no text in between. */
+static int ints_once(struct db *db, struct arena *a, const char *sql, struct params *p, struct db_ints *out)
+{
+	MYSQL_STMT *st = execute(db, sql, p);
+	MYSQL_RES *meta;
+	MYSQL_BIND *bind;
+	long long *row;
+	my_bool *nulls, *errs;
+	size_t ncols, cap = 1024;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return -1;
+	meta = mysql_stmt_result_metadata(st);
+	if (meta == NULL)
+		BUG("db_query_ints on a statement without a result: %.80s", sql);
+	ncols = mysql_num_fields(meta);
+	mysql_free_result(meta);
+	out->ncols = ncols;
+	bind = arena_alloc(a, ncols * sizeof(*bind));
+	row = arena_alloc(a, ncols * sizeof(*row));
+	nulls = arena_alloc(a, ncols * sizeof(*nulls));
+	errs = arena_alloc(a, ncols * sizeof(*errs));
+	memset(bind, 0, ncols * sizeof(*bind));
+	for (size_t c = 0; c < ncols; c++) {
+		bind[c].buffer_type = MYSQL_TYPE_LONGLONG;
+		bind[c].buffer = &row[c];
+		bind[c].is_null = &nulls[c];
+		bind[c].error = &errs[c];
+	}
+	if (mysql_stmt_bind_result(st, bind) != 0) {
+		note_error(db, mysql_stmt_errno(st), "bind result", mysql_stmt_error(st), sql);
+		mysql_stmt_free_result(st);
+		return -1;
+	}
+	out->v = arena_alloc(a, cap * ncols * sizeof(*out->v));
+	while ((rc = mysql_stmt_fetch(st)) == 0) {
+		if (out->nrows == cap) {
+			long long *v = arena_alloc(a, 2 * cap * ncols * sizeof(*v));
+
+			memcpy(v, out->v, cap * ncols * sizeof(*v));
+			out->v = v;
+			cap *= 2;
+		}
+		for (size_t c = 0; c < ncols; c++)
+			out->v[out->nrows * ncols + c] = nulls[c] ? 0 : row[c];
+		out->nrows++;
+	}
+	if (rc != MYSQL_NO_DATA) {
+		/* MYSQL_DATA_TRUNCATED: a value that is not an integer, a mistake in the SQL. */
+		note_error(db, mysql_stmt_errno(st), rc == MYSQL_DATA_TRUNCATED ? "not an integer" : "fetch",
+		           mysql_stmt_error(st), sql);
+		mysql_stmt_free_result(st);
+		return -1;
+	}
 	mysql_stmt_free_result(st);
 	return 0;
 }
@@ -445,6 +517,20 @@ int db_query_params(struct db *db, struct arena *a, const char *sql, struct db_r
 	if (was_in_tx || !db_gone(db))
 		return -1;
 	return run_once(db, a, sql, &p, rows, NULL, NULL);
+}
+
+int db_query_ints(struct db *db, struct arena *a, const char *sql, struct db_ints *out, const struct db_param *params,
+                  size_t n)
+{
+	struct params p;
+	bool was_in_tx = db->in_tx;
+
+	params_from_array(&p, a, params, n);
+	if (ints_once(db, a, sql, &p, out) == 0)
+		return 0;
+	if (was_in_tx || !db_gone(db))
+		return -1;
+	return ints_once(db, a, sql, &p, out);
 }
 
 int db_exec_rows(struct db *db, struct arena *a, const char *head, const char *row, const char *tail,
@@ -553,6 +639,21 @@ const char *db_cell(const struct db_rows *r, size_t row, size_t col)
 long long db_cell_ll(const struct db_rows *r, size_t row, size_t col)
 {
 	const char *s = db_cell(r, row, col);
+	unsigned long long v = 0;
+	size_t i = 0, digits = 0;
 
-	return s == NULL ? 0 : strtoll(s, NULL, 10);
+	if (s == NULL)
+		return 0;
+	/* Reports read a million cells: plain decimals (a fraction after them ends the number, as
+	 * for strtoll) are read here; anything else, or more than 18 digits, goes to strtoll. */
+	if (s[0] == '-')
+		i = 1;
+	for (; s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+		if (digits == 18)
+			return strtoll(s, NULL, 10);
+		v = v * 10 + (unsigned long long)(s[i] - '0');
+	}
+	if (digits == 0)
+		return strtoll(s, NULL, 10);
+	return s[0] == '-' ? -(long long)v : (long long)v;
 }

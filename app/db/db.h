@@ -78,6 +78,18 @@ struct db_param {
 int db_query_params(struct db *db, struct arena *a, const char *sql, struct db_rows *rows,
                     const struct db_param *params, size_t n);
 
+/* Rows of a result whose every column is an integer (SQL NULL reads 0), owned by the arena. */
+struct db_ints {
+	size_t nrows, ncols;
+	long long *v; /* v[row * ncols + col] */
+};
+
+/* db_query_params for large results of integers (a report's million instants): the rows are
+ * read as they arrive, as binary integers, with no text cells. A column that is not an integer
+ * is an error. Returns 0, or -1 (logged); read again on a new connection as db_query does. */
+int db_query_ints(struct db *db, struct arena *a, const char *sql, struct db_ints *out, const struct db_param *params,
+                  size_t n);
+
 /* Runs head, then nrows copies of row joined by ", ", then tail, with per_row parameters a row
  * taken in order from params: a multi-row INSERT. It goes as statements of 1024, 256, 64, 16, 4
  * and 1 rows, so a handful of texts serve the statement cache whatever nrows is. Statements of

@@ -1,14 +1,18 @@
 /* perf: how well the service performed over a range — response and resolution times, the
  * lights, suppliers and agents. Every statement is scoped by tenant_id and reads one range of a
  * covering index on (tenant_id, time, filters) of the report facts (db/migrations/0025), which
- * triggers keep in the transaction of each change; durations are gathered per row and summed up
- * here, where the tenant's business calendar is. */
+ * triggers keep in the transaction of each change, or, when nothing is filtered, of a narrow
+ * index without the filters (db/migrations/0028); durations are gathered per row (as integers,
+ * a million of them over two years) and summed up here, where the tenant's business calendar
+ * is. */
 #include "report.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -38,6 +42,10 @@ enum perf_stmt {
 	PERF_CATEGORIES,       /* filter choices: categories */
 	PERF_COMPANIES,        /* filter choices: customer companies */
 	PERF_AGENTS,           /* filter choices: staff */
+	/* The same over the narrow indexes, when nothing is filtered (no scope parameters). */
+	PERF_FIRST_RESPONSES_ALL, /* PERF_FIRST_RESPONSES */
+	PERF_RESOLUTIONS_ALL,     /* PERF_RESOLUTIONS: the resolved statuses' keys bound */
+	PERF_WORST_LIGHTS_ALL,    /* PERF_WORST_LIGHTS */
 	PERF_STMT__MAX
 };
 
@@ -46,14 +54,34 @@ enum perf_stmt {
  * its first public note by staff (by time, then id); a move's status is looked up at read time,
  * so a status that changes category counts from then on as the timeline would. */
 // clang-format off
+/* An instant as whole seconds since the epoch (the session is in UTC): an integer, where
+ * UNIX_TIMESTAMP of a DATETIME(6) is a decimal with a fraction; the same seconds, truncated. */
+#define SECONDS(column) "TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', " column ")"
+/* What PERF_ACTIVITY counts per person; see there. Its twelve instants are bound as UTC text
+ * (the session's zone): compared as DATETIME once each, where FROM_UNIXTIME(?) is evaluated
+ * again on each of a million rows. */
+#define ACTIVITY_SELECT \
+	"SELECT t.actor_id, " \
+	"SUM(CASE WHEN t.first_at >= ? OR t.last_at < ? THEN 1 " \
+	"WHEN EXISTS (SELECT 1 FROM notes n WHERE n.tenant_id = t.tenant_id AND n.ticket_id = t.ticket_id " \
+	"AND n.author_id = t.actor_id AND n.created_at >= ? AND n.created_at < ?) " \
+	"OR EXISTS (SELECT 1 FROM ticket_events e WHERE e.tenant_id = t.tenant_id AND e.ticket_id = t.ticket_id " \
+	"AND e.actor_id = t.actor_id AND e.kind = 'status_changed' " \
+	"AND e.created_at >= ? AND e.created_at < ?) THEN 1 ELSE 0 END), " \
+	"SUM(CASE WHEN t.first_reply_at IS NULL OR t.last_reply_at < ? " \
+	"OR t.first_reply_at >= ? THEN 0 " \
+	"WHEN t.first_reply_at >= ? AND t.last_reply_at < ? THEN t.replies " \
+	"ELSE (SELECT COUNT(*) FROM notes n WHERE n.tenant_id = t.tenant_id AND n.ticket_id = t.ticket_id " \
+	"AND n.author_id = t.actor_id AND n.visibility = 'public' " \
+	"AND n.created_at >= ? AND n.created_at < ?) END) "
 static const char *const perf_sql[PERF_STMT__MAX] = {
 	[PERF_FIRST_RESPONSES] =
-		"SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(t.first_reply_at), t.first_reply_by "
+		"SELECT " SECONDS("t.created_at") ", " SECONDS("t.first_reply_at") ", t.first_reply_by "
 		"FROM report_tickets t FORCE INDEX (report_tickets_first_reply) "
 		"WHERE t.tenant_id = ? AND t.first_reply_at >= FROM_UNIXTIME(?) AND t.first_reply_at < FROM_UNIXTIME(?)"
 		REPORT_SCOPE_SQL,
 	[PERF_RESOLUTIONS] =
-		"SELECT UNIX_TIMESTAMP(t.created_at), UNIX_TIMESTAMP(t.moved_at) "
+		"SELECT " SECONDS("t.created_at") ", " SECONDS("t.moved_at") " "
 		"FROM report_moves t FORCE INDEX (report_moves_time) "
 		"WHERE t.tenant_id = ? AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?) "
 		"AND EXISTS (SELECT 1 FROM statuses s WHERE s.tenant_id = t.tenant_id AND s.skey = t.to_key "
@@ -106,22 +134,10 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 	 * when the first or last touch is in it; only a person who worked on it both before and
 	 * after the range needs a look at the notes and moves. Their public notes all count when
 	 * the first and last are in the range, none when neither is; across a bound they are
-	 * counted. The parameters: from, to (twice), from, to, from, to, from, to (three times),
-	 * tenant, from, to. */
+	 * counted. The parameters: from, to (twice), from, to, from, to, from, to (three times) as
+	 * text, then tenant, from, to. */
 	[PERF_ACTIVITY] =
-		"SELECT t.actor_id, "
-		"SUM(CASE WHEN t.first_at >= FROM_UNIXTIME(?) OR t.last_at < FROM_UNIXTIME(?) THEN 1 "
-		"WHEN EXISTS (SELECT 1 FROM notes n WHERE n.tenant_id = t.tenant_id AND n.ticket_id = t.ticket_id "
-		"AND n.author_id = t.actor_id AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?)) "
-		"OR EXISTS (SELECT 1 FROM ticket_events e WHERE e.tenant_id = t.tenant_id AND e.ticket_id = t.ticket_id "
-		"AND e.actor_id = t.actor_id AND e.kind = 'status_changed' "
-		"AND e.created_at >= FROM_UNIXTIME(?) AND e.created_at < FROM_UNIXTIME(?)) THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN t.first_reply_at IS NULL OR t.last_reply_at < FROM_UNIXTIME(?) "
-		"OR t.first_reply_at >= FROM_UNIXTIME(?) THEN 0 "
-		"WHEN t.first_reply_at >= FROM_UNIXTIME(?) AND t.last_reply_at < FROM_UNIXTIME(?) THEN t.replies "
-		"ELSE (SELECT COUNT(*) FROM notes n WHERE n.tenant_id = t.tenant_id AND n.ticket_id = t.ticket_id "
-		"AND n.author_id = t.actor_id AND n.visibility = 'public' "
-		"AND n.created_at >= FROM_UNIXTIME(?) AND n.created_at < FROM_UNIXTIME(?)) END) "
+		ACTIVITY_SELECT
 		"FROM report_touches t FORCE INDEX (report_touches_time) "
 		"WHERE t.tenant_id = ? AND t.last_at >= FROM_UNIXTIME(?) AND t.first_at < FROM_UNIXTIME(?)"
 		REPORT_SCOPE_SQL
@@ -132,20 +148,84 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 	[PERF_AGENTS] =
 		"SELECT id, name FROM users WHERE tenant_id = ? AND role <> 'customer' AND disabled = 0 "
 		"AND (? = 0 OR id = ?) ORDER BY name, id",
+	[PERF_FIRST_RESPONSES_ALL] =
+		"SELECT " SECONDS("t.created_at") ", " SECONDS("t.first_reply_at") ", t.first_reply_by "
+		"FROM report_tickets t FORCE INDEX (report_tickets_first_reply_by) "
+		"WHERE t.tenant_id = ? AND t.first_reply_at >= FROM_UNIXTIME(?) AND t.first_reply_at < FROM_UNIXTIME(?)",
+	/* One range of (tenant, key, time) per resolved status key. */
+	[PERF_RESOLUTIONS_ALL] =
+		"SELECT " SECONDS("t.created_at") ", " SECONDS("t.moved_at") " "
+		"FROM report_moves t FORCE INDEX (report_moves_to_key) "
+		"WHERE t.tenant_id = ? AND t.to_key IN " REPORT_RESOLVED_IN " "
+		"AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?)",
+	[PERF_WORST_LIGHTS_ALL] =
+		"SELECT COUNT(*), SUM(t.worst_response = 2), SUM(t.worst_response = 1), "
+		"SUM(t.worst_supplier = 2), SUM(t.worst_supplier = 1), "
+		"SUM(t.worst_communication = 2), SUM(t.worst_communication = 1) "
+		"FROM report_tickets t FORCE INDEX (report_tickets_created_worst) "
+		"WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) AND t.created_at < FROM_UNIXTIME(?)",
 };
 // clang-format on
+
+/* The parameters of statement st: lead[0..nlead) and the scope's filter, or, when the scope
+ * filters nothing and st_all is given, st_all's: lead with the resolved statuses' keys after
+ * lead[0] when keys is given. Returns the statement to run and sets *n. keys: see
+ * report_resolved_keys; nkeys over REPORT_RESOLVED_KEYS means too many to bind (st runs). */
+static enum perf_stmt params_for(const struct report_scope *s, enum perf_stmt st, enum perf_stmt st_all,
+                                 const long long *lead, size_t nlead, const struct db_param *keys, int nkeys,
+                                 struct db_param *p, size_t *n)
+{
+	bool all = st_all != PERF_STMT__MAX && report_scope_unfiltered(s) &&
+	           (keys == NULL || nkeys <= REPORT_RESOLVED_KEYS);
+
+	*n = 0;
+	for (size_t i = 0; i < nlead; i++) {
+		p[(*n)++] = (struct db_param){.type = 'i', .i = lead[i]};
+		if (all && i == 0 && keys != NULL)
+			for (size_t k = 0; k < REPORT_RESOLVED_KEYS; k++)
+				p[(*n)++] = keys[k];
+	}
+	if (all)
+		return st_all;
+	*n += report_scope_params(s, p + *n);
+	return st;
+}
+
+/* The room params_for needs. */
+#define PERF_PARAMS (16 + REPORT_RESOLVED_KEYS + REPORT_SCOPE_PARAMS)
 
 /* Runs statement st with the leading parameters lead[0..nlead) and the scope's filter. */
 static int query(struct request *r, const struct report_scope *s, enum perf_stmt st, const long long *lead,
                  size_t nlead, struct db_rows *rows)
 {
-	struct db_param p[16 + REPORT_SCOPE_PARAMS];
-	size_t n = 0;
+	struct db_param p[PERF_PARAMS];
+	size_t n;
 
-	for (size_t i = 0; i < nlead; i++)
-		p[n++] = (struct db_param){.type = 'i', .i = lead[i]};
-	n += report_scope_params(s, p + n);
+	st = params_for(s, st, PERF_STMT__MAX, lead, nlead, NULL, 0, p, &n);
 	return db_query_params(r->db, r->a, perf_sql[st], rows, p, n);
+}
+
+/* Runs statement st, or st_all over the narrow indexes when the scope filters nothing (see
+ * params_for). */
+static int query_fast(struct request *r, const struct report_scope *s, enum perf_stmt st, enum perf_stmt st_all,
+                      const long long *lead, size_t nlead, struct db_rows *rows)
+{
+	struct db_param p[PERF_PARAMS];
+	size_t n;
+
+	st = params_for(s, st, st_all, lead, nlead, NULL, 0, p, &n);
+	return db_query_params(r->db, r->a, perf_sql[st], rows, p, n);
+}
+
+/* The same for statements of integers only, read as such (db_query_ints). */
+static int query_ints(struct request *r, const struct report_scope *s, enum perf_stmt st, enum perf_stmt st_all,
+                      const long long *lead, size_t nlead, const struct db_param *keys, int nkeys, struct db_ints *out)
+{
+	struct db_param p[PERF_PARAMS];
+	size_t n;
+
+	st = params_for(s, st, st_all, lead, nlead, keys, nkeys, p, &n);
+	return db_query_ints(r->db, r->a, perf_sql[st], out, p, n);
 }
 
 /* Durations of a list of (start, end) pairs: calendar seconds and business seconds. */
@@ -155,16 +235,22 @@ struct durations {
 };
 
 /* Widens [*lo, *hi] to hold every (start, end) pair of rows (columns start and start + 1). */
-static void span_of(const struct db_rows *rows, int start, long long *lo, long long *hi)
+static void span_of(const struct db_ints *rows, size_t start, long long *lo, long long *hi)
 {
 	for (size_t i = 0; i < rows->nrows; i++) {
-		long long a = db_cell_ll(rows, i, start), b = db_cell_ll(rows, i, start + 1);
+		long long a = rows->v[i * rows->ncols + start], b = rows->v[i * rows->ncols + start + 1];
 
 		if (a < *lo)
 			*lo = a;
 		if ((b > a ? b : a) > *hi)
 			*hi = b > a ? b : a;
 	}
+}
+
+/* Cell col of row i. */
+static long long cell(const struct db_ints *rows, size_t i, size_t col)
+{
+	return rows->v[i * rows->ncols + col];
 }
 
 /* The tenant's open hours over [lo, hi]; an empty span leaves every answer to calendar_between. */
@@ -208,7 +294,7 @@ static struct json_object *durations_json(struct durations *d)
 int report_times(struct request *r)
 {
 	struct report_scope s;
-	struct db_rows fr, rs;
+	struct db_ints fr, rs;
 	struct durations first, resolution;
 	struct calendar_index ix;
 	long long lo = LLONG_MAX, hi = LLONG_MIN;
@@ -218,9 +304,12 @@ int report_times(struct request *r)
 		return status;
 	{
 		long long lead[] = {s.tenant_id, s.from, s.to};
+		struct db_param keys[REPORT_RESOLVED_KEYS];
+		int nkeys = 0;
 
-		if (query(r, &s, PERF_FIRST_RESPONSES, lead, 3, &fr) == -1 ||
-		    query(r, &s, PERF_RESOLUTIONS, lead, 3, &rs) == -1)
+		if ((report_scope_unfiltered(&s) && (nkeys = report_resolved_keys(r, keys)) == -1) ||
+		    query_ints(r, &s, PERF_FIRST_RESPONSES, PERF_FIRST_RESPONSES_ALL, lead, 3, NULL, 0, &fr) == -1 ||
+		    query_ints(r, &s, PERF_RESOLUTIONS, PERF_RESOLUTIONS_ALL, lead, 3, keys, nkeys, &rs) == -1)
 			return 500;
 	}
 	durations_init(r, &first, fr.nrows);
@@ -229,9 +318,9 @@ int report_times(struct request *r)
 	span_of(&rs, 0, &lo, &hi);
 	index_span(r, &ix, lo, hi);
 	for (size_t i = 0; i < fr.nrows; i++)
-		durations_add(&ix, &first, db_cell_ll(&fr, i, 0), db_cell_ll(&fr, i, 1));
+		durations_add(&ix, &first, cell(&fr, i, 0), cell(&fr, i, 1));
 	for (size_t i = 0; i < rs.nrows; i++)
-		durations_add(&ix, &resolution, db_cell_ll(&rs, i, 0), db_cell_ll(&rs, i, 1));
+		durations_add(&ix, &resolution, cell(&rs, i, 0), cell(&rs, i, 1));
 	if (s.csv) {
 		struct buf b;
 
@@ -279,7 +368,7 @@ int report_lights(struct request *r)
 	{
 		long long lead[] = {s.tenant_id, s.from, s.to};
 
-		if (query(r, &s, PERF_WORST_LIGHTS, lead, 3, &worst) == -1 ||
+		if (query_fast(r, &s, PERF_WORST_LIGHTS, PERF_WORST_LIGHTS_ALL, lead, 3, &worst) == -1 ||
 		    query(r, &s, PERF_BREACH_AGENTS, lead, 3, &agents) == -1 ||
 		    query(r, &s, PERF_BREACH_TEAMS, lead, 3, &teams) == -1)
 			return 500;
@@ -381,7 +470,14 @@ int report_suppliers(struct request *r)
 		out = report_head_json(r, &s);
 		arr = json_object_new_array();
 	}
-	span_of(&rows, 2, &lo, &hi);
+	for (size_t i = 0; i < rows.nrows; i++) {
+		long long start = db_cell_ll(&rows, i, 2), end = db_cell_ll(&rows, i, 3);
+
+		if (start < lo)
+			lo = start;
+		if ((end > start ? end : start) > hi)
+			hi = end > start ? end : start;
+	}
 	index_span(r, &ix, lo, hi);
 	/* Rows come grouped by supplier: one run per supplier. */
 	for (size_t i = 0, j; i < rows.nrows; i = j) {
@@ -440,15 +536,6 @@ struct owned {
 	long long who, seconds;
 };
 
-static int compare_owned(const void *a, const void *b)
-{
-	const struct owned *x = a, *y = b;
-
-	if (x->who != y->who)
-		return (x->who > y->who) - (x->who < y->who);
-	return (x->seconds > y->seconds) - (x->seconds < y->seconds);
-}
-
 /* The run of who's durations in v[0..n), sorted as above: *first and the count. */
 static size_t owned_run(const struct owned *v, size_t n, long long who, size_t *first)
 {
@@ -476,10 +563,72 @@ static long long owned_median(const struct owned *run, size_t n)
 	return run[rank < 1 ? 0 : rank - 1].seconds;
 }
 
+/* The most staff rows whose activity is read by person (activity_of). */
+#define ACTIVITY_PEOPLE_MAX 1024
+
+/* The instant t as UTC text, YYYY-MM-DD HH:MM:SS, into out (20 bytes). */
+static void utc_text(time_t t, char *out)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Per person shown in staff (its first column): tickets handled and public notes in s's range,
+ * PERF_ACTIVITY's rows. When nothing is filtered it reads the staff's touches only (customers
+ * write about half the notes): one range of (tenant, person, last touch) per person, in a list
+ * as long as the next power of two from 8 (the last id repeated), so a handful of texts serve
+ * every tenant; over ACTIVITY_PEOPLE_MAX people, or filtered, PERF_ACTIVITY. Returns 0 or -1. */
+static int activity_of(struct request *r, const struct report_scope *s, const struct db_rows *staff,
+                       struct db_rows *activity)
+{
+	char from[20], to[20];
+	size_t width = 8, n = 0;
+	bool by_person = report_scope_unfiltered(s) && staff->nrows <= ACTIVITY_PEOPLE_MAX;
+	struct db_param *p;
+	struct buf sql;
+	int rc;
+
+	if (by_person && staff->nrows == 0) {
+		memset(activity, 0, sizeof(*activity));
+		return 0;
+	}
+	while (by_person && width < staff->nrows)
+		width *= 2;
+	p = arena_alloc(r->a, (width + 15 + REPORT_SCOPE_PARAMS) * sizeof(*p));
+	utc_text((time_t)s->from, from);
+	utc_text((time_t)s->to, to);
+	for (size_t i = 0; i < 12; i++)
+		p[n++] = (struct db_param){.type = 's', .s = i % 2 == 0 ? from : to};
+	p[n++] = (struct db_param){.type = 'i', .i = s->tenant_id};
+	if (!by_person) {
+		p[n++] = (struct db_param){.type = 'i', .i = s->from};
+		p[n++] = (struct db_param){.type = 'i', .i = s->to};
+		n += report_scope_params(s, p + n);
+		return db_query_params(r->db, r->a, perf_sql[PERF_ACTIVITY], activity, p, n);
+	}
+	for (size_t i = 0; i < width; i++)
+		p[n++] = (struct db_param){.type = 'i',
+		                           .i = db_cell_ll(staff, i < staff->nrows ? i : staff->nrows - 1, 0)};
+	p[n++] = (struct db_param){.type = 'i', .i = s->from};
+	p[n++] = (struct db_param){.type = 'i', .i = s->to};
+	buf_init(&sql);
+	buf_puts(&sql, ACTIVITY_SELECT "FROM report_touches t FORCE INDEX (report_touches_actor) "
+	                               "WHERE t.tenant_id = ? AND t.actor_id IN (?");
+	for (size_t i = 1; i < width; i++)
+		buf_puts(&sql, ", ?");
+	buf_puts(&sql, ") AND t.last_at >= FROM_UNIXTIME(?) AND t.first_at < FROM_UNIXTIME(?) GROUP BY t.actor_id");
+	rc = db_query_params(r->db, r->a, sql.data, activity, p, n);
+	buf_release(&sql);
+	return rc;
+}
+
 int report_agents(struct request *r)
 {
 	struct report_scope s, tickets_scope;
-	struct db_rows staff, activity, first, breaches, in_team;
+	struct db_rows staff, activity, breaches, in_team;
+	struct db_ints first;
 	long long manager_teams = 0, lo = LLONG_MAX, hi = LLONG_MIN;
 	struct calendar_index ix;
 	struct owned *calendar, *business;
@@ -500,16 +649,15 @@ int report_agents(struct request *r)
 		manager_teams = db_cell_ll(&in_team, 0, 0) > 0;
 	}
 	{
-		long long range[] = {s.tenant_id, s.from, s.to},
-		          worked[] = {s.from, s.to, s.from, s.to, s.from,      s.to,   s.from, s.to,
-		                      s.from, s.to, s.from, s.to, s.tenant_id, s.from, s.to};
+		long long range[] = {s.tenant_id, s.from, s.to};
 
 		/* A manager in teams sees the rows of those teams' members; admins and managers in
 		 * no team see every staff member. */
 		if (db_query(r->db, r->a, perf_sql[PERF_STAFF], &staff, "iiiiiii", s.tenant_id, s.agent, s.agent,
 		             manager_teams, s.user_id, s.tenant_id, s.user_id) == -1 ||
-		    query(r, &tickets_scope, PERF_ACTIVITY, worked, 15, &activity) == -1 ||
-		    query(r, &tickets_scope, PERF_FIRST_RESPONSES, range, 3, &first) == -1 ||
+		    activity_of(r, &tickets_scope, &staff, &activity) == -1 ||
+		    query_ints(r, &tickets_scope, PERF_FIRST_RESPONSES, PERF_FIRST_RESPONSES_ALL, range, 3, NULL, 0,
+		               &first) == -1 ||
 		    query(r, &tickets_scope, PERF_BREACH_AGENTS, range, 3, &breaches) == -1)
 			return 500;
 	}
@@ -533,13 +681,16 @@ int report_agents(struct request *r)
 		one.calendar = &c;
 		one.business = &bs;
 		one.n = one.nbusiness = 0;
-		durations_add(&ix, &one, db_cell_ll(&first, k, 0), db_cell_ll(&first, k, 1));
-		calendar[ncalendar++] = (struct owned){db_cell_ll(&first, k, 2), c};
+		durations_add(&ix, &one, cell(&first, k, 0), cell(&first, k, 1));
+		calendar[ncalendar++] = (struct owned){cell(&first, k, 2), c};
 		if (one.nbusiness == 1)
-			business[nbusiness++] = (struct owned){db_cell_ll(&first, k, 2), bs};
+			business[nbusiness++] = (struct owned){cell(&first, k, 2), bs};
 	}
-	qsort(calendar, ncalendar, sizeof(*calendar), compare_owned);
-	qsort(business, nbusiness, sizeof(*business), compare_owned);
+	/* By duration, then (stably) by person: by person and duration. */
+	report_sort(calendar, ncalendar, sizeof(*calendar), offsetof(struct owned, seconds));
+	report_sort(calendar, ncalendar, sizeof(*calendar), offsetof(struct owned, who));
+	report_sort(business, nbusiness, sizeof(*business), offsetof(struct owned, seconds));
+	report_sort(business, nbusiness, sizeof(*business), offsetof(struct owned, who));
 	for (size_t i = 0; i < staff.nrows; i++) {
 		long long id = db_cell_ll(&staff, i, 0);
 		long long nhandled = count_for(&activity, id, 1), nreplies = count_for(&activity, id, 2);

@@ -26,6 +26,9 @@ enum report_stmt {
 	REPORT_BY_TEAM,   /* open tickets per team of their pipeline (0: no team) */
 	REPORT_CREATED,   /* tickets created per quarter hour in a range */
 	REPORT_RESOLVED,  /* moves into a resolved status per quarter hour in a range */
+	/* The same over the narrow indexes when nothing is filtered (no scope parameters). */
+	REPORT_CREATED_ALL,  /* REPORT_CREATED */
+	REPORT_RESOLVED_ALL, /* REPORT_RESOLVED: the resolved statuses' keys bound after the tenant */
 	REPORT_STMT__MAX
 };
 
@@ -38,6 +41,11 @@ enum report_stmt {
 #define OPEN_WHERE                                                                                \
 	"WHERE s.tenant_id = ? AND t.tenant_id = s.tenant_id AND s.category NOT IN ('resolved', " \
 	"'closed')" REPORT_SCOPE_SQL
+
+/* The quarter hour since the epoch an instant falls in (the session is in UTC), as an integer:
+ * whole minutes, then quarters, which is the instant's seconds divided by 900, rounded down,
+ * without a decimal UNIX_TIMESTAMP per row. */
+#define QUARTER_HOUR(column) "TIMESTAMPDIFF(MINUTE, '1970-01-01 00:00:00', " column ") DIV 15"
 
 static const char *const report_sql[REPORT_STMT__MAX] = {
         [REPORT_BY_STATUS] = "SELECT t.status_id, COUNT(*) " OPEN_FROM OPEN_WHERE "GROUP BY t.status_id",
@@ -58,15 +66,25 @@ static const char *const report_sql[REPORT_STMT__MAX] = {
                 "p.tenant_id " OPEN_WHERE "GROUP BY team ORDER BY COUNT(*) DESC, team = 0, MAX(tm.name)",
         /* Quarter hours: every time zone's offset is a multiple of 15 minutes, so each slot
          * falls on one local day, which C works out with the tenant's zone. */
-        [REPORT_CREATED] = "SELECT UNIX_TIMESTAMP(t.created_at) DIV 900, COUNT(*) FROM report_tickets t FORCE INDEX "
-                           "(report_tickets_created) WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) "
-                           "AND t.created_at < FROM_UNIXTIME(?)" REPORT_SCOPE_SQL "GROUP BY 1",
-        [REPORT_RESOLVED] =
-                "SELECT UNIX_TIMESTAMP(t.moved_at) DIV 900, COUNT(*) FROM report_moves t FORCE INDEX "
-                "(report_moves_time) WHERE t.tenant_id = ? AND t.moved_at >= FROM_UNIXTIME(?) "
-                "AND t.moved_at < FROM_UNIXTIME(?) AND EXISTS (SELECT 1 FROM statuses s WHERE "
-                "s.tenant_id = t.tenant_id AND s.skey = t.to_key AND s.category = 'resolved')" REPORT_SCOPE_SQL
-                "GROUP BY 1",
+        [REPORT_CREATED] = "SELECT " QUARTER_HOUR(
+                "t.created_at") ", COUNT(*) FROM report_tickets t FORCE INDEX "
+                                "(report_tickets_created) WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) "
+                                "AND t.created_at < FROM_UNIXTIME(?)" REPORT_SCOPE_SQL "GROUP BY 1",
+        [REPORT_RESOLVED] = "SELECT " QUARTER_HOUR(
+                "t.moved_at") ", COUNT(*) FROM report_moves t FORCE INDEX "
+                              "(report_moves_time) WHERE t.tenant_id = ? AND t.moved_at >= FROM_UNIXTIME(?) "
+                              "AND t.moved_at < FROM_UNIXTIME(?) AND EXISTS (SELECT 1 FROM statuses s WHERE "
+                              "s.tenant_id = t.tenant_id AND s.skey = t.to_key AND s.category = "
+                              "'resolved')" REPORT_SCOPE_SQL "GROUP BY 1",
+        [REPORT_CREATED_ALL] = "SELECT " QUARTER_HOUR(
+                "t.created_at") ", COUNT(*) FROM report_tickets t FORCE "
+                                "INDEX (report_tickets_created_worst) WHERE t.tenant_id = ? AND t.created_at >= "
+                                "FROM_UNIXTIME(?) AND t.created_at < FROM_UNIXTIME(?) GROUP BY 1",
+        /* One range of (tenant, key, time) per resolved status key. */
+        [REPORT_RESOLVED_ALL] = "SELECT " QUARTER_HOUR(
+                "t.moved_at") ", COUNT(*) FROM report_moves t FORCE INDEX "
+                              "(report_moves_to_key) WHERE t.tenant_id = ? AND t.to_key IN " REPORT_RESOLVED_IN
+                              " AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?) GROUP BY 1",
 };
 
 /* Runs sql with the leading parameters lead[0..nlead) and then the scope's. */
@@ -209,6 +227,38 @@ static const char *const period_names[PERIOD__MAX] = {
 #define VOLUME_DAYS_MAX  92  /* longer ranges count by week by default */
 #define VOLUME_WEEKS_MAX 366 /* ...and longer still by month */
 
+/* Tickets created (into cr) and resolutions (into rs) per quarter hour of sc's range, as rows of
+ * (slot, count): over the narrow indexes when sc filters nothing, else over the facts' covering
+ * indexes with the filter. Returns 0 or -1. */
+static int volume_counts(struct request *r, const struct report_scope *sc, struct db_ints *cr, struct db_ints *rs)
+{
+	struct db_param p[3 + REPORT_RESOLVED_KEYS + REPORT_SCOPE_PARAMS];
+	size_t n = 0;
+	int nkeys = 0;
+
+	p[n++] = (struct db_param){.type = 'i', .i = r->tenant->id};
+	if (report_scope_unfiltered(sc) && (nkeys = report_resolved_keys(r, p + 1)) == -1)
+		return -1;
+	if (report_scope_unfiltered(sc) && nkeys <= REPORT_RESOLVED_KEYS) {
+		struct db_param range[3] = {p[0], {.type = 'i', .i = sc->from}, {.type = 'i', .i = sc->to}};
+
+		p[1 + REPORT_RESOLVED_KEYS] = range[1];
+		p[2 + REPORT_RESOLVED_KEYS] = range[2];
+		return db_query_ints(r->db, r->a, report_sql[REPORT_CREATED_ALL], cr, range, 3) == -1 ||
+		                       db_query_ints(r->db, r->a, report_sql[REPORT_RESOLVED_ALL], rs, p,
+		                                     3 + REPORT_RESOLVED_KEYS) == -1
+		               ? -1
+		               : 0;
+	}
+	p[n++] = (struct db_param){.type = 'i', .i = sc->from};
+	p[n++] = (struct db_param){.type = 'i', .i = sc->to};
+	n += report_scope_params(sc, p + n);
+	return db_query_ints(r->db, r->a, report_sql[REPORT_CREATED], cr, p, n) == -1 ||
+	                       db_query_ints(r->db, r->a, report_sql[REPORT_RESOLVED], rs, p, n) == -1
+	               ? -1
+	               : 0;
+}
+
 int report_volume(struct request *r)
 {
 	struct report_scope sc;
@@ -216,7 +266,7 @@ int report_volume(struct request *r)
 	long long ndays, nperiods = 0;
 	long long *created, *resolved, *period_of;
 	char(*labels)[11];
-	struct db_rows cr, rs;
+	struct db_ints cr, rs;
 	int status;
 	bool bad = false;
 	const char *group = request_query(r, "group", &bad);
@@ -251,23 +301,18 @@ int report_volume(struct request *r)
 			nperiods++;
 		period_of[d] = nperiods - 1;
 	}
-	{
-		long long lead[] = {r->tenant->id, (long long)sc.from, (long long)sc.to};
-
-		if (scoped_query(r, &sc, report_sql[REPORT_CREATED], lead, 3, &cr) == -1 ||
-		    scoped_query(r, &sc, report_sql[REPORT_RESOLVED], lead, 3, &rs) == -1)
-			status = 500;
-	}
+	if (volume_counts(r, &sc, &cr, &rs) == -1)
+		status = 500;
 	if (status != 0) {
 		calendar_zone_leave(&zone);
 		return 500;
 	}
 	for (int which = 0; which < 2; which++) {
-		const struct db_rows *rows = which ? &rs : &cr;
+		const struct db_ints *rows = which ? &rs : &cr;
 		long long *into = which ? resolved : created;
 
 		for (size_t i = 0; i < rows->nrows; i++) {
-			time_t slot = (time_t)(db_cell_ll(rows, i, 0) * 900);
+			time_t slot = (time_t)(rows->v[2 * i] * 900);
 			struct tm local;
 			char label[11];
 
@@ -279,7 +324,7 @@ int report_volume(struct request *r)
 				int cmp = strcmp(labels[mid], label);
 
 				if (cmp == 0) {
-					into[period_of[mid]] += db_cell_ll(rows, i, 1);
+					into[period_of[mid]] += rows->v[2 * i + 1];
 					break;
 				}
 				if (cmp < 0)

@@ -147,6 +147,79 @@ size_t report_scope_params(const struct report_scope *s, struct db_param *p)
 	return n;
 }
 
+bool report_scope_unfiltered(const struct report_scope *s)
+{
+	return s->pipeline == 0 && s->team == 0 && s->agent == 0 && s->priority == NULL && s->category == 0 &&
+	       s->company == 0 && s->self_agent == 0 && !s->by_team;
+}
+
+int report_resolved_keys(struct request *r, struct db_param *keys)
+{
+	struct db_rows rows;
+	size_t n;
+
+	/* One more than fits, to tell "all of them" from "too many". */
+	_Static_assert(REPORT_RESOLVED_KEYS == 8, "LIMIT below is REPORT_RESOLVED_KEYS + 1");
+	if (db_query(r->db, r->a,
+	             "SELECT DISTINCT skey FROM statuses WHERE tenant_id = ? AND category = 'resolved' "
+	             "ORDER BY skey LIMIT 9",
+	             &rows, "i", r->tenant->id) == -1)
+		return -1;
+	n = rows.nrows;
+	for (size_t i = 0; i < REPORT_RESOLVED_KEYS; i++)
+		keys[i] = (struct db_param){.type = 's', .s = i < n ? db_cell(&rows, i, 0) : NULL};
+	return (int)n;
+}
+
+/* Byte shift of the long long at p, its sign bit flipped so that unsigned order is signed order. */
+static unsigned key_byte(const unsigned char *p, unsigned shift)
+{
+	long long x;
+
+	memcpy(&x, p, sizeof(x));
+	return (unsigned)(((unsigned long long)x ^ (1ULL << 63)) >> shift) & 0xffu;
+}
+
+void report_sort(void *base, size_t n, size_t size, size_t off)
+{
+	unsigned char *src = base, *dst, *scratch;
+	size_t at[256];
+
+	if (n < 2)
+		return;
+	scratch = malloc(n * size);
+	if (scratch == NULL)
+		abort();
+	dst = scratch;
+	/* Least significant byte first; a byte every element shares needs no pass. */
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t sum = 0;
+
+		memset(at, 0, sizeof(at));
+		for (size_t i = 0; i < n; i++)
+			at[key_byte(src + i * size + off, shift)]++;
+		if (at[key_byte(src + off, shift)] == n)
+			continue;
+		for (size_t b = 0; b < 256; b++) {
+			size_t c = at[b];
+
+			at[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			memcpy(dst + at[key_byte(src + i * size + off, shift)]++ * size, src + i * size, size);
+		{
+			unsigned char *t = src;
+
+			src = dst;
+			dst = t;
+		}
+	}
+	if (src != base)
+		memcpy(base, src, n * size);
+	free(scratch);
+}
+
 int report_compare_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -181,7 +254,7 @@ struct json_object *report_stats_json(long long *v, size_t n)
 		json_add_null(o, "p90");
 		return o;
 	}
-	qsort(v, n, sizeof(*v), report_compare_ll);
+	report_sort(v, n, sizeof(*v), 0);
 	json_add_int(o, "mean", mean_of(v, n));
 	json_add_int(o, "median", report_percentile(v, n, 50));
 	json_add_int(o, "p90", report_percentile(v, n, 90));
@@ -194,7 +267,7 @@ void report_stats_csv(struct buf *b, long long *v, size_t n)
 		buf_puts(b, "0,,,");
 		return;
 	}
-	qsort(v, n, sizeof(*v), report_compare_ll);
+	report_sort(v, n, sizeof(*v), 0);
 	buf_printf(b, "%zu,%lld,%lld,%lld", n, mean_of(v, n), report_percentile(v, n, 50), report_percentile(v, n, 90));
 }
 

@@ -58,6 +58,19 @@ int report_scope_read(struct request *r, struct report_scope *s, bool dated);
 #define REPORT_SCOPE_PARAMS 18
 size_t report_scope_params(const struct report_scope *s, struct db_param *p);
 
+/* True when no filter narrows the tickets and the caller sees the whole tenant: the report may
+ * then read the narrow indexes that hold no filter columns (db/migrations/0028). */
+bool report_scope_unfiltered(const struct report_scope *s);
+
+/* The keys of the tenant's statuses of the resolved category, read from the database so a
+ * status that changes category counts from then on. At most REPORT_RESOLVED_KEYS keys go into
+ * keys (as many parameters of a "to_key IN (...)", the unused ones NULL, which match nothing).
+ * Returns the number of keys found (REPORT_RESOLVED_KEYS + 1 when there are more than fit:
+ * the caller reads the wide index instead), or -1 on a database error. */
+#define REPORT_RESOLVED_KEYS 8
+#define REPORT_RESOLVED_IN   "(?, ?, ?, ?, ?, ?, ?, ?)"
+int report_resolved_keys(struct request *r, struct db_param *keys);
+
 /* Count, mean, median and 90th percentile of n durations in seconds, sorted in place.
  * Percentiles by nearest rank: the p-th is the value at rank ceil(p/100 * n) of the sorted
  * values, so the median of an even count is the lower middle one; the mean is rounded to the
@@ -65,6 +78,10 @@ size_t report_scope_params(const struct report_scope *s, struct db_param *p);
 struct json_object *report_stats_json(long long *v, size_t n);
 /* The same four figures as CSV cells ("count,mean,median,p90", empty when n is 0). */
 void report_stats_csv(struct buf *b, long long *v, size_t n);
+/* Sorts n elements of size bytes by the long long at byte offset off, in ascending order and
+ * stably: a radix sort, as reports sort up to a million durations. Cannot fail (out of memory
+ * aborts). */
+void report_sort(void *base, size_t n, size_t size, size_t off);
 /* qsort's comparison for long long. */
 int report_compare_ll(const void *a, const void *b);
 /* The nearest-rank percentile p (1..100) of n > 0 sorted values. */
