@@ -30,7 +30,8 @@
 
 enum perf_stmt {
 	PERF_FIRST_RESPONSES,  /* first public staff replies made in the range */
-	PERF_RESOLUTIONS,      /* moves into a resolved status made in the range */
+	PERF_RESOLUTIONS,      /* moves into a resolved status made in the range: its keys bound */
+	PERF_RESOLUTIONS_MANY, /* the same for a tenant with more resolved keys than bind */
 	PERF_WORST_LIGHTS,     /* tickets created in the range; per level, how many went red, amber only */
 	PERF_BREACH_AGENTS,    /* reds in the range per assignee at the time */
 	PERF_BREACH_TEAMS,     /* reds in the range per team of the ticket's pipeline */
@@ -80,9 +81,18 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 		"FROM report_tickets t FORCE INDEX (report_tickets_first_reply) "
 		"WHERE t.tenant_id = ? AND t.first_reply_at >= FROM_UNIXTIME(?) AND t.first_reply_at < FROM_UNIXTIME(?)"
 		REPORT_SCOPE_SQL,
+	/* One range of (tenant, key, time) per resolved status key, the filter read in the index. */
 	[PERF_RESOLUTIONS] =
 		"SELECT " SECONDS("t.created_at") ", " SECONDS("t.moved_at") " "
-		"FROM report_moves t FORCE INDEX (report_moves_time) "
+		"FROM report_moves t FORCE INDEX (report_moves_key_time) "
+		"WHERE t.tenant_id = ? AND t.to_key IN " REPORT_RESOLVED_IN " "
+		"AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?)"
+		REPORT_SCOPE_SQL,
+	/* Every move of the tenant, each looked up: slow on a large tenant, and only for one with
+	 * more than REPORT_RESOLVED_KEYS resolved statuses' keys. */
+	[PERF_RESOLUTIONS_MANY] =
+		"SELECT " SECONDS("t.created_at") ", " SECONDS("t.moved_at") " "
+		"FROM report_moves t FORCE INDEX (report_moves_key_time) "
 		"WHERE t.tenant_id = ? AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?) "
 		"AND EXISTS (SELECT 1 FROM statuses s WHERE s.tenant_id = t.tenant_id AND s.skey = t.to_key "
 		"AND s.category = 'resolved')"
@@ -155,7 +165,7 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 	/* One range of (tenant, key, time) per resolved status key. */
 	[PERF_RESOLUTIONS_ALL] =
 		"SELECT " SECONDS("t.created_at") ", " SECONDS("t.moved_at") " "
-		"FROM report_moves t FORCE INDEX (report_moves_to_key) "
+		"FROM report_moves t FORCE INDEX (report_moves_key_time) "
 		"WHERE t.tenant_id = ? AND t.to_key IN " REPORT_RESOLVED_IN " "
 		"AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?)",
 	[PERF_WORST_LIGHTS_ALL] =
@@ -168,20 +178,19 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 // clang-format on
 
 /* The parameters of statement st: lead[0..nlead) and the scope's filter, or, when the scope
- * filters nothing and st_all is given, st_all's: lead with the resolved statuses' keys after
- * lead[0] when keys is given. Returns the statement to run and sets *n. keys: see
- * report_resolved_keys; nkeys over REPORT_RESOLVED_KEYS means too many to bind (st runs). */
+ * filters nothing and st_all is given, st_all's; the resolved statuses' keys follow lead[0] when
+ * keys is given (see report_resolved_keys; the caller passes none when there are more than
+ * bind). Returns the statement to run and sets *n. */
 static enum perf_stmt params_for(const struct report_scope *s, enum perf_stmt st, enum perf_stmt st_all,
-                                 const long long *lead, size_t nlead, const struct db_param *keys, int nkeys,
-                                 struct db_param *p, size_t *n)
+                                 const long long *lead, size_t nlead, const struct db_param *keys, struct db_param *p,
+                                 size_t *n)
 {
-	bool all = st_all != PERF_STMT__MAX && report_scope_unfiltered(s) &&
-	           (keys == NULL || nkeys <= REPORT_RESOLVED_KEYS);
+	bool all = st_all != PERF_STMT__MAX && report_scope_unfiltered(s);
 
 	*n = 0;
 	for (size_t i = 0; i < nlead; i++) {
 		p[(*n)++] = (struct db_param){.type = 'i', .i = lead[i]};
-		if (all && i == 0 && keys != NULL)
+		if (i == 0 && keys != NULL)
 			for (size_t k = 0; k < REPORT_RESOLVED_KEYS; k++)
 				p[(*n)++] = keys[k];
 	}
@@ -201,7 +210,7 @@ static int query(struct request *r, const struct report_scope *s, enum perf_stmt
 	struct db_param p[PERF_PARAMS];
 	size_t n;
 
-	st = params_for(s, st, PERF_STMT__MAX, lead, nlead, NULL, 0, p, &n);
+	st = params_for(s, st, PERF_STMT__MAX, lead, nlead, NULL, p, &n);
 	return db_query_params(r->db, r->a, perf_sql[st], rows, p, n);
 }
 
@@ -213,18 +222,18 @@ static int query_fast(struct request *r, const struct report_scope *s, enum perf
 	struct db_param p[PERF_PARAMS];
 	size_t n;
 
-	st = params_for(s, st, st_all, lead, nlead, NULL, 0, p, &n);
+	st = params_for(s, st, st_all, lead, nlead, NULL, p, &n);
 	return db_query_params(r->db, r->a, perf_sql[st], rows, p, n);
 }
 
 /* The same for statements of integers only, read as such (db_query_ints). */
 static int query_ints(struct request *r, const struct report_scope *s, enum perf_stmt st, enum perf_stmt st_all,
-                      const long long *lead, size_t nlead, const struct db_param *keys, int nkeys, struct db_ints *out)
+                      const long long *lead, size_t nlead, const struct db_param *keys, struct db_ints *out)
 {
 	struct db_param p[PERF_PARAMS];
 	size_t n;
 
-	st = params_for(s, st, st_all, lead, nlead, keys, nkeys, p, &n);
+	st = params_for(s, st, st_all, lead, nlead, keys, p, &n);
 	return db_query_ints(r->db, r->a, perf_sql[st], out, p, n);
 }
 
@@ -307,9 +316,14 @@ int report_times(struct request *r)
 		struct db_param keys[REPORT_RESOLVED_KEYS];
 		int nkeys = 0;
 
-		if ((report_scope_unfiltered(&s) && (nkeys = report_resolved_keys(r, keys)) == -1) ||
-		    query_ints(r, &s, PERF_FIRST_RESPONSES, PERF_FIRST_RESPONSES_ALL, lead, 3, NULL, 0, &fr) == -1 ||
-		    query_ints(r, &s, PERF_RESOLUTIONS, PERF_RESOLUTIONS_ALL, lead, 3, keys, nkeys, &rs) == -1)
+		bool many;
+
+		if ((nkeys = report_resolved_keys(r, keys)) == -1)
+			return 500;
+		many = nkeys > REPORT_RESOLVED_KEYS;
+		if (query_ints(r, &s, PERF_FIRST_RESPONSES, PERF_FIRST_RESPONSES_ALL, lead, 3, NULL, &fr) == -1 ||
+		    query_ints(r, &s, many ? PERF_RESOLUTIONS_MANY : PERF_RESOLUTIONS,
+		               many ? PERF_STMT__MAX : PERF_RESOLUTIONS_ALL, lead, 3, many ? NULL : keys, &rs) == -1)
 			return 500;
 	}
 	durations_init(r, &first, fr.nrows);
@@ -576,16 +590,16 @@ static void utc_text(time_t t, char *out)
 }
 
 /* Per person shown in staff (its first column): tickets handled and public notes in s's range,
- * PERF_ACTIVITY's rows. When nothing is filtered it reads the staff's touches only (customers
- * write about half the notes): one range of (tenant, person, last touch) per person, in a list
- * as long as the next power of two from 8 (the last id repeated), so a handful of texts serve
- * every tenant; over ACTIVITY_PEOPLE_MAX people, or filtered, PERF_ACTIVITY. Returns 0 or -1. */
+ * PERF_ACTIVITY's rows. It reads the staff's touches only (customers write about half the
+ * notes): one range of (tenant, person, last touch) per person, the filter read in the index,
+ * in a list as long as the next power of two from 8 (the last id repeated), so a handful of
+ * texts serve every tenant; over ACTIVITY_PEOPLE_MAX people, PERF_ACTIVITY. Returns 0 or -1. */
 static int activity_of(struct request *r, const struct report_scope *s, const struct db_rows *staff,
                        struct db_rows *activity)
 {
 	char from[20], to[20];
 	size_t width = 8, n = 0;
-	bool by_person = report_scope_unfiltered(s) && staff->nrows <= ACTIVITY_PEOPLE_MAX;
+	bool by_person = staff->nrows <= ACTIVITY_PEOPLE_MAX, filtered = !report_scope_unfiltered(s);
 	struct db_param *p;
 	struct buf sql;
 	int rc;
@@ -618,7 +632,12 @@ static int activity_of(struct request *r, const struct report_scope *s, const st
 	                               "WHERE t.tenant_id = ? AND t.actor_id IN (?");
 	for (size_t i = 1; i < width; i++)
 		buf_puts(&sql, ", ?");
-	buf_puts(&sql, ") AND t.last_at >= FROM_UNIXTIME(?) AND t.first_at < FROM_UNIXTIME(?) GROUP BY t.actor_id");
+	buf_puts(&sql, ") AND t.last_at >= FROM_UNIXTIME(?) AND t.first_at < FROM_UNIXTIME(?)");
+	if (filtered) {
+		buf_puts(&sql, REPORT_SCOPE_SQL);
+		n += report_scope_params(s, p + n);
+	}
+	buf_puts(&sql, " GROUP BY t.actor_id");
 	rc = db_query_params(r->db, r->a, sql.data, activity, p, n);
 	buf_release(&sql);
 	return rc;
@@ -656,7 +675,7 @@ int report_agents(struct request *r)
 		if (db_query(r->db, r->a, perf_sql[PERF_STAFF], &staff, "iiiiiii", s.tenant_id, s.agent, s.agent,
 		             manager_teams, s.user_id, s.tenant_id, s.user_id) == -1 ||
 		    activity_of(r, &tickets_scope, &staff, &activity) == -1 ||
-		    query_ints(r, &tickets_scope, PERF_FIRST_RESPONSES, PERF_FIRST_RESPONSES_ALL, range, 3, NULL, 0,
+		    query_ints(r, &tickets_scope, PERF_FIRST_RESPONSES, PERF_FIRST_RESPONSES_ALL, range, 3, NULL,
 		               &first) == -1 ||
 		    query(r, &tickets_scope, PERF_BREACH_AGENTS, range, 3, &breaches) == -1)
 			return 500;

@@ -20,12 +20,13 @@
 #include "scope.h"
 
 enum report_stmt {
-	REPORT_BY_STATUS, /* open tickets per status */
-	REPORT_BY_AGENT,  /* open tickets per assignee (0: unassigned) */
-	REPORT_BY_AGE,    /* open tickets per age bucket */
-	REPORT_BY_TEAM,   /* open tickets per team of their pipeline (0: no team) */
-	REPORT_CREATED,   /* tickets created per quarter hour in a range */
-	REPORT_RESOLVED,  /* moves into a resolved status per quarter hour in a range */
+	REPORT_BY_STATUS,     /* open tickets per status */
+	REPORT_BY_AGENT,      /* open tickets per assignee (0: unassigned) */
+	REPORT_BY_AGE,        /* open tickets per age bucket */
+	REPORT_BY_TEAM,       /* open tickets per team of their pipeline (0: no team) */
+	REPORT_CREATED,       /* tickets created per quarter hour in a range */
+	REPORT_RESOLVED,      /* moves into a resolved status per quarter hour in a range: its keys bound */
+	REPORT_RESOLVED_MANY, /* the same for a tenant with more resolved keys than bind */
 	/* The same over the narrow indexes when nothing is filtered (no scope parameters). */
 	REPORT_CREATED_ALL,  /* REPORT_CREATED */
 	REPORT_RESOLVED_ALL, /* REPORT_RESOLVED: the resolved statuses' keys bound after the tenant */
@@ -70,9 +71,17 @@ static const char *const report_sql[REPORT_STMT__MAX] = {
                 "t.created_at") ", COUNT(*) FROM report_tickets t FORCE INDEX "
                                 "(report_tickets_created) WHERE t.tenant_id = ? AND t.created_at >= FROM_UNIXTIME(?) "
                                 "AND t.created_at < FROM_UNIXTIME(?)" REPORT_SCOPE_SQL "GROUP BY 1",
+        /* One range of (tenant, key, time) per resolved status key, the filter read in the index. */
         [REPORT_RESOLVED] = "SELECT " QUARTER_HOUR(
                 "t.moved_at") ", COUNT(*) FROM report_moves t FORCE INDEX "
-                              "(report_moves_time) WHERE t.tenant_id = ? AND t.moved_at >= FROM_UNIXTIME(?) "
+                              "(report_moves_key_time) WHERE t.tenant_id = ? AND t.to_key IN " REPORT_RESOLVED_IN
+                              " AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?)" REPORT_SCOPE_SQL
+                              "GROUP BY 1",
+        /* Every move of the tenant, each looked up: slow on a large tenant, and only for one with
+         * more than REPORT_RESOLVED_KEYS resolved statuses' keys. */
+        [REPORT_RESOLVED_MANY] = "SELECT " QUARTER_HOUR(
+                "t.moved_at") ", COUNT(*) FROM report_moves t FORCE INDEX "
+                              "(report_moves_key_time) WHERE t.tenant_id = ? AND t.moved_at >= FROM_UNIXTIME(?) "
                               "AND t.moved_at < FROM_UNIXTIME(?) AND EXISTS (SELECT 1 FROM statuses s WHERE "
                               "s.tenant_id = t.tenant_id AND s.skey = t.to_key AND s.category = "
                               "'resolved')" REPORT_SCOPE_SQL "GROUP BY 1",
@@ -83,7 +92,7 @@ static const char *const report_sql[REPORT_STMT__MAX] = {
         /* One range of (tenant, key, time) per resolved status key. */
         [REPORT_RESOLVED_ALL] = "SELECT " QUARTER_HOUR(
                 "t.moved_at") ", COUNT(*) FROM report_moves t FORCE INDEX "
-                              "(report_moves_to_key) WHERE t.tenant_id = ? AND t.to_key IN " REPORT_RESOLVED_IN
+                              "(report_moves_key_time) WHERE t.tenant_id = ? AND t.to_key IN " REPORT_RESOLVED_IN
                               " AND t.moved_at >= FROM_UNIXTIME(?) AND t.moved_at < FROM_UNIXTIME(?) GROUP BY 1",
 };
 
@@ -229,34 +238,35 @@ static const char *const period_names[PERIOD__MAX] = {
 
 /* Tickets created (into cr) and resolutions (into rs) per quarter hour of sc's range, as rows of
  * (slot, count): over the narrow indexes when sc filters nothing, else over the facts' covering
- * indexes with the filter. Returns 0 or -1. */
+ * indexes with the filter; resolutions by the resolved statuses' keys. Returns 0 or -1. */
 static int volume_counts(struct request *r, const struct report_scope *sc, struct db_ints *cr, struct db_ints *rs)
 {
-	struct db_param p[3 + REPORT_RESOLVED_KEYS + REPORT_SCOPE_PARAMS];
-	size_t n = 0;
-	int nkeys = 0;
+	struct db_param p[3 + REPORT_RESOLVED_KEYS + REPORT_SCOPE_PARAMS], keys[REPORT_RESOLVED_KEYS],
+	        range[3 + REPORT_SCOPE_PARAMS];
+	size_t n = 0, nrange = 0;
+	int nkeys = report_resolved_keys(r, keys);
+	bool all = report_scope_unfiltered(sc);
 
-	p[n++] = (struct db_param){.type = 'i', .i = r->tenant->id};
-	if (report_scope_unfiltered(sc) && (nkeys = report_resolved_keys(r, p + 1)) == -1)
+	if (nkeys == -1)
 		return -1;
-	if (report_scope_unfiltered(sc) && nkeys <= REPORT_RESOLVED_KEYS) {
-		struct db_param range[3] = {p[0], {.type = 'i', .i = sc->from}, {.type = 'i', .i = sc->to}};
-
-		p[1 + REPORT_RESOLVED_KEYS] = range[1];
-		p[2 + REPORT_RESOLVED_KEYS] = range[2];
-		return db_query_ints(r->db, r->a, report_sql[REPORT_CREATED_ALL], cr, range, 3) == -1 ||
-		                       db_query_ints(r->db, r->a, report_sql[REPORT_RESOLVED_ALL], rs, p,
-		                                     3 + REPORT_RESOLVED_KEYS) == -1
-		               ? -1
-		               : 0;
+	range[nrange++] = (struct db_param){.type = 'i', .i = r->tenant->id};
+	range[nrange++] = (struct db_param){.type = 'i', .i = sc->from};
+	range[nrange++] = (struct db_param){.type = 'i', .i = sc->to};
+	if (!all)
+		nrange += report_scope_params(sc, range + nrange);
+	if (db_query_ints(r->db, r->a, report_sql[all ? REPORT_CREATED_ALL : REPORT_CREATED], cr, range, nrange) == -1)
+		return -1;
+	if (nkeys > REPORT_RESOLVED_KEYS) {
+		if (all)
+			nrange += report_scope_params(sc, range + nrange);
+		return db_query_ints(r->db, r->a, report_sql[REPORT_RESOLVED_MANY], rs, range, nrange);
 	}
-	p[n++] = (struct db_param){.type = 'i', .i = sc->from};
-	p[n++] = (struct db_param){.type = 'i', .i = sc->to};
-	n += report_scope_params(sc, p + n);
-	return db_query_ints(r->db, r->a, report_sql[REPORT_CREATED], cr, p, n) == -1 ||
-	                       db_query_ints(r->db, r->a, report_sql[REPORT_RESOLVED], rs, p, n) == -1
-	               ? -1
-	               : 0;
+	p[n++] = range[0];
+	for (size_t k = 0; k < REPORT_RESOLVED_KEYS; k++)
+		p[n++] = keys[k];
+	for (size_t i = 1; i < nrange; i++)
+		p[n++] = range[i];
+	return db_query_ints(r->db, r->a, report_sql[all ? REPORT_RESOLVED_ALL : REPORT_RESOLVED], rs, p, n);
 }
 
 int report_volume(struct request *r)
