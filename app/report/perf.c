@@ -129,7 +129,7 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 		"JOIN tickets t FORCE INDEX (PRIMARY) ON t.id = r.ticket_id AND t.tenant_id = r.tenant_id "
 		"JOIN suppliers s ON s.id = r.supplier_id AND s.tenant_id = r.tenant_id "
 		"WHERE r.tenant_id = ? AND r.answered_at >= FROM_UNIXTIME(?) AND r.answered_at < FROM_UNIXTIME(?)"
-		REPORT_SCOPE_SQL
+		REPORT_SCOPE_SQL_FOR("t.id")
 		"ORDER BY s.name, r.supplier_id",
 	[PERF_STAFF] =
 		"SELECT u.id, u.name FROM users u WHERE u.tenant_id = ? AND u.role <> 'customer' AND u.disabled = 0 "

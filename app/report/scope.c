@@ -8,11 +8,13 @@
 
 #include <json-c/json.h>
 
+#include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/json.h"
 #include "../db/db.h"
 #include "../http/request.h"
 #include "../light/calendar.h"
+#include "../pipeline/pipeline.h"
 #include "../tenant/tenant.h"
 
 /* Parses YYYY-MM-DD into a struct tm at local midnight; false when malformed. */
@@ -49,6 +51,49 @@ static bool parse_id(const char *s, long long *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* For a pipeline filter over a range that has ended: the tickets that changed pipeline since
+ * the end (each was in the pipeline its first change since came from), into s->moved_since and,
+ * those that were in the filter's pipeline, s->in_pipeline_then. Returns 0 or -1. */
+static int pipelines_at_end(struct request *r, struct report_scope *s)
+{
+	const struct pipeline *p = tenant_pipeline_by_id(r->tenant, s->pipeline);
+	struct db_rows rows;
+	struct buf moved, then;
+	long long last = 0;
+
+	if (p == NULL || s->to > time(NULL))
+		return 0;
+	if (db_query(r->db, r->a,
+	             "SELECT e.ticket_id, JSON_VALUE(e.data, '$.from_pipeline') FROM ticket_events e FORCE INDEX "
+	             "(ticket_events_tenant_kind_time) WHERE e.tenant_id = ? AND e.kind = 'pipeline_changed' AND "
+	             "e.created_at >= FROM_UNIXTIME(?) ORDER BY e.ticket_id, e.created_at, e.id",
+	             &rows, "ii", s->tenant_id, (long long)s->to) == -1)
+		return -1;
+	if (rows.nrows == 0)
+		return 0;
+	buf_init(&moved);
+	buf_init(&then);
+	for (size_t i = 0; i < rows.nrows; i++) {
+		long long id = db_cell_ll(&rows, i, 0);
+
+		if (id == last)
+			continue; /* a later change: the first one says where it was */
+		last = id;
+		buf_printf(&moved, "%s%lld", moved.len == 0 ? "[" : ",", id);
+		if (db_cell(&rows, i, 1) != NULL && strcmp(db_cell(&rows, i, 1), p->key) == 0)
+			buf_printf(&then, "%s%lld", then.len == 0 ? "[" : ",", id);
+	}
+	buf_puts(&moved, "]");
+	s->moved_since = arena_strdup(r->a, moved.data);
+	if (then.len > 0) {
+		buf_puts(&then, "]");
+		s->in_pipeline_then = arena_strdup(r->a, then.data);
+	}
+	buf_release(&moved);
+	buf_release(&then);
+	return 0;
 }
 
 int report_scope_read(struct request *r, struct report_scope *s, bool dated)
@@ -117,6 +162,8 @@ int report_scope_read(struct request *r, struct report_scope *s, bool dated)
 	if (s->ndays < 1 || s->ndays > REPORT_MAX_DAYS)
 		return problem(r, 400, "invalid_parameter",
 		               "from must not be after to, and the range is at most %d days.", REPORT_MAX_DAYS);
+	if (s->pipeline != 0 && pipelines_at_end(r, s) == -1)
+		return 500;
 	return 0;
 }
 
@@ -127,6 +174,10 @@ size_t report_scope_params(const struct report_scope *s, struct db_param *p)
 #define I(v) (p[n++] = (struct db_param){.type = 'i', .i = (v)})
 	I(s->pipeline);
 	I(s->pipeline);
+	p[n++] = (struct db_param){.type = 's', .s = s->moved_since};
+	p[n++] = (struct db_param){.type = 's', .s = s->moved_since};
+	p[n++] = (struct db_param){.type = 's', .s = s->in_pipeline_then};
+	p[n++] = (struct db_param){.type = 's', .s = s->in_pipeline_then};
 	I(s->team);
 	I(s->tenant_id);
 	I(s->team);

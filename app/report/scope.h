@@ -29,6 +29,10 @@ struct report_scope {
 	long long self_agent; /* the agent's user id; 0 for managers and admins */
 	bool by_team;
 	long long user_id, tenant_id;
+	/* With a pipeline filter and a range that ended: tickets moved to another pipeline since
+	 * (counted by the pipeline they were in at the end), and those of them that were in the
+	 * filter's pipeline then, as JSON arrays of ticket ids; NULL when there are none. */
+	const char *moved_since, *in_pipeline_then;
 };
 
 /* Reads from, to (required when dated), format and the filters from the query string (pipeline, team, agent,
@@ -37,25 +41,35 @@ struct report_scope {
  * agent's figures. Ids of another tenant pass here and match nothing later. */
 int report_scope_read(struct request *r, struct report_scope *s, bool dated);
 
-/* The filter as SQL over tickets aliased t, starting with " AND "; bind report_scope_params
- * in its place. The last clause is who may see the
- * ticket: an agent their own; a manager, where the tenant shows tickets by team, the tickets of
- * their teams (or of no team) and what is assigned to them. A ticket's team is its own (from its
- * category or a rule), else its pipeline's. */
-#define REPORT_SCOPE_SQL                                                                                              \
-	" AND (? = 0 OR t.pipeline_id = ?)"                                                                           \
-	" AND (? = 0 OR COALESCE(t.team_id, (SELECT fp.team_id FROM pipelines fp WHERE fp.tenant_id = ? AND fp.id = " \
-	"t.pipeline_id)) = ?)"                                                                                        \
-	" AND (? = 0 OR t.assignee_id = ?)"                                                                           \
-	" AND (? IS NULL OR t.priority = ?)"                                                                          \
-	" AND (? = 0 OR t.category_id = ?)"                                                                           \
-	" AND (? = 0 OR t.company_id = ?)"                                                                            \
-	" AND (? = 0 OR t.assignee_id = ? OR COALESCE(t.team_id, (SELECT vp.team_id FROM pipelines vp WHERE"          \
-	" vp.tenant_id = ? AND vp.id = t.pipeline_id), 0) IN (SELECT 0 UNION ALL SELECT vm.team_id FROM"              \
-	" team_members vm WHERE vm.tenant_id = ? AND vm.user_id = ?)) "
+/* The filter as SQL over tickets aliased t, whose id is ticket_id (a column of t), starting with
+ * " AND "; bind report_scope_params in its place. A ticket counts in the pipeline it was in at
+ * the end of the range (moved_since, in_pipeline_then); the other filters take the ticket as it
+ * is now. The last clause is who may see the ticket: an agent their own; a manager, where the
+ * tenant shows tickets by team, the tickets of their teams (or of no team) and what is assigned
+ * to them. A ticket's team is its own (from its category or a rule), else its pipeline's. */
+#define REPORT_SCOPE_IDS(json) "(SELECT j.id FROM JSON_TABLE(" json ", '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j)"
+#define REPORT_SCOPE_SQL_FOR(ticket_id)                                                                                \
+	" AND (? = 0 OR (t.pipeline_id = ? AND (? IS NULL OR " ticket_id                                               \
+	" NOT IN " REPORT_SCOPE_IDS("?") "))"                                                                          \
+	                                 " OR (? IS NOT NULL AND " ticket_id " IN " REPORT_SCOPE_IDS(                  \
+	                                         "?") "))"                                                             \
+	                                              " AND (? = 0 OR COALESCE(t.team_id, (SELECT fp.team_id FROM "    \
+	                                              "pipelines fp WHERE fp.tenant_id = ? AND fp.id = "               \
+	                                              "t.pipeline_id)) = ?)"                                           \
+	                                              " AND (? = 0 OR t.assignee_id = ?)"                              \
+	                                              " AND (? IS NULL OR t.priority = ?)"                             \
+	                                              " AND (? = 0 OR t.category_id = ?)"                              \
+	                                              " AND (? = 0 OR t.company_id = ?)"                               \
+	                                              " AND (? = 0 OR t.assignee_id = ? OR COALESCE(t.team_id, "       \
+	                                              "(SELECT vp.team_id FROM pipelines vp WHERE"                     \
+	                                              " vp.tenant_id = ? AND vp.id = t.pipeline_id), 0) IN (SELECT 0 " \
+	                                              "UNION ALL SELECT vm.team_id FROM"                               \
+	                                              " team_members vm WHERE vm.tenant_id = ? AND vm.user_id = ?)) "
+/* Over the report facts, whose ticket is ticket_id. */
+#define REPORT_SCOPE_SQL REPORT_SCOPE_SQL_FOR("t.ticket_id")
 /* Appends the parameters of REPORT_SCOPE_SQL to p (room for REPORT_SCOPE_PARAMS) and
  * returns how many it wrote. */
-#define REPORT_SCOPE_PARAMS 18
+#define REPORT_SCOPE_PARAMS 22
 size_t report_scope_params(const struct report_scope *s, struct db_param *p);
 
 /* True when no filter narrows the tickets and the caller sees the whole tenant: the report may

@@ -11,12 +11,13 @@ ALTER TABLE report_tickets
 
 -- Moves lead with the status key they went to: a report of resolutions reads the ranges of the
 -- resolved statuses' keys only (about half the moves), instead of every move and a lookup of its
--- status per move. The filter columns follow, so a filtered report reads the same ranges; this
--- index replaces 0025's time-first one, which every reader of moves filtered by resolved status.
+-- status per move. The filter columns follow, and the ticket (a pipeline filter over a range
+-- that has ended looks tickets up by id), so a filtered report reads the same ranges; this index
+-- replaces 0025's time-first one, which every reader of moves filtered by resolved status.
 ALTER TABLE report_moves
   DROP INDEX IF EXISTS report_moves_time,
   ADD INDEX IF NOT EXISTS report_moves_key_time (tenant_id, to_key, moved_at, created_at, pipeline_id, team_id,
-    assignee_id, priority, category_id, company_id);
+    assignee_id, priority, category_id, company_id, ticket_id);
 
 -- Touches by person, then time: the agents report has a row per staff member only, and
 -- customers' touches are about half of them; it reads one range per staff member shown, with
