@@ -131,8 +131,10 @@ static const char *const perf_sql[PERF_STMT__MAX] = {
 		"WHERE r.tenant_id = ? AND r.answered_at >= FROM_UNIXTIME(?) AND r.answered_at < FROM_UNIXTIME(?)"
 		REPORT_SCOPE_SQL_FOR("t.id")
 		"ORDER BY s.name, r.supplier_id",
+	/* Disabled staff too: their work in the range still counts (the rows of those with none are
+	 * left out). */
 	[PERF_STAFF] =
-		"SELECT u.id, u.name FROM users u WHERE u.tenant_id = ? AND u.role <> 'customer' AND u.disabled = 0 "
+		"SELECT u.id, u.name, u.disabled FROM users u WHERE u.tenant_id = ? AND u.role <> 'customer' "
 		"AND (? = 0 OR u.id = ?) "
 		"AND (? = 0 OR u.id = ? OR u.id IN (SELECT m2.user_id FROM team_members m2 "
 		"JOIN team_members m1 ON m1.tenant_id = m2.tenant_id AND m1.team_id = m2.team_id "
@@ -722,6 +724,9 @@ int report_agents(struct request *r)
 		for (size_t k = 0; k < breaches.nrows; k++)
 			if (db_cell_ll(&breaches, k, 0) == id)
 				nbreaches = db_cell_ll(&breaches, k, 2);
+		/* Someone who has left shows where they did something in the range. */
+		if (db_cell_ll(&staff, i, 2) != 0 && nhandled == 0 && nreplies == 0 && nfirst == 0 && nbreaches == 0)
+			continue;
 		if (s.csv) {
 			csv_field(&b, db_cell(&staff, i, 0));
 			buf_putc(&b, ',');

@@ -98,6 +98,7 @@ export function Reports({ user, params }) {
 				<li>Median and 90th percentile are nearest-rank: of n sorted values, the p-th percentile is the one at rank ⌈p/100 × n⌉ (the median of an even count is the lower middle value). Means are rounded to the second.</li>
 				<li>Business time counts only the tenant's business hours (weekly hours and holidays, daylight saving included); calendar time counts every second. Durations are shown as hours:minutes:seconds.</li>
 				<li>Lights: the share of tickets created in the range that stayed green, went amber (but never red) or went red on each level. Breaches are reds that happened in the range, per agent (the assignee when it turned red) and per team (of the ticket's pipeline).</li>
+				<li>Per agent: a staff member whose account was disabled still has a row where they worked in the range, and none where they did not.</li>
 				<li>The pipeline filter takes each ticket in the pipeline it was in at the end of the range; the other filters (team, agent, priority, category, company) take the ticket as it is now.</li>
 			</ul>
 		</details>
