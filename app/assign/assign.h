@@ -43,6 +43,12 @@ struct assign_choice {
 	const char *reason;
 };
 
+/* A ticket as routing sees it. */
+struct assign_ticket {
+	long long pipeline_id, category_id, team_id, assignee_id, number; /* 0: none */
+	const char *priority;
+};
+
 /* Fills *out for the ticket whatever its pipeline's intake; changes nothing. 0, or -1 on a
  * database failure or a ticket that does not exist. */
 int assign_pick(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct assign_choice *out);
@@ -52,6 +58,23 @@ int assign_pick(struct db *db, struct arena *a, const struct tenant *t, long lon
  * manager) when nobody can take it. Records the outcome on the timeline. A ticket a rule on
  * create already assigned is left as it is. 0 or -1. */
 int assign_new_ticket(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id);
+
+/* Routing decided before a new ticket is written, so it is written with its agent instead of
+ * written and then changed (see tenant->rules_leave_routing: no rule can change what routing
+ * reads, or read what it decides, in the meantime). The chosen agent is locked as
+ * assign_new_ticket locks them. user_id 0: nobody has room (reason says why). */
+struct assign_early {
+	long long pipeline_id;
+	long long user_id;
+	const char *name, *reason;
+};
+/* The choice for tk, whose pipeline routes. 0 or -1. */
+int assign_early_choose(struct db *db, struct arena *a, const struct tenant *t, const struct assign_ticket *tk,
+                        struct assign_early *out);
+/* Once the ticket (number, written with e->user_id as its assignee) and its creation are recorded:
+ * the agent's last assignment time and the timeline's entry, or the fallback queue. 0 or -1. */
+int assign_early_finish(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long number,
+                        long long actor_id, const struct assign_early *e);
 
 /* The same router for a ticket a rule hands to it, whatever the pipeline's intake: an agent by
  * skill, or the fallback queue. The rule clears the assignee first. 0 or -1. */

@@ -9,6 +9,7 @@
 
 #include "../core/arena.h"
 #include "../core/json.h"
+#include "../core/log.h"
 #include "../db/db.h"
 #include "../pipeline/pipeline.h"
 #include "../tenant/tenant.h"
@@ -115,24 +116,32 @@ int assign_route(struct db *db, struct arena *a, const struct tenant *t, long lo
 	return route(db, a, t, ticket_id, 0, true);
 }
 
-/* The ticket's row (ASSIGN_TICKET) into *tr and its pipeline into *p (NULL when unknown); -1 on a
- * database failure or a missing ticket. */
-static int ticket_row(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct db_rows *tr,
-                      const struct pipeline **p)
+/* The ticket as routing needs it (ASSIGN_TICKET) into *tk and its pipeline into *p (NULL when
+ * unknown); -1 on a database failure or a missing ticket. */
+static int ticket_row(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id,
+                      struct assign_ticket *tk, const struct pipeline **p)
 {
-	if (db_query(db, a, assign_sql[ASSIGN_TICKET], tr, "ii", t->id, ticket_id) == -1)
+	struct db_rows tr;
+
+	if (db_query(db, a, assign_sql[ASSIGN_TICKET], &tr, "ii", t->id, ticket_id) == -1)
 		return -1;
-	if (tr->nrows != 1)
+	if (tr.nrows != 1)
 		return -1;
-	*p = tenant_pipeline_by_id(t, db_cell_ll(tr, 0, 0));
+	*tk = (struct assign_ticket){.pipeline_id = db_cell_ll(&tr, 0, 0),
+	                             .category_id = db_cell_ll(&tr, 0, 1),
+	                             .priority = db_cell(&tr, 0, 2),
+	                             .number = db_cell_ll(&tr, 0, 3),
+	                             .team_id = db_cell_ll(&tr, 0, 4),
+	                             .assignee_id = db_cell_ll(&tr, 0, 5)};
+	*p = tenant_pipeline_by_id(t, tk->pipeline_id);
 	return 0;
 }
 
-/* The choice for the ticket of row tr in pipeline p: its category's skill and team, the level its
- * priority needs, the agents who could take it with their open tickets, and the pick. Nothing is
- * locked: lock_choice confirms the pick. */
+/* The choice for ticket tk in pipeline p: its category's skill and team, the level its priority
+ * needs, the agents who could take it with their open tickets, and the pick. Nothing is locked:
+ * lock_choice confirms the pick. */
 static int choose(struct db *db, struct arena *a, const struct tenant *t, const struct pipeline *p,
-                  const struct db_rows *tr, bool shortlist, struct assign_choice *out)
+                  const struct assign_ticket *tk, bool shortlist, struct assign_choice *out)
 {
 	struct db_rows rows;
 	long long skill_id = 0, category_team = 0;
@@ -140,10 +149,10 @@ static int choose(struct db *db, struct arena *a, const struct tenant *t, const 
 
 	out->skill = NULL;
 	out->min_level = 0;
-	if (db_cell_ll(tr, 0, 1) > 0) {
+	if (tk->category_id > 0) {
 		/* The category's skill and team come with the tenant's configuration. */
-		const struct tenant_category *cat = tenant_category_by_id(t, db_cell_ll(tr, 0, 1));
-		int prio = tenant_priority_index(db_cell(tr, 0, 2));
+		const struct tenant_category *cat = tenant_category_by_id(t, tk->category_id);
+		int prio = tenant_priority_index(tk->priority);
 
 		if (cat != NULL && cat->skill_id > 0) {
 			skill_id = cat->skill_id;
@@ -160,8 +169,8 @@ static int choose(struct db *db, struct arena *a, const struct tenant *t, const 
 		/* A category that names a team is worked by that team, and a team a rule set wins. */
 		if (category_team > 0)
 			team = category_team;
-		if (db_cell_ll(tr, 0, 4) > 0)
-			team = db_cell_ll(tr, 0, 4);
+		if (tk->team_id > 0)
+			team = tk->team_id;
 
 		if (skill_id > 0 ? db_query(db, a, assign_sql[ASSIGN_AGENTS_SKILL], &rows, "iiiiiii", skill_id, t->id,
 		                            team, team, (long long)shortlist, (long long)out->min_level,
@@ -260,59 +269,98 @@ static int lock_choice(struct db *db, struct arena *a, const struct tenant *t, b
 
 int assign_pick(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, struct assign_choice *out)
 {
-	struct db_rows tr;
+	struct assign_ticket tk;
 	const struct pipeline *p;
 
-	if (ticket_row(db, a, t, ticket_id, &tr, &p) == -1 || p == NULL)
+	if (ticket_row(db, a, t, ticket_id, &tk, &p) == -1 || p == NULL)
 		return -1;
-	return choose(db, a, t, p, &tr, true, out);
+	return choose(db, a, t, p, &tk, true, out);
+}
+
+/* The router's choice for tk in p with the chosen agent's row locked: the short list first; when
+ * everyone on it is taken or being assigned meanwhile, all who could take the ticket, and only
+ * then a wait for the rows other creates hold. ch->chosen -1: nobody has room. 0 or -1. */
+static int choose_locked(struct db *db, struct arena *a, const struct tenant *t, const struct pipeline *p,
+                         const struct assign_ticket *tk, struct assign_choice *ch)
+{
+	if (choose(db, a, t, p, tk, true, ch) == -1 || lock_choice(db, a, t, !ch->truncated, ch) == -1)
+		return -1;
+	if (ch->chosen < 0 && ch->truncated &&
+	    (choose(db, a, t, p, tk, false, ch) == -1 || lock_choice(db, a, t, true, ch) == -1))
+		return -1;
+	return 0;
+}
+
+/* The ticket goes to agent (ASSIGN_SET unless it was written with them): their last assignment
+ * time, and the choice and its reason on the timeline. 0 or -1. */
+static int assign_to(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long agent,
+                     const char *name, const char *reason, bool set)
+{
+	struct json_object *data;
+	struct ticket_change tc = {t, ticket_id, 0, false, EVENT_ASSIGNED, false};
+
+	if ((set && db_exec(db, assign_sql[ASSIGN_SET], NULL, NULL, "iii", agent, t->id, ticket_id) == -1) ||
+	    db_exec(db, assign_sql[ASSIGN_STAMP], NULL, NULL, "ii", t->id, agent) == -1)
+		return -1;
+	data = json_object_new_object();
+	json_add_null(data, "from");
+	json_add_int(data, "to", agent);
+	json_add_str(data, "to_name", name);
+	json_add_str(data, "reason", reason);
+	return timeline_record(db, a, &tc, data);
 }
 
 static int route(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long actor_id,
                  bool by_rule)
 {
-	struct db_rows tr;
+	struct assign_ticket tk;
 	const struct pipeline *p;
 	struct assign_choice ch;
-	long long number;
 
-	if (ticket_row(db, a, t, ticket_id, &tr, &p) == -1)
+	if (ticket_row(db, a, t, ticket_id, &tk, &p) == -1)
 		return -1;
-	number = db_cell_ll(&tr, 0, 3);
 	if (p == NULL || (!by_rule && p->intake == INTAKE_MANUAL))
 		return 0;
 	/* A rule on create (set_assignee, route_by_skill) already gave the new ticket someone: the
 	 * intake does not take it from them, nor route it a second time. */
-	if (!by_rule && db_cell_ll(&tr, 0, 5) > 0)
+	if (!by_rule && tk.assignee_id > 0)
 		return 0;
 	if (!by_rule && p->intake == INTAKE_TRIAGE)
-		return park(db, a, t, p, ticket_id, number, actor_id, "triage",
+		return park(db, a, t, p, ticket_id, tk.number, actor_id, "triage",
 		            "the pipeline's manager checks new tickets first");
-
-	/* The short list first; when everyone on it is taken or being assigned meanwhile, all who
-	 * could take the ticket, and only then wait for the rows other creates hold. */
-	if (choose(db, a, t, p, &tr, true, &ch) == -1 || lock_choice(db, a, t, !ch.truncated, &ch) == -1)
-		return -1;
-	if (ch.chosen < 0 && ch.truncated &&
-	    (choose(db, a, t, p, &tr, false, &ch) == -1 || lock_choice(db, a, t, true, &ch) == -1))
+	if (choose_locked(db, a, t, p, &tk, &ch) == -1)
 		return -1;
 	if (ch.chosen < 0)
-		return park(db, a, t, p, ticket_id, number, actor_id, "fallback", ch.reason);
-	{
-		const struct assign_candidate *to = &ch.candidates[ch.chosen];
+		return park(db, a, t, p, ticket_id, tk.number, actor_id, "fallback", ch.reason);
+	return assign_to(db, a, t, ticket_id, ch.candidates[ch.chosen].user_id, ch.candidates[ch.chosen].name,
+	                 ch.reason, true);
+}
 
-		if (db_exec(db, assign_sql[ASSIGN_SET], NULL, NULL, "iii", to->user_id, t->id, ticket_id) == -1 ||
-		    db_exec(db, assign_sql[ASSIGN_STAMP], NULL, NULL, "ii", t->id, to->user_id) == -1)
-			return -1;
-		{
-			struct json_object *data = json_object_new_object();
-			struct ticket_change tc = {t, ticket_id, 0, false, EVENT_ASSIGNED, false};
+int assign_early_choose(struct db *db, struct arena *a, const struct tenant *t, const struct assign_ticket *tk,
+                        struct assign_early *out)
+{
+	const struct pipeline *p = tenant_pipeline_by_id(t, tk->pipeline_id);
+	struct assign_choice ch;
 
-			json_add_null(data, "from");
-			json_add_int(data, "to", to->user_id);
-			json_add_str(data, "to_name", to->name);
-			json_add_str(data, "reason", ch.reason);
-			return timeline_record(db, a, &tc, data);
-		}
+	memset(out, 0, sizeof(*out));
+	out->pipeline_id = tk->pipeline_id;
+	if (p == NULL || p->intake != INTAKE_ROUTER)
+		BUG("early routing of a ticket whose pipeline does not route");
+	if (choose_locked(db, a, t, p, tk, &ch) == -1)
+		return -1;
+	out->reason = ch.reason;
+	if (ch.chosen >= 0) {
+		out->user_id = ch.candidates[ch.chosen].user_id;
+		out->name = ch.candidates[ch.chosen].name;
 	}
+	return 0;
+}
+
+int assign_early_finish(struct db *db, struct arena *a, const struct tenant *t, long long ticket_id, long long number,
+                        long long actor_id, const struct assign_early *e)
+{
+	if (e->user_id > 0)
+		return assign_to(db, a, t, ticket_id, e->user_id, e->name, e->reason, false);
+	return park(db, a, t, tenant_pipeline_by_id(t, e->pipeline_id), ticket_id, number, actor_id, "fallback",
+	            e->reason);
 }

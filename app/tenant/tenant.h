@@ -45,7 +45,10 @@ struct tenant {
 	bool check_internal_notes;  /* internal notes are checked too (the default) */
 	bool agents_see_all;        /* every agent sees every ticket (the default); else by team */
 	bool cross_team_assignment; /* tickets may be assigned to staff outside the pipeline's team */
-	struct tenant_rule *rules;  /* enabled change rules, in order */
+	/* No enabled rule changes what the router reads (priority, status, assignee, team) or asks
+	 * about the assignee or queue: a new ticket may be routed before it is written. */
+	bool rules_leave_routing;
+	struct tenant_rule *rules; /* enabled change rules, in order */
 	size_t nrules;
 	struct tenant_category *categories;
 	size_t ncategories;

@@ -31,7 +31,7 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
                 "INSERT INTO tickets (tenant_id, number, pipeline_id, status_id, subject, description, priority, "
                 "customer_id, company_id, assignee_id, created_by, category_id, team_id, version, created_at, "
                 "updated_at, status_since) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), "
                 "UTC_TIMESTAMP(6))",
         /* TICKET_CATEGORY_GET */
         [TICKET_CATEGORY_GET] = "SELECT id, COALESCE(pipeline_id, 0), COALESCE(team_id, 0) FROM categories WHERE "

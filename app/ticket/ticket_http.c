@@ -470,7 +470,8 @@ int ticket_create(struct request *r)
 	struct json_object *body;
 	const char *text, *location;
 	size_t text_len;
-	bool visible = false;
+	bool visible = false, routed_early;
+	struct assign_early early;
 
 	if (idem != NULL) {
 		if (!idempotency_key_ok(idem))
@@ -563,6 +564,7 @@ int ticket_create(struct request *r)
 	 * that fails after this leaves its number unused. */
 	if (db_exec(r->db, ticket_db_sql(TICKET_NEXT_NUMBER), NULL, &number, "i", r->tenant->id) == -1)
 		return 500;
+	routed_early = p->intake == INTAKE_ROUTER && r->tenant->rules_leave_routing;
 	if (db_begin(r->db) == -1)
 		return 500;
 	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_CLAIM), NULL, NULL, "iisss", r->tenant->id,
@@ -579,10 +581,23 @@ int ticket_create(struct request *r)
 		}
 	}
 	entry = pipeline_entry(p);
-	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuiuu", r->tenant->id, number, p->id,
-	            entry->id, in[TICKET_CREATE_SUBJECT].str,
+	/* Where nothing a rule does on create can change the routing or read its outcome, the router
+	 * chooses first and the ticket is written with its agent, not written and then changed. */
+	early.user_id = 0;
+	if (routed_early) {
+		struct assign_ticket at = {.pipeline_id = p->id,
+		                           .category_id = category_id,
+		                           .team_id = team_id,
+		                           .number = number,
+		                           .priority = priority};
+
+		if (assign_early_choose(r->db, r->a, r->tenant, &at, &early) == -1)
+			goto fail;
+	}
+	if (db_exec(r->db, ticket_db_sql(TICKET_INSERT), NULL, &ticket_id, "iiiisssiuuiuu", r->tenant->id, number,
+	            p->id, entry->id, in[TICKET_CREATE_SUBJECT].str,
 	            in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority,
-	            customer_id, tk.company_id, r->user->user_id, category_id, team_id) == -1)
+	            customer_id, tk.company_id, early.user_id, r->user->user_id, category_id, team_id) == -1)
 		goto fail;
 	{
 		struct json_object *data = json_object_new_object();
@@ -596,7 +611,8 @@ int ticket_create(struct request *r)
 			goto fail;
 	}
 	/* Who gets it: the pipeline's intake decides, inside this transaction. */
-	if (assign_new_ticket(r->db, r->a, r->tenant, ticket_id, r->user->user_id) == -1)
+	if ((routed_early ? assign_early_finish(r->db, r->a, r->tenant, ticket_id, number, r->user->user_id, &early)
+	                  : assign_new_ticket(r->db, r->a, r->tenant, ticket_id, r->user->user_id)) == -1)
 		goto fail;
 	/* Read back what was stored, so the answer shows the server's own times and values. */
 	{

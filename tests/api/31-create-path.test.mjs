@@ -164,3 +164,42 @@ test('the router passes over agents another create holds, and waits only when no
 	await all.done;
 	assert.equal(Number(sql(`SELECT open_tickets FROM users WHERE id = ${agentIds[0]}`)), 1);
 });
+
+test('a rule that changes the priority on create is routed after; harmless rules let the router choose before the write', async () => {
+	resetAgents();
+	await warmWorkers();
+	// Urgent needs level 4, which nobody has: routed after the rule, the ticket waits in the
+	// fallback queue (routed before it, as a normal ticket, it would have gone to an agent).
+	let res = await request(slug, 'PUT', '/api/v1/admin/rules', { token: admin, body: { rules: [
+		{ name: 'Escalations are urgent', trigger: 'created', conditions: { field: 'subject', op: 'contains', value: 'escalate' },
+			actions: [{ type: 'set_priority', value: 'urgent' }] },
+	] } });
+	assert.equal(res.status, 200, res.text);
+	for (let i = 0; i < 4; i++) {
+		const made = await raise({ subject: `Please escalate ${i}`, category: 'Printers' });
+		assert.equal(made.status, 201, made.text);
+		const view = await staffView(made.json.number);
+		assert.equal(view.assignee, null, `ticket ${i}`);
+		assert.equal(view.queue, 'fallback');
+		assert.deepEqual((await timeline(made.json.number)).map((e) => e.kind), ['created', 'rule_fired', 'updated', 'queued']);
+	}
+	// A tag and a note: the router chooses first and the ticket is written with its agent; the
+	// timeline, the open count and the report facts read as before.
+	res = await request(slug, 'PUT', '/api/v1/admin/rules', { token: admin, body: { rules: [
+		{ name: 'Tag printers', trigger: 'created', conditions: { field: 'category', op: 'equals', value: 'Printers' },
+			actions: [{ type: 'add_tag', value: 'printer' }, { type: 'add_note', value: 'Ask for the model.' }] },
+	] } });
+	assert.equal(res.status, 200, res.text);
+	resetAgents();
+	await warmWorkers();
+	for (let i = 0; i < 4; i++) {
+		const made = await raise({ subject: `Jammed ${i}`, category: 'Printers' });
+		assert.equal(made.status, 201, made.text);
+		assert.equal((await staffView(made.json.number)).assignee.id, agentIds[i], `ticket ${i}`);
+		assert.deepEqual((await timeline(made.json.number)).map((e) => e.kind), ['created', 'rule_fired', 'updated', 'note_added', 'assigned']);
+		const id = sql(`SELECT id FROM tickets WHERE tenant_id = ${tid} AND number = ${made.json.number}`);
+		assert.equal(Number(sql(`SELECT assignee_id FROM report_tickets WHERE tenant_id = ${tid} AND ticket_id = ${id}`)), agentIds[i]);
+		assert.equal(Number(sql(`SELECT open_tickets FROM users WHERE id = ${agentIds[i]}`)), 1);
+	}
+	assert.equal(sql(`SELECT COUNT(*) FROM users WHERE tenant_id = ${tid} AND role = 'agent' AND last_assigned_at IS NOT NULL`), '4');
+});
