@@ -234,14 +234,17 @@ load() {
 		$2, $4, $7, $8 / 1000, $10 / 1000, $12, $13 }'
 }
 
-# probe ID LABEL TENANT SCRIPT URL-PATH [VAR=VALUE ...]: SQL statements per request, from the
-# server's counters around up to 50 requests sent one at a time on an otherwise idle stack.
+# probe ID LABEL TENANT SCRIPT URL-PATH [VAR=VALUE ...]: SQL statements per request around up
+# to 50 requests sent one at a time on an otherwise idle stack: the statements each request ran,
+# as the worker's request log line counts them ("sql"), and by kind from the server's counters
+# (less the scheduler's idle rate).
 PROBE_N=50
 probe() {
-	local id=$1 label=$2 slug=$3 script=$4 path=$5
+	local id=$1 label=$2 slug=$3 script=$4 path=$5 log_from logged
 	shift 5
 	rm -f "$RES/$id.probe"
 	if [ -n "${BEFORE_LOAD:-}" ]; then $BEFORE_LOAD; fi
+	log_from=$(($(wc -l <"$VAR/log/portald.log") + 1))
 	counters >"$RES/$id.before"
 	env BENCH_HOST="$slug.localhost:$PORT" BENCH_OUT="$RES/$id.probe" BENCH_THREADS=1 BENCH_PROBE=$PROBE_N "$@" \
 		timeout 60 wrk -t1 -c1 -d"$((DUR < 5 ? 1 : 2))s" --timeout 30s -s "tests/bench/$script" "$BASE$path" \
@@ -249,8 +252,11 @@ probe() {
 	drain
 	counters >"$RES/$id.after"
 	[ -s "$RES/$id.probe" ] || return 0
+	# The request lines the probe's requests wrote: their count and the sum of their statements.
+	logged=$(tail -n +"$log_from" "$VAR/log/portald.log" | awk '/"msg":"request"/ && /"sql":/ {
+		sub(/.*"sql":/, ""); n++; sum += $0 + 0 } END { printf "%d %d", n, sum }')
 	# A probe that ran out of time had one request in flight, which the server finished (drain).
-	awk -v id="$id" -v label="$label" -v pn=$PROBE_N -v dq=$DRAIN_Q '
+	awk -v id="$id" -v label="$label" -v pn=$PROBE_N -v dq=$DRAIN_Q -v logged="$logged" '
 		FILENAME ~ /idle-0.txt$/ { i0[$1] = $2; next }
 		FILENAME ~ /idle-1.txt$/ { idle_d[$1] = $2 - i0[$1]; next }
 		FILENAME ~ /before$/ { b[$1] = $2; next }
@@ -268,7 +274,11 @@ probe() {
 				if (k == "Com_select") d[k] -= dq
 				if (d[k] < 0) d[k] = 0
 			}
-			printf "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\n", id, label, n, d["Questions"] / n,
+			# Statements: from the request log (a probe "request" may be several HTTP requests);
+			# the server counters only when no line came.
+			split(logged, lg, " ")
+			stmts = lg[1] > 0 ? lg[2] / n : d["Questions"] / n
+			printf "%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\n", id, label, n, stmts,
 				d["Com_select"] / n, (d["Com_insert"] + d["Com_insert_select"]) / n, (d["Com_update"] + d["Com_delete"]) / n,
 				(d["Com_begin"] + d["Com_commit"] + d["Com_rollback"]) / n, d["Innodb_buffer_pool_reads"] / n,
 				d["Innodb_data_fsyncs"] / n, d["Innodb_row_lock_waits"] / n

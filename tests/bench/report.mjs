@@ -146,8 +146,8 @@ for (const id of ['static', 'ping', 'healthz']) {
 	}
 }
 p();
-p(`**Hot paths on \`${big}\`.** SQL/req: statements MariaDB executed per request (the \`Questions\` delta ` +
-	'around up to 50 requests sent one at a time, less the scheduler\'s own, divided by the requests).');
+p(`**Hot paths on \`${big}\`.** SQL/req: statements a request ran, from the \`sql\` count of each worker\'s ` +
+	'request log line over up to 50 requests sent one at a time (statements run by triggers not counted).');
 p();
 p('| path | c | req/s | p50 ms | p99 ms | non-2xx/3xx | × FastCGI ceiling | SQL/req | target met |');
 p('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -386,7 +386,8 @@ if (flat.length) {
 	p();
 }
 
-p('**SQL per request** (one request at a time, large tenant): all statements, then SELECTs, INSERTs, ' +
+p('**SQL per request** (one request at a time, large tenant): all statements (from the request log), then, ' +
+	'from the server\'s counters less the scheduler\'s idle rate, SELECTs, INSERTs, ' +
 	'UPDATEs/DELETEs and transaction control (BEGIN/COMMIT/ROLLBACK); then InnoDB buffer pool misses ' +
 	'(pages read from the file), fsyncs and row lock waits per request.');
 p();
