@@ -3,7 +3,7 @@
 // supplier requests and the timeline; the lights board in the header and,
 // for admins, the settings.
 
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import * as api from './api.js';
 import {
 	html, useRoute, navigate, replaceQuery, Time, StatusBadge, PriorityBadge,
@@ -145,7 +145,9 @@ function Inbox({ path }) {
 	// Going to another view closes the list.
 	useEffect(() => { setOpen(false); }, [path]);
 
-	useEffect(() => {
+	// Attached as the list renders (not after the next paint), so a key pressed as soon as the
+	// list shows closes it.
+	useLayoutEffect(() => {
 		if (!open) return undefined;
 		const onDown = (e) => { if (box.current && !box.current.contains(e.target)) setOpen(false); };
 		const onKey = (e) => { if (e.key === 'Escape') setOpen(false); };

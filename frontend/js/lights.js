@@ -2,7 +2,7 @@
 // the queue, a card in the ticket view) and the board in the desk's header,
 // polled with If-None-Match so an unchanged board costs a 304.
 
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import * as api from './api.js';
 import { html, Time, formatTime, capitalize } from './ui.js';
 
@@ -271,7 +271,9 @@ export function Board({ path }) {
 	// Going to another view closes the panel.
 	useEffect(() => { setOpen(false); }, [path]);
 
-	useEffect(() => {
+	// Attached as the panel renders (not after the next paint), so a key pressed as soon as the
+	// panel shows closes it.
+	useLayoutEffect(() => {
 		if (!open) return undefined;
 		const onPointer = (e) => { if (root.current && !root.current.contains(e.target)) close(false); };
 		const onKey = (e) => { if (e.key === 'Escape') close(true); };

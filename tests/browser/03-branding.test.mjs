@@ -60,6 +60,8 @@ for (const t of TENANTS) {
 		assert.equal(await page.getByTestId('nav-new-issue').innerText(), t.one);
 		assert.equal(await page.getByTestId('new-ticket-button').innerText(), t.one);
 		await page.getByTestId('new-ticket-button').click();
+		// The form's page has rendered (the click changes the route, the page follows).
+		await page.getByTestId('new-ticket-submit').waitFor();
 		assert.equal(await page.getByTestId('page-title').innerText(), t.one);
 		assert.equal(await page.getByTestId('new-ticket-submit').innerText(), t.one.replace('New', 'Send'));
 
