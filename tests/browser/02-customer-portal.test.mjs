@@ -40,6 +40,8 @@ test('a customer raises a request and sees only the public reply', async () => {
 
 	// Raise the request.
 	await page.getByTestId('new-ticket-button').click();
+	// The form's page has rendered (the click changes the route, the page follows).
+	await page.getByTestId('new-ticket-subject').waitFor();
 	assert.equal(await page.getByTestId('page-title').innerText(), 'New request');
 	assert.equal(await page.getByTestId('new-ticket-customer').count(), 0);
 	await page.getByTestId('new-ticket-subject').fill(subject);
