@@ -533,6 +533,14 @@ int db_query_ints(struct db *db, struct arena *a, const char *sql, struct db_int
 	return ints_once(db, a, sql, &p, out);
 }
 
+int db_exec_params(struct db *db, struct arena *a, const char *sql, const struct db_param *params, size_t n)
+{
+	struct params p;
+
+	params_from_array(&p, a, params, n);
+	return run_once(db, a, sql, &p, NULL, NULL, NULL);
+}
+
 int db_exec_rows(struct db *db, struct arena *a, const char *head, const char *row, const char *tail,
                  const struct db_param *params, size_t per_row, size_t nrows)
 {

@@ -90,6 +90,10 @@ struct db_ints {
 int db_query_ints(struct db *db, struct arena *a, const char *sql, struct db_ints *out, const struct db_param *params,
                   size_t n);
 
+/* A statement that returns no rows, with the parameters in an array (over 128 take their binds
+ * from a). Not repeated after a reconnect (a write). 0 or -1 (logged). */
+int db_exec_params(struct db *db, struct arena *a, const char *sql, const struct db_param *params, size_t n);
+
 /* Runs head, then nrows copies of row joined by ", ", then tail, with per_row parameters a row
  * taken in order from params: a multi-row INSERT. It goes as statements of 1024, 256, 64, 16, 4
  * and 1 rows, so a handful of texts serve the statement cache whatever nrows is. Statements of

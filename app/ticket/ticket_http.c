@@ -470,7 +470,7 @@ int ticket_create(struct request *r)
 	struct json_object *body;
 	const char *text, *location;
 	size_t text_len;
-	bool visible = false, routed_early;
+	bool visible = false, routed_early, holding = false;
 	struct assign_early early;
 
 	if (idem != NULL) {
@@ -581,6 +581,13 @@ int ticket_create(struct request *r)
 		}
 	}
 	entry = pipeline_entry(p);
+	/* Where no rule changes the priority or status, the create's timeline rows (its creation, the
+	 * rules' firings and what they did, the assignment) are written in one statement before the
+	 * read-back: each row takes the priority and status of the moment it is written. */
+	if (r->tenant->rules_leave_routing) {
+		timeline_hold(r->a);
+		holding = true;
+	}
 	/* Where nothing a rule does on create can change the routing or read its outcome, the router
 	 * chooses first and the ticket is written with its agent, not written and then changed. */
 	early.user_id = 0;
@@ -614,6 +621,11 @@ int ticket_create(struct request *r)
 	if ((routed_early ? assign_early_finish(r->db, r->a, r->tenant, ticket_id, number, r->user->user_id, &early)
 	                  : assign_new_ticket(r->db, r->a, r->tenant, ticket_id, r->user->user_id)) == -1)
 		goto fail;
+	if (holding) {
+		holding = false;
+		if (timeline_release(r->db) == -1)
+			goto fail;
+	}
 	/* Read back what was stored, so the answer shows the server's own times and values. */
 	{
 		struct ticket *stored;
@@ -650,6 +662,8 @@ int ticket_create(struct request *r)
 	buf_append(&r->out_body, text, text_len);
 	return 201;
 fail:
+	if (holding)
+		timeline_drop();
 	db_rollback(r->db);
 	return 500;
 }

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "../core/arena.h"
+#include "../core/buf.h"
 #include "../core/json.h"
 #include "../core/log.h"
 #include "../db/db.h"
@@ -26,11 +27,17 @@ enum timeline_stmt {
 /* A row of timeline_record_batch: by the system, with the priority and status the caller read. */
 #define TIMELINE_BATCH_ROW "(?, ?, NULL, ?, ?, FROM_UNIXTIME(?), ?, ?)"
 
+/* A row of timeline_record: its instant to the microsecond, the ticket's priority and status as
+ * they are when the row is written. */
+#define TIMELINE_ADD_ROW                                                  \
+	"(?, ?, ?, ?, ?, FROM_UNIXTIME(?) + INTERVAL ? MICROSECOND, "     \
+	"(SELECT priority FROM tickets WHERE tenant_id = ? AND id = ?), " \
+	"(SELECT status_id FROM tickets WHERE tenant_id = ? AND id = ?))"
+#define TIMELINE_ADD_PARAMS 11
+
 static const char *const timeline_sql[TIMELINE_STMT__MAX] = {
         /* TIMELINE_ADD */
-        [TIMELINE_ADD] = TIMELINE_ADD_HEAD "(?, ?, ?, ?, ?, FROM_UNIXTIME(?) + INTERVAL ? MICROSECOND, "
-                                           "(SELECT priority FROM tickets WHERE tenant_id = ? AND id = ?), "
-                                           "(SELECT status_id FROM tickets WHERE tenant_id = ? AND id = ?))",
+        [TIMELINE_ADD] = TIMELINE_ADD_HEAD TIMELINE_ADD_ROW,
         /* TIMELINE_LIST */
         [TIMELINE_LIST] = "SELECT e.id, e.kind, e.data, COALESCE(e.actor_id, 0), u.name, "
                           "DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%sZ') FROM ticket_events e "
@@ -97,21 +104,120 @@ static bool moves_clocks(const struct ticket_change *c, bool priority_changed)
 	}
 }
 
+/* The events held back between timeline_hold and timeline_release, in the order recorded. */
+struct held_event {
+	long long tenant_id, ticket_id, actor_id, secs, usecs;
+	const char *kind, *data;
+};
+static struct {
+	bool on;
+	struct arena *a;
+	struct held_event *rows;
+	size_t n, cap;
+} held;
+
+void timeline_hold(struct arena *a)
+{
+	if (held.on)
+		BUG("timeline_hold inside a hold");
+	held.on = true;
+	held.a = a;
+	held.rows = NULL;
+	held.n = held.cap = 0;
+}
+
+void timeline_drop(void)
+{
+	held.on = false;
+	held.n = 0;
+}
+
+int timeline_release(struct db *db)
+{
+	/* One statement of exactly the rows held (a handful of texts for the statement cache); a
+	 * longer run in the chunks of db_exec_rows. */
+	enum { EXACT_MAX = 16 };
+	struct db_param *p;
+	size_t n = held.n;
+	int rc;
+
+	if (!held.on)
+		BUG("timeline_release without a hold");
+	held.on = false;
+	if (n == 0)
+		return 0;
+	p = arena_alloc(held.a, n * TIMELINE_ADD_PARAMS * sizeof(*p));
+	for (size_t i = 0; i < n; i++) {
+		const struct held_event *e = &held.rows[i];
+		struct db_param *q = &p[i * TIMELINE_ADD_PARAMS];
+
+		q[0] = (struct db_param){'i', e->tenant_id, NULL};
+		q[1] = (struct db_param){'i', e->ticket_id, NULL};
+		q[2] = (struct db_param){'u', e->actor_id, NULL};
+		q[3] = (struct db_param){'s', 0, e->kind};
+		q[4] = (struct db_param){'s', 0, e->data};
+		q[5] = (struct db_param){'i', e->secs, NULL};
+		q[6] = (struct db_param){'i', e->usecs, NULL};
+		q[7] = q[9] = q[0];
+		q[8] = q[10] = q[1];
+	}
+	if (n > EXACT_MAX)
+		return db_exec_rows(db, held.a, TIMELINE_ADD_HEAD, TIMELINE_ADD_ROW, "", p, TIMELINE_ADD_PARAMS, n);
+	{
+		struct buf sql;
+
+		buf_init(&sql);
+		buf_puts(&sql, TIMELINE_ADD_HEAD);
+		for (size_t i = 0; i < n; i++) {
+			if (i > 0)
+				buf_puts(&sql, ", ");
+			buf_puts(&sql, TIMELINE_ADD_ROW);
+		}
+		rc = db_exec_params(db, held.a, sql.data, p, n * TIMELINE_ADD_PARAMS);
+		buf_release(&sql);
+	}
+	return rc;
+}
+
+/* Keeps one event for timeline_release, its text copied. */
+static void hold_event(const struct ticket_change *c, const char *text, const struct timespec *ts)
+{
+	if (held.n == held.cap) {
+		size_t cap = held.cap ? 2 * held.cap : 8;
+		struct held_event *rows = arena_alloc(held.a, cap * sizeof(*rows));
+
+		if (held.n > 0)
+			memcpy(rows, held.rows, held.n * sizeof(*rows));
+		held.rows = rows;
+		held.cap = cap;
+	}
+	held.rows[held.n++] = (struct held_event){.tenant_id = c->tenant->id,
+	                                          .ticket_id = c->ticket_id,
+	                                          .actor_id = c->actor_id,
+	                                          .secs = (long long)ts->tv_sec,
+	                                          .usecs = (long long)(ts->tv_nsec / 1000),
+	                                          .kind = kind_names[c->kind],
+	                                          .data = arena_strdup(held.a, text)};
+}
+
 int timeline_record(struct db *db, struct arena *a, const struct ticket_change *c, struct json_object *data)
 {
 	const char *text = data ? json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN) : "{}";
 	struct ticket_change at = *c;
 	struct timespec ts;
 	bool data_priority;
-	int rc;
+	int rc = 0;
 
 	/* One instant for the event and the clocks it moves: the replay reads it back. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	at.at = ts.tv_sec;
 	data_priority = data != NULL && fields_name(data, "priority");
-	rc = db_exec(db, timeline_sql[TIMELINE_ADD], NULL, NULL, "iiussiiiiii", c->tenant->id, c->ticket_id,
-	             c->actor_id, kind_names[c->kind], text, (long long)ts.tv_sec, (long long)(ts.tv_nsec / 1000),
-	             c->tenant->id, c->ticket_id, c->tenant->id, c->ticket_id);
+	if (held.on)
+		hold_event(c, text, &ts);
+	else
+		rc = db_exec(db, timeline_sql[TIMELINE_ADD], NULL, NULL, "iiussiiiiii", c->tenant->id, c->ticket_id,
+		             c->actor_id, kind_names[c->kind], text, (long long)ts.tv_sec,
+		             (long long)(ts.tv_nsec / 1000), c->tenant->id, c->ticket_id, c->tenant->id, c->ticket_id);
 	json_object_put(data);
 	if (rc == -1)
 		return -1;

@@ -50,6 +50,16 @@ const char *timeline_kind_name(enum timeline_kind k);
  * transaction. Returns 0 or -1. */
 int timeline_record(struct db *db, struct arena *a, const struct ticket_change *c, struct json_object *data);
 
+/* Holding a change's events back: between timeline_hold and timeline_release, timeline_record
+ * runs what reacts to each event at once but keeps its row, and timeline_release writes the rows
+ * in one statement, in the order recorded. Each row takes the ticket's priority and status when it
+ * is written, so a hold is only for a change in which they stay as they are (a create whose rules
+ * leave them alone) and in which nothing reads the ticket's events back. One hold at a time;
+ * timeline_drop ends one without writing (the transaction rolls back). */
+void timeline_hold(struct arena *a);
+int timeline_release(struct db *db);
+void timeline_drop(void);
+
 /* One event of timeline_record_batch. */
 struct timeline_entry {
 	long long ticket_id;
