@@ -57,6 +57,15 @@ int rule_actions_validate(struct arena *a, struct json_object *actions, const ch
 /* Runs the tenant's rules for a change (inside its transaction). 0 or -1. */
 int rule_on_change(struct db *db, struct arena *a, const struct ticket_change *c);
 
+/* The facts of a ticket just written, from the create that wrote them, so the first rules that
+ * run for it need not read it back: used once, by the next rule_on_change for that ticket while
+ * no action has changed what conditions read. category may be NULL; strings are copied into a.
+ * rule_facts_forget drops them (the create calls it as it ends, however it ends). */
+void rule_facts_seed(struct arena *a, long long ticket_id, const char *priority, const char *status_key,
+                     const char *category, const char *subject, long long assignee_id, long long number,
+                     long long status_id);
+void rule_facts_forget(void);
+
 /* One pass of the time-based rules over all tenants (the scheduler, under its lease): each
  * ticket that has stayed long enough in the rule's status fires the rule once for that stay,
  * recorded in rule_firings in the same transaction. Returns firings, or -1. */

@@ -20,6 +20,7 @@
 #include "../http/request.h"
 #include "../pipeline/pipeline.h"
 #include "../tenant/tenant.h"
+#include "../rule/rule.h"
 #include "../timeline/timeline.h"
 #include "ticket.h"
 #include "ticket_db.h"
@@ -470,7 +471,8 @@ int ticket_create(struct request *r)
 	struct json_object *body;
 	const char *text, *location;
 	size_t text_len;
-	bool visible = false, routed_early, holding = false;
+	bool visible = false, routed_early, holding = false, facts_known = true;
+	const char *category_name = NULL;
 	struct assign_early early;
 
 	if (idem != NULL) {
@@ -539,7 +541,9 @@ int ticket_create(struct request *r)
 			category_id = cat->id;
 			team_id = cat->team_id;
 			category_pipeline = cat->pipeline_id;
+			category_name = cat->name;
 		} else {
+			facts_known = false; /* the stored name is the database's to say */
 			struct db_rows cr;
 
 			if (db_query(r->db, r->a, ticket_db_sql(TICKET_CATEGORY_GET), &cr, "is", r->tenant->id,
@@ -606,6 +610,10 @@ int ticket_create(struct request *r)
 	            in[TICKET_CREATE_DESCRIPTION].present ? in[TICKET_CREATE_DESCRIPTION].str : "", priority,
 	            customer_id, tk.company_id, early.user_id, r->user->user_id, category_id, team_id) == -1)
 		goto fail;
+	/* The rules on "created" see the ticket as just written, without reading it back. */
+	if (facts_known)
+		rule_facts_seed(r->a, ticket_id, priority, entry->key, category_name, in[TICKET_CREATE_SUBJECT].str,
+		                early.user_id, number, entry->id);
 	{
 		struct json_object *data = json_object_new_object();
 
@@ -621,6 +629,7 @@ int ticket_create(struct request *r)
 	if ((routed_early ? assign_early_finish(r->db, r->a, r->tenant, ticket_id, number, r->user->user_id, &early)
 	                  : assign_new_ticket(r->db, r->a, r->tenant, ticket_id, r->user->user_id)) == -1)
 		goto fail;
+	rule_facts_forget();
 	if (holding) {
 		holding = false;
 		if (timeline_release(r->db) == -1)
@@ -662,6 +671,7 @@ int ticket_create(struct request *r)
 	buf_append(&r->out_body, text, text_len);
 	return 201;
 fail:
+	rule_facts_forget();
 	if (holding)
 		timeline_drop();
 	db_rollback(r->db);
