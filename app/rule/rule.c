@@ -144,6 +144,37 @@ int rule_conditions_validate(struct arena *a, struct json_object *c, const char 
 	return 0;
 }
 
+/* Whether condition tree c (validated) reads field. */
+static bool condition_reads(struct json_object *c, const char *field)
+{
+	struct json_object *list, *f;
+
+	if (json_object_object_get_ex(c, "all", &list) || json_object_object_get_ex(c, "any", &list)) {
+		for (size_t i = 0; i < json_object_array_length(list); i++)
+			if (condition_reads(json_object_array_get_idx(list, i), field))
+				return true;
+		return false;
+	}
+	return json_object_object_get_ex(c, "field", &f) && strcmp(json_object_get_string(f), field) == 0;
+}
+
+bool rule_leaves_routing(const char *conditions, const char *actions)
+{
+	static const char *const harmless[] = {"add_note",    "add_tag",  "set_tags", "notify",
+	                                       "notify_role", "escalate", NULL};
+	struct json_object *cond = conditions != NULL ? json_tokener_parse(conditions) : NULL;
+	struct json_object *list = actions != NULL ? json_tokener_parse(actions) : NULL;
+	bool ok = json_object_is_type(cond, json_type_object) && json_object_is_type(list, json_type_array);
+
+	for (size_t i = 0; ok && i < json_object_array_length(list); i++)
+		ok = one_of(json_object_get_string(json_object_object_get(json_object_array_get_idx(list, i), "type")),
+		            harmless);
+	ok = ok && !condition_reads(cond, "assignee") && !condition_reads(cond, "queue");
+	json_object_put(cond);
+	json_object_put(list);
+	return ok;
+}
+
 /* The fact a condition reads, as text ("none" for an empty assignee, category or queue). */
 static const char *fact(const struct rule_facts *f, const char *field, char *num, size_t cap)
 {

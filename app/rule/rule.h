@@ -54,6 +54,12 @@ bool rule_conditions_match(struct json_object *c, const struct rule_facts *f);
 /* Checks an action list: set_priority, set_status, set_assignee, add_note, notify, escalate. */
 int rule_actions_validate(struct arena *a, struct json_object *actions, const char *pointer, struct validation *v);
 
+/* Whether a saved rule leaves routing alone: its actions only add notes, tags and notifications
+ * (nothing the router reads: priority, status, team, assignee) and its conditions read neither
+ * the assignee nor the queue (what routing decides). Text as stored, validated when saved;
+ * anything unreadable counts as not. */
+bool rule_leaves_routing(const char *conditions, const char *actions);
+
 /* Runs the tenant's rules for a change (inside its transaction). 0 or -1. */
 int rule_on_change(struct db *db, struct arena *a, const struct ticket_change *c);
 

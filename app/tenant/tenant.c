@@ -6,35 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../pipeline/pipeline.h"
-
-/* Whether rule r leaves routing alone: its actions only add notes, tags and notifications, and
- * its conditions name neither the assignee nor the queue (a mention anywhere in them counts). */
-static bool rule_leaves_routing(const struct tenant_rule *r)
-{
-	static const char *const harmless[] = {"add_note", "add_tag", "set_tags", "notify", "notify_role", "escalate"};
-	struct json_object *actions = json_tokener_parse(r->actions);
-	bool ok = actions != NULL && json_object_is_type(actions, json_type_array);
-
-	for (size_t i = 0; ok && i < json_object_array_length(actions); i++) {
-		struct json_object *type;
-		const char *name = NULL;
-		bool known = false;
-
-		if (json_object_object_get_ex(json_object_array_get_idx(actions, i), "type", &type))
-			name = json_object_get_string(type);
-		for (size_t k = 0; name != NULL && k < sizeof(harmless) / sizeof(harmless[0]); k++)
-			known |= strcmp(name, harmless[k]) == 0;
-		ok = known;
-	}
-	json_object_put(actions);
-	return ok && r->conditions != NULL && strstr(r->conditions, "\"assignee\"") == NULL &&
-	       strstr(r->conditions, "\"queue\"") == NULL;
-}
+#include "../rule/rule.h"
 
 enum tenant_stmt {
 	TENANT_BY_SLUG,    /* the small row checked on every request */
@@ -253,7 +228,7 @@ static struct tenant *tenant_load(struct db *db, long long id, unsigned long lon
 			t->rules[t->nrules++] =
 			        (struct tenant_rule){db_cell_ll(&rr, i, 0), db_cell(&rr, i, 1), db_cell(&rr, i, 2),
 			                             db_cell(&rr, i, 3), db_cell(&rr, i, 4)};
-			if (!rule_leaves_routing(&t->rules[i]))
+			if (!rule_leaves_routing(t->rules[i].conditions, t->rules[i].actions))
 				t->rules_leave_routing = false;
 		}
 	}

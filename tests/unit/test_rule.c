@@ -78,9 +78,37 @@ static void stored_null(void)
 	CHECK(match("{\"field\":\"status\",\"op\":\"in\",\"value\":[null,\"new\"]}", &f));
 }
 
+/* Which rules let a create route before the ticket is written (tenant->rules_leave_routing). */
+static void leaves_routing(void)
+{
+	const char *cat = "{\"field\":\"category\",\"op\":\"equals\",\"value\":\"Printers\"}";
+
+	CHECK(rule_leaves_routing(cat,
+	                          "[{\"type\":\"add_tag\",\"value\":\"p\"},{\"type\":\"add_note\",\"value\":\"x\"},"
+	                          "{\"type\":\"notify\",\"value\":3},{\"type\":\"escalate\"}]"));
+	CHECK(rule_leaves_routing("{}", "[]"));
+	/* A word in a value is not a field. */
+	CHECK(rule_leaves_routing("{\"field\":\"subject\",\"op\":\"contains\",\"value\":\"assignee\"}",
+	                          "[{\"type\":\"add_tag\",\"value\":\"queue\"}]"));
+	CHECK(!rule_leaves_routing(
+	        cat, "[{\"type\":\"add_tag\",\"value\":\"p\"},{\"type\":\"set_priority\",\"value\":\"high\"}]"));
+	CHECK(!rule_leaves_routing(cat, "[{\"type\":\"set_status\",\"value\":\"in_progress\"}]"));
+	CHECK(!rule_leaves_routing(cat, "[{\"type\":\"set_assignee\",\"value\":3}]"));
+	CHECK(!rule_leaves_routing(cat, "[{\"type\":\"set_team\",\"value\":3}]"));
+	CHECK(!rule_leaves_routing(cat, "[{\"type\":\"route_by_skill\"}]"));
+	CHECK(!rule_leaves_routing("{\"all\":[{\"field\":\"priority\",\"op\":\"equals\",\"value\":\"high\"},"
+	                           "{\"any\":[{\"field\":\"assignee\",\"op\":\"equals\",\"value\":0}]}]}",
+	                           "[{\"type\":\"add_tag\",\"value\":\"p\"}]"));
+	CHECK(!rule_leaves_routing("{\"field\":\"queue\",\"op\":\"equals\",\"value\":\"fallback\"}",
+	                           "[{\"type\":\"notify\",\"value\":3}]"));
+	CHECK(!rule_leaves_routing("not json", "[]"));
+	CHECK(!rule_leaves_routing(cat, NULL));
+}
+
 const struct unit_case rule_cases[] = {
         {"rule: conditions match fields, lists, priorities, all and any", conditions},
         {"rule: conditions are validated when saved", validation},
         {"rule: a null stored in a condition matches nothing and does not crash", stored_null},
+        {"rule: rules that only add notes, tags and notifications leave routing alone", leaves_routing},
         {NULL, NULL},
 };
