@@ -99,17 +99,20 @@ for spec in "${specs[@]}"; do
 done
 # Teams, where the schema has them: the agents of every bench tenant in ten teams ("Team 01" to
 # "Team 10", agent k in team k mod 10). Idempotent, and kept apart from the tenants' rows so an
-# existing data set gains them without being generated again.
+# existing data set gains them without being generated again. The members are gathered in a
+# temporary table first: team_members' triggers write users, which a statement reading users may
+# not (MariaDB error 1442).
 teams() {
 	[ -n "$(sql -e "SHOW TABLES LIKE 'team_members'")" ] || return 0
 	sql <<-SQL || echo "generate: could not put the agents into teams (skipped)" >&2
 		INSERT IGNORE INTO teams (tenant_id, name)
 		SELECT t.id, CONCAT('Team ', LPAD(s.seq, 2, '0')) FROM tenants t JOIN seq_1_to_10 s WHERE t.slug LIKE 'bench-%';
-		INSERT IGNORE INTO team_members (tenant_id, team_id, user_id)
-		SELECT u.tenant_id, tm.id, u.id
+		CREATE TEMPORARY TABLE bench_members (tenant_id BIGINT UNSIGNED, team_id BIGINT UNSIGNED, user_id BIGINT UNSIGNED)
+		SELECT u.tenant_id, tm.id AS team_id, u.id AS user_id
 		FROM (SELECT id, tenant_id, ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY id) AS k FROM users
 		      WHERE role = 'agent' AND tenant_id IN (SELECT id FROM tenants WHERE slug LIKE 'bench-%')) u
 		JOIN teams tm ON tm.tenant_id = u.tenant_id AND tm.name = CONCAT('Team ', LPAD((u.k - 1) MOD 10 + 1, 2, '0'));
+		INSERT IGNORE INTO team_members (tenant_id, team_id, user_id) SELECT tenant_id, team_id, user_id FROM bench_members;
 	SQL
 }
 

@@ -135,8 +135,9 @@ static const char *const sql[T_STMT__MAX] = {
                      "is_default = is_default WHERE tenant_id = ? AND is_default = 1",
         [T_TEAM_ADD] = "INSERT IGNORE INTO teams (tenant_id, name) VALUES (?, ?)",
         [T_TEAM_GET] = "SELECT id FROM teams WHERE tenant_id = ? AND name = ?",
-        [T_TEAM_MEMBER] = "INSERT IGNORE INTO team_members (tenant_id, team_id, user_id) "
-                          "SELECT ?, ?, id FROM users WHERE tenant_id = ? AND email = ?",
+        /* T_TEAM_MEMBER: the user's id is read first; a trigger of team_members writes users, which
+         * an INSERT ... SELECT FROM users may not (MariaDB error 1442). */
+        [T_TEAM_MEMBER] = "INSERT IGNORE INTO team_members (tenant_id, team_id, user_id) VALUES (?, ?, ?)",
         [T_PIPELINE_TEAM] = "UPDATE pipelines SET team_id = (SELECT id FROM teams WHERE tenant_id = ? AND name = ?) "
                             "WHERE tenant_id = ? AND is_default = 1",
         /* T_CALENDAR */
@@ -399,12 +400,16 @@ static void apply_routing(struct db *db, struct arena *a, struct json_object *de
 			if (json_object_object_get_ex(team, "members", &members) &&
 			    json_object_is_type(members, json_type_array))
 				for (size_t k = 0; k < json_object_array_length(members); k++) {
-					unsigned long long added = 0;
 					const char *email =
 					        json_object_get_string(json_object_array_get_idx(members, k));
+					struct db_rows user;
 
-					if (db_exec(db, sql[T_TEAM_MEMBER], &added, NULL, "iiis", tenant_id,
-					            db_cell_ll(&rows, 0, 0), tenant_id, email) == -1)
+					/* A member who is not a user of the tenant is passed over. */
+					if (db_query(db, a, sql[T_USER_GET], &user, "is", tenant_id, email) == -1)
+						ctl_die("cannot read %s", email);
+					if (user.nrows == 1 &&
+					    db_exec(db, sql[T_TEAM_MEMBER], NULL, NULL, "iii", tenant_id,
+					            db_cell_ll(&rows, 0, 0), db_cell_ll(&user, 0, 0)) == -1)
 						ctl_die("cannot add %s to team %s", email, name);
 				}
 		}
