@@ -12,6 +12,7 @@
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/json.h"
+#include "../core/jw.h"
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../http/request.h"
@@ -462,20 +463,35 @@ static void add_time(struct json_object *o, const char *key, time_t t)
 	json_add_str(o, key, s);
 }
 
+void light_write(struct jw *w, const struct light_state states[LEVEL__MAX], time_t now)
+{
+	jw_object(w);
+	for (int l = 0; l < LEVEL__MAX; l++) {
+		jw_key(w, light_level_name((enum light_level)l));
+		jw_object(w);
+		jw_kstr(w, "colour", light_colour_name(light_colour_at(&states[l], now)));
+		jw_kbool(w, "running", states[l].running_since != 0);
+		jw_ktime(w, "started_at", states[l].cycle_started);
+		jw_ktime(w, "amber_at", states[l].amber_at);
+		jw_ktime(w, "red_at", states[l].red_at);
+		jw_object_end(w);
+	}
+	jw_object_end(w);
+}
+
 struct json_object *light_json(const struct light_state states[LEVEL__MAX], time_t now)
 {
-	struct json_object *o = json_object_new_object();
+	struct buf b;
+	struct jw w;
+	struct json_object *o;
 
-	for (int l = 0; l < LEVEL__MAX; l++) {
-		struct json_object *one = json_object_new_object();
-
-		json_add_str(one, "colour", light_colour_name(light_colour_at(&states[l], now)));
-		json_add_bool(one, "running", states[l].running_since != 0);
-		add_time(one, "started_at", states[l].cycle_started);
-		add_time(one, "amber_at", states[l].amber_at);
-		add_time(one, "red_at", states[l].red_at);
-		json_object_object_add(o, light_level_name((enum light_level)l), one);
-	}
+	buf_init(&b);
+	jw_init(&w, &b);
+	light_write(&w, states, now);
+	o = json_tokener_parse(b.data);
+	buf_release(&b);
+	if (o == NULL)
+		BUG("light_write wrote JSON json-c cannot read");
 	return o;
 }
 

@@ -12,6 +12,7 @@
 struct arena;
 struct db;
 struct json_object;
+struct jw;
 struct request;
 struct tenant;
 struct tenant_cache;
@@ -43,6 +44,9 @@ int light_db_load(struct db *db, struct arena *a, long long tenant_id, const lon
 void light_states_unpack(const char *packed, struct light_state out[LEVEL__MAX]);
 
 /* {"response":{...},"supplier":{...},"communication":{...}} for one ticket at instant now. */
+/* The same written by w (the ticket and list responses), and as a json-c object for responses
+ * built with json-c. */
+void light_write(struct jw *w, const struct light_state states[LEVEL__MAX], time_t now);
 struct json_object *light_json(const struct light_state states[LEVEL__MAX], time_t now);
 
 /* Recomputes every open cycle of a tenant after its calendar or thresholds changed, in batches of

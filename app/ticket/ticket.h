@@ -3,10 +3,12 @@
 #define TICKET_TICKET_H
 
 #include <stdbool.h>
+#include <time.h>
 
 struct arena;
 struct db;
 struct json_object;
+struct jw;
 struct light_state;
 struct principal;
 struct request;
@@ -94,6 +96,11 @@ enum ticket_move_field {
  * lock: SELECT ... FOR UPDATE (inside a transaction). */
 int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, const struct principal *user,
                        long long number, bool lock, struct ticket **out);
+/* The same check reading the ticket row alone (no names, tags or lights): for the endpoints that
+ * need only its ids, status, priority and version (its notes, timeline, lights and supplier
+ * requests; a note or a move, which lock it). *out has those fields; the others are zero/NULL. */
+int ticket_find_visible(struct db *db, struct arena *a, const struct tenant *t, const struct principal *user,
+                        long long number, bool lock, struct ticket **out);
 
 /* Moves a ticket to another status of its pipeline and records it; inside a transaction.
  * Does not check the transition rules (callers do). Returns 0 or -1. */
@@ -113,9 +120,10 @@ int ticket_follow_up(struct db *db, struct arena *a, const struct tenant *t, con
 /* Marks the ticket as touched (updated_at) without a new version; inside a transaction. */
 int ticket_touch(struct db *db, const struct tenant *t, long long ticket_id);
 
-/* The ticket as the user may see it (customers get customer-facing names, no internal fields). */
-struct json_object *ticket_json(const struct tenant *t, const struct principal *user, const struct ticket *tk,
-                                const struct light_state *lights);
+/* Writes the ticket as the user may see it (customers get customer-facing names, no internal
+ * fields); staff see lights (when given) as of now. */
+void ticket_write(struct jw *w, const struct tenant *t, const struct principal *user, const struct ticket *tk,
+                  const struct light_state *lights, time_t now);
 
 int ticket_list(struct request *r);
 int ticket_create(struct request *r);

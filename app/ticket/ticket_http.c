@@ -11,6 +11,7 @@
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/json.h"
+#include "../core/jw.h"
 #include "../core/log.h"
 #include "../light/light_db.h"
 #include "../light/light_replay.h"
@@ -33,112 +34,126 @@ const char *const ticket_priority_names[PRIORITY__MAX + 1] = {
         NULL,
 };
 
-struct json_object *ticket_json(const struct tenant *t, const struct principal *user, const struct ticket *tk,
-                                const struct light_state *lights)
+void ticket_write(struct jw *w, const struct tenant *t, const struct principal *user, const struct ticket *tk,
+                  const struct light_state *lights, time_t now)
 {
-	struct json_object *o = json_object_new_object(), *st = json_object_new_object(), *c;
 	const struct pipeline *p = tenant_pipeline_by_id(t, tk->pipeline_id);
 	const struct pipeline_status *s = p ? pipeline_status_by_id(p, tk->status_id) : NULL;
 	bool staff = role_is_staff(user->role);
 
-	json_add_int(o, "number", tk->number);
-	json_add_str(o, "subject", tk->subject);
+	jw_object(w);
+	jw_kint(w, "number", tk->number);
+	jw_kstr(w, "subject", tk->subject);
 	if (tk->description != NULL)
-		json_add_str(o, "description", tk->description);
-	json_add_str(o, "priority", tk->priority);
-	json_add_str(st, "key", s ? s->key : "unknown");
-	json_add_str(st, "name", s ? (staff ? s->staff_name : s->customer_name) : "Unknown");
-	json_add_str(st, "category", s ? status_category_name(s->category) : "unknown");
+		jw_kstr(w, "description", tk->description);
+	jw_kstr(w, "priority", tk->priority);
+	jw_key(w, "status");
+	jw_object(w);
+	jw_kstr(w, "key", s ? s->key : "unknown");
+	jw_kstr(w, "name", s ? (staff ? s->staff_name : s->customer_name) : "Unknown");
+	jw_kstr(w, "category", s ? status_category_name(s->category) : "unknown");
 	if (staff)
-		json_add_str(st, "color", s ? s->color : "#64748b");
-	json_object_object_add(o, "status", st);
+		jw_kstr(w, "color", s ? s->color : "#64748b");
+	jw_object_end(w);
 	if (staff)
-		json_add_str(o, "pipeline", p ? p->key : NULL);
-	c = json_object_new_object();
-	json_add_int(c, "id", tk->customer_id);
-	json_add_str(c, "name", tk->customer_name);
-	json_add_str(c, "email", tk->customer_email);
-	json_object_object_add(o, "customer", c);
+		jw_kstr(w, "pipeline", p ? p->key : NULL);
+	jw_key(w, "customer");
+	jw_object(w);
+	jw_kint(w, "id", tk->customer_id);
+	jw_kstr(w, "name", tk->customer_name);
+	jw_kstr(w, "email", tk->customer_email);
+	jw_object_end(w);
+	jw_key(w, "company");
 	if (tk->company_id > 0) {
-		c = json_object_new_object();
-		json_add_int(c, "id", tk->company_id);
-		json_add_str(c, "name", tk->company_name);
-		json_object_object_add(o, "company", c);
+		jw_object(w);
+		jw_kint(w, "id", tk->company_id);
+		jw_kstr(w, "name", tk->company_name);
+		jw_object_end(w);
 	} else {
-		json_add_null(o, "company");
+		jw_null(w);
 	}
 	if (staff) {
+		jw_key(w, "assignee");
 		if (tk->assignee_id > 0) {
-			c = json_object_new_object();
-			json_add_int(c, "id", tk->assignee_id);
-			json_add_str(c, "name", tk->assignee_name);
-			json_object_object_add(o, "assignee", c);
+			jw_object(w);
+			jw_kint(w, "id", tk->assignee_id);
+			jw_kstr(w, "name", tk->assignee_name);
+			jw_object_end(w);
 		} else {
-			json_add_null(o, "assignee");
+			jw_null(w);
 		}
 	}
-	json_add_str(o, "category", tk->category);
+	jw_kstr(w, "category", tk->category);
 	if (tk->follows > 0)
-		json_add_int(o, "follows", tk->follows);
+		jw_kint(w, "follows", tk->follows);
 	else
-		json_add_null(o, "follows");
+		jw_knull(w, "follows");
 	if (staff) {
-		struct json_object *tags = json_object_new_array();
 		const char *p_tag = tk->tags;
 
-		json_add_str(o, "queue", tk->queue);
-		json_add_str(o, "status_since", tk->status_since);
+		jw_kstr(w, "queue", tk->queue);
+		jw_kstr(w, "status_since", tk->status_since);
+		jw_key(w, "tags");
+		jw_array(w);
 		while (p_tag != NULL && *p_tag != '\0') {
 			size_t len = strcspn(p_tag, ",");
 
-			json_object_array_add(tags, json_object_new_string_len(p_tag, (int)len));
+			jw_strn(w, p_tag, len);
 			p_tag += len;
 			if (*p_tag == ',')
 				p_tag++;
 		}
-		json_object_object_add(o, "tags", tags);
+		jw_array_end(w);
+		jw_key(w, "team");
 		if (tk->team_id > 0) {
-			c = json_object_new_object();
-			json_add_int(c, "id", tk->team_id);
-			json_add_str(c, "name", tk->team_name);
-			json_object_object_add(o, "team", c);
+			jw_object(w);
+			jw_kint(w, "id", tk->team_id);
+			jw_kstr(w, "name", tk->team_name);
+			jw_object_end(w);
 		} else {
-			json_add_null(o, "team");
+			jw_null(w);
 		}
 	}
-	json_add_int(o, "version", tk->version);
-	json_add_str(o, "created_at", tk->created_at);
-	json_add_str(o, "updated_at", tk->updated_at);
-	if (staff && lights != NULL)
-		json_object_object_add(o, "lights", light_json(lights, time(NULL)));
-	return o;
+	jw_kint(w, "version", tk->version);
+	jw_kstr(w, "created_at", tk->created_at);
+	jw_kstr(w, "updated_at", tk->updated_at);
+	if (staff && lights != NULL) {
+		jw_key(w, "lights");
+		light_write(w, lights, now);
+	}
+	jw_object_end(w);
 }
 
-/* The ticket as the caller may see it, with its lights for staff; NULL on database failure. */
-static struct json_object *ticket_view(struct request *r, const struct ticket *tk)
+/* Appends the ticket as the caller may see it, with its lights for staff, to out; -1 on database
+ * failure. */
+static int ticket_view(struct request *r, const struct ticket *tk, struct buf *out)
 {
 	struct light_state lights[1][LEVEL__MAX];
+	struct jw w;
 
-	if (!role_is_staff(r->user->role))
-		return ticket_json(r->tenant, r->user, tk, NULL);
+	jw_init(&w, out);
+	if (!role_is_staff(r->user->role)) {
+		ticket_write(&w, r->tenant, r->user, tk, NULL, 0);
+		return 0;
+	}
 	if (tk->lights_read)
 		light_states_unpack(tk->lights_packed, lights[0]);
 	else if (light_db_load(r->db, r->a, r->tenant->id, &tk->id, 1, lights) == -1)
-		return NULL;
-	return ticket_json(r->tenant, r->user, tk, lights[0]);
+		return -1;
+	ticket_write(&w, r->tenant, r->user, tk, lights[0], time(NULL));
+	return 0;
 }
 
 static int answer_ticket(struct request *r, int status, const struct ticket *tk)
 {
-	struct json_object *o = ticket_view(r, tk);
-
-	if (o == NULL)
+	buf_reset(&r->out_body);
+	if (ticket_view(r, tk, &r->out_body) == -1)
 		return 500;
+	r->out_type = NULL;
 	response_headerf(r, "ETag", "\"%lld\"", tk->version);
-	return response_json(r, status, o);
+	return status;
 }
 
-/* Parses a positive decimal of at most 15 digits; -1 when it is anything else. */
 static long long parse_id(const char *s)
 {
 	long long v = 0;
@@ -257,7 +272,6 @@ int ticket_list(struct request *r)
 	bool assignee_none = false;
 	struct list_query lq;
 	struct db_rows rows;
-	struct json_object *out, *data;
 	size_t shown;
 	int rc;
 
@@ -374,30 +388,38 @@ int ticket_list(struct request *r)
 		long long *ids = arena_alloc(r->a, (shown ? shown : 1) * sizeof(*ids));
 		struct light_state(*lights)[LEVEL__MAX] = arena_alloc(r->a, (shown ? shown : 1) * sizeof(*lights));
 		bool staff = role_is_staff(r->user->role);
+		time_t now = time(NULL);
+		struct jw w;
 
 		for (size_t i = 0; i < shown; i++)
 			ids[i] = db_cell_ll(&rows, i, 0);
 		if (staff && light_db_load(r->db, r->a, r->tenant->id, ids, shown, lights) == -1)
 			return 500;
-		out = json_object_new_object();
-		data = json_object_new_array();
+		buf_reset(&r->out_body);
+		jw_init(&w, &r->out_body);
+		jw_object(&w);
+		jw_key(&w, "data");
+		jw_array(&w);
 		for (size_t i = 0; i < shown; i++) {
 			struct ticket tk;
 
 			ticket_from_row(r->a, &rows, i, &tk, false);
-			json_object_array_add(data, ticket_json(r->tenant, r->user, &tk, staff ? lights[i] : NULL));
+			ticket_write(&w, r->tenant, r->user, &tk, staff ? lights[i] : NULL, now);
 		}
-	}
-	json_object_object_add(out, "data", data);
-	if (rows.nrows > (size_t)limit) {
-		const char *next = arena_printf(r->a, "%lld", db_cell_ll(&rows, shown - 1, 1));
+		jw_array_end(&w);
+		if (rows.nrows > (size_t)limit) {
+			const char *next = arena_printf(r->a, "%lld", db_cell_ll(&rows, shown - 1, 1));
 
-		json_add_str(out, "next_cursor", next);
-		response_headerf(r, "Link", "<%s?%scursor=%s>; rel=\"next\"", r->path, query_without_cursor(r), next);
-	} else {
-		json_add_null(out, "next_cursor");
+			jw_kstr(&w, "next_cursor", next);
+			response_headerf(r, "Link", "<%s?%scursor=%s>; rel=\"next\"", r->path, query_without_cursor(r),
+			                 next);
+		} else {
+			jw_knull(&w, "next_cursor");
+		}
+		jw_object_end(&w);
 	}
-	return response_json(r, 200, out);
+	r->out_type = NULL;
+	return 200;
 }
 
 /* The SHA-256 of the body as hex, to tell a retry from a different request with the same key. */
@@ -468,7 +490,6 @@ int ticket_create(struct request *r)
 	long long customer_id, number, ticket_id, category_id = 0, team_id = 0;
 	struct ticket tk;
 	struct db_rows rows;
-	struct json_object *body;
 	const char *text, *location;
 	size_t text_len;
 	bool visible = false, routed_early, holding = false, facts_known = true;
@@ -638,26 +659,34 @@ int ticket_create(struct request *r)
 	/* Read back what was stored, so the answer shows the server's own times and values. */
 	{
 		struct ticket *stored;
+		struct buf body;
+		int viewed = 0;
 
 		if (ticket_get_visible(r->db, r->a, r->tenant, r->user, number, false, &stored) == -1)
 			goto fail;
+		buf_init(&body);
 		if (stored != NULL) {
 			tk = *stored;
 			visible = true;
-			body = ticket_view(r, &tk);
+			viewed = ticket_view(r, &tk, &body);
 		} else {
 			/* The row was written in this transaction, so it is there: routing (the category's
 			 * team or pipeline, or a rule) gave it to a team the creator does not work in. It
 			 * stays created; the creator learns its number and nothing they may not read. */
-			body = json_object_new_object();
-			json_add_int(body, "number", number);
-			json_add_bool(body, "visible", false);
+			struct jw w;
+
+			jw_init(&w, &body);
+			jw_object(&w);
+			jw_kint(&w, "number", number);
+			jw_kbool(&w, "visible", false);
+			jw_object_end(&w);
 		}
+		text = arena_strndup(r->a, body.data, body.len);
+		text_len = body.len;
+		buf_release(&body);
+		if (viewed == -1)
+			goto fail;
 	}
-	if (body == NULL)
-		goto fail;
-	text = json_to_arena(r->a, body, &text_len);
-	json_object_put(body);
 	location = arena_printf(r->a, "/api/v1/tickets/%lld", number);
 	if (idem != NULL && db_exec(r->db, ticket_db_sql(TICKET_IDEMPOTENCY_DONE), NULL, NULL, "issiiss", 201LL, text,
 	                            location, r->tenant->id, r->user->user_id, "tickets.create", idem) == -1)
