@@ -102,7 +102,7 @@ int note_list(struct request *r)
 
 	if ((rc = request_paging(r, NOTE_PAGE_MAX, NOTE_PAGE_MAX, &limit, &after)) != 0)
 		return rc;
-	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+	if (ticket_find_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
 		return 500;
 	if (tk == NULL)
 		return not_found(r);
@@ -189,7 +189,7 @@ int note_create(struct request *r)
 	}
 	if (db_begin(r->db) == -1)
 		goto fail_early;
-	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
+	if (ticket_find_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
 		goto fail;
 	if (tk == NULL) {
 		db_rollback(r->db);

@@ -69,7 +69,7 @@ int supplier_request_list(struct request *r)
 	struct db_rows rows;
 	struct json_object *out, *data;
 
-	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+	if (ticket_find_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
 		return 500;
 	if (tk == NULL)
 		return not_found(r);

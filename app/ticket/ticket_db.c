@@ -15,6 +15,11 @@
 #include "ticket.h"
 #include "ticket_db.h"
 
+/* The ticket row alone, by primary key; no joins, so FOR UPDATE locks nothing but the ticket. */
+#define TICKET_FIND_SQL                                                                                       \
+	"SELECT id, status_id, pipeline_id, customer_id, COALESCE(company_id, 0), COALESCE(assignee_id, 0), " \
+	"COALESCE(team_id, 0), version, priority FROM tickets WHERE tenant_id = ? AND number = ?"
+
 static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_GET */
         /* TICKET_GET: with its lights packed (column 24), so the ticket view needs no second read */
@@ -23,6 +28,10 @@ static const char *const ticket_sql[TICKET_STMT__MAX] = {
         /* TICKET_GET_FOR_UPDATE */
         [TICKET_GET_FOR_UPDATE] = "SELECT STRAIGHT_JOIN " TICKET_COLUMNS ", t.description" TICKET_JOINS
                                   "WHERE t.tenant_id = ? AND t.number = ? FOR UPDATE",
+        /* TICKET_FIND */
+        [TICKET_FIND] = TICKET_FIND_SQL,
+        /* TICKET_FIND_FOR_UPDATE */
+        [TICKET_FIND_FOR_UPDATE] = TICKET_FIND_SQL " FOR UPDATE",
         /* TICKET_NEXT_NUMBER */
         [TICKET_NEXT_NUMBER] =
                 "UPDATE ticket_counters SET last_number = LAST_INSERT_ID(last_number + 1) WHERE tenant_id = ?",
@@ -162,6 +171,34 @@ int ticket_get_visible(struct db *db, struct arena *a, const struct tenant *t, c
 		return 0;
 	tk = arena_alloc(a, sizeof(*tk));
 	ticket_from_row(a, &rows, 0, tk, true);
+	if (may_see(t, user, tk))
+		*out = tk;
+	return 0;
+}
+
+int ticket_find_visible(struct db *db, struct arena *a, const struct tenant *t, const struct principal *user,
+                        long long number, bool lock, struct ticket **out)
+{
+	struct db_rows rows;
+	struct ticket *tk;
+
+	*out = NULL;
+	if (db_query(db, a, ticket_sql[lock ? TICKET_FIND_FOR_UPDATE : TICKET_FIND], &rows, "ii", t->id, number) == -1)
+		return -1;
+	if (rows.nrows == 0)
+		return 0;
+	tk = arena_alloc(a, sizeof(*tk));
+	memset(tk, 0, sizeof(*tk));
+	tk->id = db_cell_ll(&rows, 0, 0);
+	tk->number = number;
+	tk->status_id = db_cell_ll(&rows, 0, 1);
+	tk->pipeline_id = db_cell_ll(&rows, 0, 2);
+	tk->customer_id = db_cell_ll(&rows, 0, 3);
+	tk->company_id = db_cell_ll(&rows, 0, 4);
+	tk->assignee_id = db_cell_ll(&rows, 0, 5);
+	tk->team_id = db_cell_ll(&rows, 0, 6);
+	tk->version = db_cell_ll(&rows, 0, 7);
+	tk->priority = db_cell(&rows, 0, 8);
 	if (may_see(t, user, tk))
 		*out = tk;
 	return 0;

@@ -12,6 +12,8 @@ struct ticket;
 enum ticket_stmt {
 	TICKET_GET,               /* one ticket by number */
 	TICKET_GET_FOR_UPDATE,    /* same, locked for a change */
+	TICKET_FIND,              /* one ticket's row alone: ids, status, version, visibility */
+	TICKET_FIND_FOR_UPDATE,   /* same, locked for a change (locks the ticket row only) */
 	TICKET_NEXT_NUMBER,       /* the tenant's counter, in the create's transaction */
 	TICKET_INSERT,            /* a new ticket */
 	TICKET_CATEGORY_GET,      /* a category by name */

@@ -921,7 +921,7 @@ int ticket_transition(struct request *r)
 		               "If-Match must be an ETag this API gave out, like \"3\".");
 	if (db_begin(r->db) == -1)
 		return 500;
-	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
+	if (ticket_find_visible(r->db, r->a, r->tenant, r->user, r->number, true, &tk) == -1)
 		goto fail;
 	if (tk == NULL) {
 		db_rollback(r->db);
@@ -1114,7 +1114,7 @@ int ticket_timeline(struct request *r)
 	struct ticket *tk;
 	struct json_object *events, *out;
 
-	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+	if (ticket_find_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
 		return 500;
 	if (tk == NULL)
 		return not_found(r);
@@ -1135,7 +1135,7 @@ int ticket_lights(struct request *r)
 	struct json_object *out, *replay, *mismatched;
 	time_t now = time(NULL);
 
-	if (ticket_get_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
+	if (ticket_find_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
 		return 500;
 	if (tk == NULL)
 		return not_found(r);
