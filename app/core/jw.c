@@ -128,6 +128,12 @@ void jw_strn(struct jw *w, const char *s, size_t n)
 	escaped(w->b, s, n);
 }
 
+void jw_raw(struct jw *w, const char *json, size_t n)
+{
+	value_start(w);
+	buf_append(w->b, json, n);
+}
+
 void jw_str(struct jw *w, const char *s)
 {
 	if (s == NULL)

@@ -33,6 +33,9 @@ void jw_strn(struct jw *w, const char *s, size_t n);
 void jw_int(struct jw *w, long long v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
+/* A value that is JSON text already, copied as it is: only for text known to be valid (from
+ * this writer, json-c, or a JSON column, which MariaDB checks on every write). */
+void jw_raw(struct jw *w, const char *json, size_t n);
 /* An instant as "YYYY-MM-DDTHH:MM:SSZ" (UTC); 0 writes null. */
 void jw_time(struct jw *w, time_t t);
 

@@ -10,6 +10,7 @@
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/json.h"
+#include "../core/jw.h"
 #include "../db/db.h"
 #include "../http/request.h"
 #include "../pipeline/pipeline.h"
@@ -53,19 +54,20 @@ static const char *const note_sql[NOTE_STMT__MAX] = {
         [NOTE_GET] = NOTE_COLUMNS "WHERE n.tenant_id = ? AND n.id = ?",
 };
 
-static struct json_object *note_json(const struct db_rows *rows, size_t i)
+static void note_write(struct jw *w, const struct db_rows *rows, size_t i)
 {
-	struct json_object *o = json_object_new_object(), *author = json_object_new_object();
-
-	json_add_int(o, "id", db_cell_ll(rows, i, 0));
-	json_add_str(o, "visibility", db_cell(rows, i, 1));
-	json_add_str(o, "body", db_cell(rows, i, 2));
-	json_add_int(author, "id", db_cell_ll(rows, i, 3));
-	json_add_str(author, "name", db_cell(rows, i, 4));
-	json_add_str(author, "role", db_cell(rows, i, 5));
-	json_object_object_add(o, "author", author);
-	json_add_str(o, "created_at", db_cell(rows, i, 6));
-	return o;
+	jw_object(w);
+	jw_kint(w, "id", db_cell_ll(rows, i, 0));
+	jw_kstr(w, "visibility", db_cell(rows, i, 1));
+	jw_kstr(w, "body", db_cell(rows, i, 2));
+	jw_key(w, "author");
+	jw_object(w);
+	jw_kint(w, "id", db_cell_ll(rows, i, 3));
+	jw_kstr(w, "name", db_cell(rows, i, 4));
+	jw_kstr(w, "role", db_cell(rows, i, 5));
+	jw_object_end(w);
+	jw_kstr(w, "created_at", db_cell(rows, i, 6));
+	jw_object_end(w);
 }
 
 static int not_found(struct request *r)
@@ -96,7 +98,7 @@ int note_list(struct request *r)
 	long long after, limit;
 	struct ticket *tk;
 	struct db_rows rows;
-	struct json_object *out, *data;
+	struct jw w;
 	size_t shown;
 	int rc;
 
@@ -109,17 +111,22 @@ int note_list(struct request *r)
 	if (db_query(r->db, r->a, note_sql[role_is_staff(r->user->role) ? NOTE_LIST_ALL : NOTE_LIST_PUBLIC], &rows,
 	             "iiii", r->tenant->id, tk->id, after, limit + 1) == -1)
 		return 500;
-	out = json_object_new_object();
-	data = json_object_new_array();
 	shown = rows.nrows > (size_t)limit ? (size_t)limit : rows.nrows;
+	buf_reset(&r->out_body);
+	jw_init(&w, &r->out_body);
+	jw_object(&w);
+	jw_key(&w, "data");
+	jw_array(&w);
 	for (size_t i = 0; i < shown; i++)
-		json_object_array_add(data, note_json(&rows, i));
-	json_object_object_add(out, "data", data);
+		note_write(&w, &rows, i);
+	jw_array_end(&w);
 	if (rows.nrows > (size_t)limit)
-		json_add_str(out, "next_cursor", arena_printf(r->a, "%lld", db_cell_ll(&rows, shown - 1, 0)));
+		jw_kstr(&w, "next_cursor", arena_printf(r->a, "%lld", db_cell_ll(&rows, shown - 1, 0)));
 	else
-		json_add_null(out, "next_cursor");
-	return response_json(r, 200, out);
+		jw_knull(&w, "next_cursor");
+	jw_object_end(&w);
+	r->out_type = NULL;
+	return 200;
 }
 
 /* Where a reopened ticket goes: the first open status the resolved one may move to, else the
@@ -143,6 +150,7 @@ int note_create(struct request *r)
 	struct ticket *tk;
 	long long note_id;
 	struct db_rows rows;
+	struct jw w;
 	struct json_object *overridden = NULL;       /* the listed words the author kept, if any */
 	const struct pipeline_status *reopen = NULL; /* a resolved ticket the reply reopens goes here */
 	size_t nfound = 0;
@@ -270,7 +278,11 @@ int note_create(struct request *r)
 	if (db_commit(r->db) == -1)
 		return 500;
 	response_headerf(r, "Location", "/api/v1/tickets/%lld/notes/%lld", r->number, note_id);
-	return response_json(r, 201, note_json(&rows, 0));
+	buf_reset(&r->out_body);
+	jw_init(&w, &r->out_body);
+	note_write(&w, &rows, 0);
+	r->out_type = NULL;
+	return 201;
 fail:
 	db_rollback(r->db);
 fail_early:

@@ -1112,19 +1112,24 @@ fail:
 int ticket_timeline(struct request *r)
 {
 	struct ticket *tk;
-	struct json_object *events, *out;
+	struct jw w;
 
 	if (ticket_find_visible(r->db, r->a, r->tenant, r->user, r->number, false, &tk) == -1)
 		return 500;
 	if (tk == NULL)
 		return not_found(r);
-	events = timeline_list(r->db, r->a, r->tenant->id, tk->id);
-	if (events == NULL)
+	buf_reset(&r->out_body);
+	jw_init(&w, &r->out_body);
+	jw_object(&w);
+	jw_key(&w, "data");
+	if (timeline_write(&w, r->db, r->a, r->tenant->id, tk->id) == -1) {
+		buf_reset(&r->out_body);
 		return 500;
-	out = json_object_new_object();
-	json_object_object_add(out, "data", events);
-	json_add_null(out, "next_cursor");
-	return response_json(r, 200, out);
+	}
+	jw_knull(&w, "next_cursor");
+	jw_object_end(&w);
+	r->out_type = NULL;
+	return 200;
 }
 
 int ticket_lights(struct request *r)

@@ -9,6 +9,7 @@
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/json.h"
+#include "../core/jw.h"
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../light/light_db.h"
@@ -255,34 +256,38 @@ int timeline_record_batch(struct db *db, struct arena *a, const struct tenant *t
 	return db_exec_rows(db, a, TIMELINE_ADD_HEAD, TIMELINE_BATCH_ROW, "", params, 7, n);
 }
 
-struct json_object *timeline_list(struct db *db, struct arena *a, long long tenant_id, long long ticket_id)
+int timeline_write(struct jw *w, struct db *db, struct arena *a, long long tenant_id, long long ticket_id)
 {
 	struct db_rows rows;
-	struct json_object *arr;
 
 	if (db_query(db, a, timeline_sql[TIMELINE_LIST], &rows, "ii", tenant_id, ticket_id) == -1)
-		return NULL;
-	arr = json_object_new_array();
+		return -1;
+	jw_array(w);
 	for (size_t i = 0; i < rows.nrows; i++) {
-		struct json_object *e = json_object_new_object(), *data;
 		long long actor = db_cell_ll(&rows, i, 3);
+		const char *data = db_cell(&rows, i, 2);
 
-		json_add_int(e, "id", db_cell_ll(&rows, i, 0));
-		json_add_str(e, "kind", db_cell(&rows, i, 1));
-		/* Stored by us from json-c output: trusted, so the plain parser is enough. */
-		data = json_tokener_parse(db_cell(&rows, i, 2));
-		json_object_object_add(e, "data", data ? data : json_object_new_object());
+		jw_object(w);
+		jw_kint(w, "id", db_cell_ll(&rows, i, 0));
+		jw_kstr(w, "kind", db_cell(&rows, i, 1));
+		/* A JSON column (MariaDB checks every write), in practice always an object from json-c. */
+		jw_key(w, "data");
+		if (data != NULL && data[0] == '{')
+			jw_raw(w, data, rows.lens[i * rows.ncols + 2]);
+		else
+			jw_raw(w, "{}", 2);
 		if (actor > 0) {
-			struct json_object *who = json_object_new_object();
-
-			json_add_int(who, "id", actor);
-			json_add_str(who, "name", db_cell(&rows, i, 4));
-			json_object_object_add(e, "actor", who);
+			jw_key(w, "actor");
+			jw_object(w);
+			jw_kint(w, "id", actor);
+			jw_kstr(w, "name", db_cell(&rows, i, 4));
+			jw_object_end(w);
 		} else {
-			json_add_null(e, "actor");
+			jw_knull(w, "actor");
 		}
-		json_add_str(e, "created_at", db_cell(&rows, i, 5));
-		json_object_array_add(arr, e);
+		jw_kstr(w, "created_at", db_cell(&rows, i, 5));
+		jw_object_end(w);
 	}
-	return arr;
+	jw_array_end(w);
+	return 0;
 }

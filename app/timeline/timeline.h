@@ -9,6 +9,7 @@
 struct arena;
 struct db;
 struct json_object;
+struct jw;
 struct tenant;
 
 enum timeline_kind {
@@ -74,7 +75,8 @@ struct timeline_entry {
 int timeline_record_batch(struct db *db, struct arena *a, const struct tenant *t, enum timeline_kind kind, time_t at,
                           const struct timeline_entry *e, size_t n);
 
-/* The events of one ticket, oldest first, as a JSON array the caller owns. NULL on failure. */
-struct json_object *timeline_list(struct db *db, struct arena *a, long long tenant_id, long long ticket_id);
+/* Writes the events of one ticket, oldest first, as a JSON array. Returns 0, or -1 with nothing
+ * written. */
+int timeline_write(struct jw *w, struct db *db, struct arena *a, long long tenant_id, long long ticket_id);
 
 #endif

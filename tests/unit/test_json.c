@@ -121,8 +121,10 @@ static void writer_matches_json_c(void)
 	jw_array(&w);
 	jw_time(&w, 0);
 	jw_int(&w, 7);
+	jw_raw(&w, "{\"a\":[1]}", 9);
+	jw_raw(&w, "{}", 2);
 	jw_array_end(&w);
-	CHECK_STR(b.data, "[null,7]");
+	CHECK_STR(b.data, "[null,7,{\"a\":[1]},{}]");
 	buf_release(&b);
 	json_object_put(o);
 }
