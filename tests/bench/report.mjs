@@ -122,7 +122,7 @@ p(`| memory | ${meta.memory} |`);
 p(`| CPU model | ${meta.cpu} |`);
 p(`| kernel | ${meta.kernel} |`);
 p(`| software | ${meta.versions} |`);
-if (meta.buffer_pool) p(`| InnoDB buffer pool | ${meta.buffer_pool}${meta.buffer_pool === '256 MiB' ? ' (as make run starts it)' : ' (larger than make run\'s 256 MiB: BENCH_BUFFER_POOL)'} |`);
+if (meta.buffer_pool) p(`| InnoDB buffer pool | ${meta.buffer_pool}${meta.buffer_pool_set ? ' (set by BENCH_BUFFER_POOL, not as make run sizes it)' : ' (as make run sizes it: a quarter of the memory, at most 8 GiB), filled before measuring'} |`);
 p(`| load average at the start | ${meta.load} (the CPU is shared: figures move with other work) |`);
 {
 	const g = Object.fromEntries((meta.generation || '').split(' ').filter(Boolean).map((kv) => kv.split('=')));
