@@ -13,6 +13,7 @@
 struct arena;
 struct db;
 struct json_object;
+struct jw;
 struct tenant;
 struct worker;
 struct route;
@@ -107,6 +108,9 @@ void response_header(struct request *r, const char *name, const char *value);
 void response_headerf(struct request *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sets the body to the serialised object and returns status. */
 int response_json(struct request *r, int status, struct json_object *obj);
+/* Starts a JSON body that w writes into the response (any earlier body is dropped); the handler
+ * then returns its status. */
+void response_jw(struct request *r, struct jw *w);
 /* Records a problem (code and detail) and returns status; the body is written at the end. */
 int problem(struct request *r, int status, const char *code, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));

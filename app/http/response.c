@@ -7,6 +7,7 @@
 
 #include "../core/arena.h"
 #include "../core/json.h"
+#include "../core/jw.h"
 #include "../core/log.h"
 #include "request.h"
 
@@ -87,6 +88,13 @@ int response_json(struct request *r, int status, struct json_object *obj)
 	json_object_put(obj);
 	r->out_type = NULL;
 	return status;
+}
+
+void response_jw(struct request *r, struct jw *w)
+{
+	buf_reset(&r->out_body);
+	jw_init(w, &r->out_body);
+	r->out_type = NULL;
 }
 
 int problem(struct request *r, int status, const char *code, const char *fmt, ...)

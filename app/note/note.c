@@ -112,8 +112,7 @@ int note_list(struct request *r)
 	             "iiii", r->tenant->id, tk->id, after, limit + 1) == -1)
 		return 500;
 	shown = rows.nrows > (size_t)limit ? (size_t)limit : rows.nrows;
-	buf_reset(&r->out_body);
-	jw_init(&w, &r->out_body);
+	response_jw(r, &w);
 	jw_object(&w);
 	jw_key(&w, "data");
 	jw_array(&w);
@@ -125,7 +124,6 @@ int note_list(struct request *r)
 	else
 		jw_knull(&w, "next_cursor");
 	jw_object_end(&w);
-	r->out_type = NULL;
 	return 200;
 }
 
@@ -278,10 +276,8 @@ int note_create(struct request *r)
 	if (db_commit(r->db) == -1)
 		return 500;
 	response_headerf(r, "Location", "/api/v1/tickets/%lld/notes/%lld", r->number, note_id);
-	buf_reset(&r->out_body);
-	jw_init(&w, &r->out_body);
+	response_jw(r, &w);
 	note_write(&w, &rows, 0);
-	r->out_type = NULL;
 	return 201;
 fail:
 	db_rollback(r->db);

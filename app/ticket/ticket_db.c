@@ -15,7 +15,8 @@
 #include "ticket.h"
 #include "ticket_db.h"
 
-/* The ticket row alone, by primary key; no joins, so FOR UPDATE locks nothing but the ticket. */
+/* The ticket row alone, by its (tenant, number) key; no joins, so FOR UPDATE locks nothing but the
+ * ticket. */
 #define TICKET_FIND_SQL                                                                                       \
 	"SELECT id, status_id, pipeline_id, customer_id, COALESCE(company_id, 0), COALESCE(assignee_id, 0), " \
 	"COALESCE(team_id, 0), version, priority FROM tickets WHERE tenant_id = ? AND number = ?"

@@ -124,36 +124,36 @@ void ticket_write(struct jw *w, const struct tenant *t, const struct principal *
 	jw_object_end(w);
 }
 
-/* Appends the ticket as the caller may see it, with its lights for staff, to out; -1 on database
- * failure. */
-static int ticket_view(struct request *r, const struct ticket *tk, struct buf *out)
+/* Writes the ticket as the caller may see it, with its lights for staff; -1 on database failure,
+ * with nothing written. */
+static int ticket_view(struct request *r, const struct ticket *tk, struct jw *w)
 {
 	struct light_state lights[1][LEVEL__MAX];
-	struct jw w;
 
-	jw_init(&w, out);
 	if (!role_is_staff(r->user->role)) {
-		ticket_write(&w, r->tenant, r->user, tk, NULL, 0);
+		ticket_write(w, r->tenant, r->user, tk, NULL, 0);
 		return 0;
 	}
 	if (tk->lights_read)
 		light_states_unpack(tk->lights_packed, lights[0]);
 	else if (light_db_load(r->db, r->a, r->tenant->id, &tk->id, 1, lights) == -1)
 		return -1;
-	ticket_write(&w, r->tenant, r->user, tk, lights[0], time(NULL));
+	ticket_write(w, r->tenant, r->user, tk, lights[0], time(NULL));
 	return 0;
 }
 
 static int answer_ticket(struct request *r, int status, const struct ticket *tk)
 {
-	buf_reset(&r->out_body);
-	if (ticket_view(r, tk, &r->out_body) == -1)
+	struct jw w;
+
+	response_jw(r, &w);
+	if (ticket_view(r, tk, &w) == -1)
 		return 500;
-	r->out_type = NULL;
 	response_headerf(r, "ETag", "\"%lld\"", tk->version);
 	return status;
 }
 
+/* Parses a positive decimal of at most 15 digits; -1 when it is anything else. */
 static long long parse_id(const char *s)
 {
 	long long v = 0;
@@ -395,8 +395,7 @@ int ticket_list(struct request *r)
 			ids[i] = db_cell_ll(&rows, i, 0);
 		if (staff && light_db_load(r->db, r->a, r->tenant->id, ids, shown, lights) == -1)
 			return 500;
-		buf_reset(&r->out_body);
-		jw_init(&w, &r->out_body);
+		response_jw(r, &w);
 		jw_object(&w);
 		jw_key(&w, "data");
 		jw_array(&w);
@@ -418,7 +417,6 @@ int ticket_list(struct request *r)
 		}
 		jw_object_end(&w);
 	}
-	r->out_type = NULL;
 	return 200;
 }
 
@@ -660,22 +658,21 @@ int ticket_create(struct request *r)
 	{
 		struct ticket *stored;
 		struct buf body;
+		struct jw w;
 		int viewed = 0;
 
 		if (ticket_get_visible(r->db, r->a, r->tenant, r->user, number, false, &stored) == -1)
 			goto fail;
 		buf_init(&body);
+		jw_init(&w, &body);
 		if (stored != NULL) {
 			tk = *stored;
 			visible = true;
-			viewed = ticket_view(r, &tk, &body);
+			viewed = ticket_view(r, &tk, &w);
 		} else {
 			/* The row was written in this transaction, so it is there: routing (the category's
 			 * team or pipeline, or a rule) gave it to a team the creator does not work in. It
 			 * stays created; the creator learns its number and nothing they may not read. */
-			struct jw w;
-
-			jw_init(&w, &body);
 			jw_object(&w);
 			jw_kint(&w, "number", number);
 			jw_kbool(&w, "visible", false);
@@ -1118,17 +1115,15 @@ int ticket_timeline(struct request *r)
 		return 500;
 	if (tk == NULL)
 		return not_found(r);
-	buf_reset(&r->out_body);
-	jw_init(&w, &r->out_body);
+	response_jw(r, &w);
 	jw_object(&w);
 	jw_key(&w, "data");
 	if (timeline_write(&w, r->db, r->a, r->tenant->id, tk->id) == -1) {
-		buf_reset(&r->out_body);
+		buf_reset(&r->out_body); /* the object was begun: the problem takes its place */
 		return 500;
 	}
 	jw_knull(&w, "next_cursor");
 	jw_object_end(&w);
-	r->out_type = NULL;
 	return 200;
 }
 
